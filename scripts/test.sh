@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every check of the project, in order, and stops at the first failure:
+#   setup, rustfmt, clippy (host + wasm32), native tests, wasm tests in headless Chromium,
+#   release build under a relative public URL, Playwright end-to-end tests.
+#
+#   scripts/test.sh
+#
+# Non-interactive (fine with CI=true and no stdin). Extra knobs (all optional):
+#   E2E_PORT   port of the e2e static server (default 4178)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+E2E_DIST_DIR="target/e2e-dist"
+STEPS=8
+step_no=0
+step_name="start"
+started=$SECONDS
+
+step() {
+  step_no=$((step_no + 1))
+  step_name="$1"
+  printf '\n==== [%d/%d] %s ====\n' "$step_no" "$STEPS" "$step_name"
+}
+
+on_exit() {
+  local rc=$?
+  if ((rc != 0)); then
+    printf '\ntest.sh: FAILED at step %d/%d: %s (exit %d)\n' "$step_no" "$STEPS" "$step_name" "$rc" >&2
+  fi
+}
+trap on_exit EXIT
+
+step "setup (toolchain, Chromium, e2e deps)"
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh --test
+
+step "rustfmt"
+cargo fmt --all -- --check
+
+step "clippy (host and wasm32)"
+cargo clippy --all-targets -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+
+step "native tests (host)"
+cargo test
+
+step "release build with a relative public URL -> $E2E_DIST_DIR"
+rm -rf "$E2E_DIST_DIR"
+trunk --skip-version-check build --offline=true --release --public-url ./ --dist "$E2E_DIST_DIR"
+[[ -f "$E2E_DIST_DIR/index.html" ]] || { echo "no $E2E_DIST_DIR/index.html after the build" >&2; exit 1; }
+
+step "wasm tests in headless Chromium (tests/web.rs)"
+# They load the worker and the latency simulator from the release build above.
+# The runner starts chromedriver; scripts/webdriver.json carries Chromium's flags
+# (no sandbox, no GPU, and no background traffic to the internet).
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  CHROMEDRIVER=/usr/bin/chromedriver \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/scripts/webdriver.json" \
+  WASM_BINDGEN_USE_BROWSER=1 \
+  WASM_BINDGEN_TEST_TIMEOUT=60 \
+  cargo test --target wasm32-unknown-unknown --test web
+
+step "end-to-end tests (Playwright, headless Chromium)"
+(cd tests/e2e && E2E_DIST="$ROOT/$E2E_DIST_DIR" npx --no-install playwright test)
+
+step "summary"
+printf 'test.sh: all checks passed in %ds: fmt, clippy (host+wasm32), native tests, wasm tests in Chromium, release build, e2e.\n' \
+  "$((SECONDS - started))"

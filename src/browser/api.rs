@@ -1,0 +1,70 @@
+//! `window.eventLoopLab`: the small JS API that docs pages and tests script.
+//!
+//! ```js
+//! const report = await window.eventLoopLab.run({ docs: 6, fetch: "concurrent" });
+//! window.eventLoopLab.report(); // the last finished report, or null
+//! ```
+//! `run(config)` takes the URL query's names; omitted fields keep their values. A
+//! new `run` cancels the one in progress, whose promise resolves with a report whose
+//! `outcome` is `"cancelled"`.
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::future_to_promise;
+
+use super::controller::{config_pairs, Controller};
+use crate::lab::report::Report;
+
+const NAME: &str = "eventLoopLab";
+
+fn to_js(report: Option<Report>) -> JsValue {
+    report
+        .and_then(|r| js_sys::JSON::parse(&r.to_json()).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// The installed API. Dropping it removes `window.eventLoopLab`.
+pub struct JsApi {
+    _run: Closure<dyn Fn(JsValue) -> js_sys::Promise>,
+    _report: Closure<dyn Fn() -> JsValue>,
+    _cancel: Closure<dyn Fn()>,
+}
+
+impl JsApi {
+    /// Installs `window.eventLoopLab` for `controller`.
+    pub fn install(controller: &Controller) -> Option<Self> {
+        let window = web_sys::window()?;
+        let c = controller.clone();
+        let run = Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(move |config: JsValue| {
+            let pairs = config_pairs(&config);
+            c.edit(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            let finished = c.run();
+            future_to_promise(async move { Ok(to_js(finished.report().await)) })
+        });
+        let c = controller.clone();
+        let report = Closure::<dyn Fn() -> JsValue>::new(move || to_js(c.last_report()));
+        let c = controller.clone();
+        let cancel = Closure::<dyn Fn()>::new(move || c.cancel());
+        let api = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&api, &k.into(), v).is_ok();
+        let ok = set("run", run.as_ref())
+            && set("report", report.as_ref())
+            && set("cancel", cancel.as_ref());
+        if !ok || js_sys::Reflect::set(&window, &NAME.into(), &api).is_err() {
+            return None;
+        }
+        Some(Self {
+            _run: run,
+            _report: report,
+            _cancel: cancel,
+        })
+    }
+}
+
+impl Drop for JsApi {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::delete_property(&window, &NAME.into());
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! The one place that reads the clock: `performance.now()`, on the page or in a worker.
+//!
+//! `Date::now()` is never used: it is coarse wall-clock time that can jump.
+
+use wasm_bindgen::JsCast;
+use web_sys::Performance;
+
+thread_local! {
+    static PERFORMANCE: Option<Performance> = js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<Performance>().ok());
+}
+
+/// `performance.now()` in ms on this thread's clock (0.0 if the browser has no Performance).
+pub fn now_ms() -> f64 {
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, Performance::now))
+}
+
+/// This thread's time origin, ms since the Unix epoch.
+pub fn time_origin_ms() -> f64 {
+    PERFORMANCE.with(|p| p.as_ref().map_or(0.0, Performance::time_origin))
+}
+
+/// A time that means the same on every thread: `timeOrigin + now()`.
+pub fn epoch_ms() -> f64 {
+    time_origin_ms() + now_ms()
+}
+
+/// Converts an [`epoch_ms`] value taken on another thread to this thread's `now_ms()`.
+pub fn from_epoch_ms(epoch_ms: f64) -> f64 {
+    epoch_ms - time_origin_ms()
+}

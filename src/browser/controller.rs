@@ -1,0 +1,557 @@
+//! Drives runs: fetches documents sequentially or concurrently on the event loop,
+//! runs the work blocking, sliced or in the worker pool, and reports every step as a
+//! [`LabEvent`]. One controller lives for the app's lifetime (owned by a hook); the
+//! UI buttons and `window.eventLoopLab` both go through it.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use futures::future::{join_all, select, Either, LocalBoxFuture, Shared};
+use futures::{FutureExt, StreamExt};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::AbortController;
+use yew::Callback;
+
+use super::clock::{from_epoch_ms, now_ms};
+use super::fetch::fetch_document;
+use super::pool::{WorkerPool, WORKER_SCRIPT};
+use super::simulator;
+use crate::lab::error::LabError;
+use crate::lab::report::{Report, RunEvent, RunLog, RunOutcome};
+use crate::lab::scenario::{FetchStrategy, ParamNotice, ParseStrategy, Scenario};
+use crate::lab::work::{analyze, Analyzer, WorkSummary};
+use crate::protocol::{JobId, ParseResponse};
+
+/// How long one document's request may take before it fails with a timeout.
+const FETCH_TIMEOUT_MS: u32 = 20_000;
+/// Extra time a worker gets for its work before the app gives up on its reply.
+const WORKER_REPLY_GRACE_MS: u32 = 30_000;
+/// Main-thread time the `sliced` strategy spends before yielding, ms. Well under the
+/// 50 ms long-task threshold, so a frame and input fit between slices.
+const SLICE_MS: f64 = 8.0;
+/// Bytes processed between clock checks in the `sliced` strategy.
+const SLICE_STEP_BYTES: usize = 16 * 1024;
+
+/// What the controller tells the UI.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LabEvent {
+    /// The scenario changed (controls, URL or `run(config)`).
+    ScenarioChanged(Scenario),
+    /// Some values could not be used as given.
+    NoticesRaised(Vec<ParamNotice>),
+    /// The latency simulator controls the page.
+    SimulatorReady,
+    /// The latency simulator cannot run here.
+    SimulatorFailed(LabError),
+    /// A run started.
+    RunStarted(RunLog),
+    /// A document of run `run_id` moved on.
+    DocProgressed {
+        /// Which run.
+        run_id: u32,
+        /// What happened.
+        event: RunEvent,
+    },
+    /// Run `run_id` ended.
+    RunEnded {
+        /// Which run.
+        run_id: u32,
+        /// Finished or cancelled.
+        outcome: RunOutcome,
+        /// When.
+        at_ms: f64,
+    },
+}
+
+type SimulatorReady = Shared<LocalBoxFuture<'static, Result<(), LabError>>>;
+
+struct Current {
+    run_id: u32,
+    cancel: oneshot::Sender<()>,
+}
+
+struct Inner {
+    defaults: Scenario,
+    scenario: RefCell<Scenario>,
+    simulator: SimulatorReady,
+    pool: WorkerPool,
+    next_run_id: Cell<u32>,
+    current: RefCell<Option<Current>>,
+    log: RefCell<Option<RunLog>>,
+    last_report: RefCell<Option<Report>>,
+    on_event: Callback<LabEvent>,
+}
+
+/// The run controller. Cheap to clone (one shared state).
+#[derive(Clone)]
+pub struct Controller {
+    inner: Rc<Inner>,
+}
+
+impl PartialEq for Controller {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl Controller {
+    /// Creates the controller and starts the latency simulator. `on_event` runs for
+    /// every change, on the page's event loop.
+    pub fn new(defaults: Scenario, scenario: Scenario, on_event: Callback<LabEvent>) -> Self {
+        let simulator: SimulatorReady = simulator::start().boxed_local().shared();
+        let inner = Rc::new(Inner {
+            defaults,
+            scenario: RefCell::new(scenario),
+            simulator: simulator.clone(),
+            pool: WorkerPool::new(WORKER_SCRIPT),
+            next_run_id: Cell::new(1),
+            current: RefCell::new(None),
+            log: RefCell::new(None),
+            last_report: RefCell::new(None),
+            on_event: on_event.clone(),
+        });
+        let warm = Rc::clone(&inner);
+        spawn_local(async move {
+            let ready = simulator.await;
+            // Start the pool now, not on the first worker run: workers take ~40 ms to
+            // start, which would be charged to that run. They are started only after the
+            // simulator controls the page, so their fetches go through it too.
+            if ready.is_ok() {
+                let k = warm.scenario.borrow().workers as usize;
+                // A failure here shows on every row of the first worker run.
+                let _ = warm.pool.resize(k);
+            }
+            on_event.emit(match ready {
+                Ok(()) => LabEvent::SimulatorReady,
+                Err(e) => LabEvent::SimulatorFailed(e),
+            });
+        });
+        Self { inner }
+    }
+
+    /// The scenario the next run uses.
+    pub fn scenario(&self) -> Scenario {
+        self.inner.scenario.borrow().clone()
+    }
+
+    /// Applies `key=value` pairs (URL names) to the scenario; reports bad values.
+    pub fn edit<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        let notices = self
+            .inner
+            .scenario
+            .borrow_mut()
+            .apply(pairs, &self.inner.defaults);
+        if !notices.is_empty() {
+            self.inner.on_event.emit(LabEvent::NoticesRaised(notices));
+        }
+        self.inner
+            .on_event
+            .emit(LabEvent::ScenarioChanged(self.scenario()));
+    }
+
+    /// Puts the scenario back to the defaults.
+    pub fn reset(&self) {
+        self.cancel();
+        *self.inner.scenario.borrow_mut() = self.inner.defaults.clone();
+        self.inner
+            .on_event
+            .emit(LabEvent::ScenarioChanged(self.scenario()));
+    }
+
+    /// The last run that finished (not cancelled), if any.
+    pub fn last_report(&self) -> Option<Report> {
+        self.inner.last_report.borrow().clone()
+    }
+
+    /// Cancels the running run, if any. Its documents stop where they are.
+    pub fn cancel(&self) {
+        if let Some(current) = self.inner.current.borrow_mut().take() {
+            let _ = current.cancel.send(());
+        }
+    }
+
+    /// Starts a run of the current scenario at once, cancelling any run in progress.
+    /// The run goes on whether or not the returned receiver is awaited.
+    pub fn run(&self) -> PendingReport {
+        self.cancel();
+        let inner = Rc::clone(&self.inner);
+        let run_id = inner.next_run_id.get();
+        inner.next_run_id.set(run_id + 1);
+        let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
+        let (done_tx, done_rx) = oneshot::channel::<Report>();
+        *inner.current.borrow_mut() = Some(Current {
+            run_id,
+            cancel: cancel_tx,
+        });
+        let scenario = self.scenario();
+        spawn_local(async move {
+            let report = run(Rc::clone(&inner), run_id, scenario, cancel_rx).await;
+            let mut current = inner.current.borrow_mut();
+            if current.as_ref().is_some_and(|c| c.run_id == run_id) {
+                *current = None;
+            }
+            drop(current);
+            let _ = done_tx.send(report);
+        });
+        PendingReport(done_rx)
+    }
+}
+
+/// The report of a started run, once it finishes or is cancelled.
+pub struct PendingReport(oneshot::Receiver<Report>);
+
+impl PendingReport {
+    /// Waits for the report (`None` only if the app was torn down mid-run).
+    pub async fn report(self) -> Option<Report> {
+        self.0.await.ok()
+    }
+}
+
+/// One run from start to end; cancelled when `cancel` fires or its sender is dropped.
+async fn run(
+    inner: Rc<Inner>,
+    run_id: u32,
+    scenario: Scenario,
+    cancel: oneshot::Receiver<()>,
+) -> Report {
+    let abort = AbortController::new().ok();
+    let body = async {
+        // Runs wait for the simulator (a first visit installs it). If it failed, the
+        // requests go to the static server and each row shows its error.
+        let _ = inner.simulator.clone().await;
+        let log = RunLog::new(run_id, scenario.clone(), now_ms());
+        *inner.log.borrow_mut() = Some(log.clone());
+        inner.on_event.emit(LabEvent::RunStarted(log));
+        if scenario.parse == ParseStrategy::Worker {
+            let k = scenario.workers.min(scenario.docs) as usize;
+            if let Err(error) = inner.pool.resize(k) {
+                for doc in 1..=scenario.docs {
+                    emit(
+                        &inner,
+                        run_id,
+                        RunEvent::Failed {
+                            doc,
+                            at_ms: now_ms(),
+                            error: error.clone(),
+                        },
+                    );
+                }
+                return;
+            }
+        }
+        let docs = 1..=scenario.docs;
+        match scenario.fetch {
+            FetchStrategy::Sequential => {
+                for doc in docs {
+                    process(&inner, run_id, &scenario, doc, abort.as_ref()).await;
+                }
+            }
+            FetchStrategy::Concurrent => {
+                join_all(docs.map(|doc| process(&inner, run_id, &scenario, doc, abort.as_ref())))
+                    .await;
+            }
+        }
+    };
+    let cancelled = match select(Box::pin(body), cancel).await {
+        Either::Left(_) => false,
+        Either::Right(_) => true,
+    };
+    let at_ms = now_ms();
+    if cancelled {
+        if let Some(abort) = &abort {
+            abort.abort();
+        }
+        inner.pool.cancel(run_id);
+    }
+    let mut log_slot = inner.log.borrow_mut();
+    let log = log_slot
+        .as_mut()
+        .filter(|log| log.run_id == run_id)
+        .map(|log| {
+            if cancelled {
+                log.cancel(at_ms);
+            } else {
+                log.finish(at_ms);
+            }
+            log.clone()
+        })
+        // Cancelled while waiting for the simulator: the run never started.
+        .unwrap_or_else(|| {
+            let mut log = RunLog::new(run_id, scenario, at_ms);
+            log.cancel(at_ms);
+            log
+        });
+    drop(log_slot);
+    let report = log.report(at_ms);
+    if !cancelled {
+        *inner.last_report.borrow_mut() = Some(report.clone());
+    }
+    inner.on_event.emit(LabEvent::RunEnded {
+        run_id,
+        outcome: log.outcome,
+        at_ms,
+    });
+    report
+}
+
+/// Records an event of run `run_id` and tells the UI, unless the run is over.
+fn emit(inner: &Inner, run_id: u32, event: RunEvent) {
+    let applied = inner
+        .log
+        .borrow_mut()
+        .as_mut()
+        .filter(|log| log.run_id == run_id)
+        .is_some_and(|log| log.apply(event.clone()));
+    if applied {
+        inner
+            .on_event
+            .emit(LabEvent::DocProgressed { run_id, event });
+    }
+}
+
+/// The simulator's URL for one document, absolute (workers resolve relative URLs
+/// against their own script, the page against its `<base>`).
+fn doc_url(scenario: &Scenario, doc: u32) -> String {
+    let mut relative = format!(
+        "doc/{doc}?latency_ms={}&size_kb={}",
+        scenario.latency, scenario.size
+    );
+    if scenario.fails(doc) {
+        relative.push_str("&fail=500");
+    }
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten());
+    base.and_then(|base| web_sys::Url::new_with_base(&relative, &base).ok())
+        .map(|u| u.href())
+        .unwrap_or(relative)
+}
+
+/// Fetches and works on one document with the scenario's parse strategy.
+async fn process(
+    inner: &Inner,
+    run_id: u32,
+    scenario: &Scenario,
+    doc: u32,
+    abort: Option<&AbortController>,
+) {
+    let url = doc_url(scenario, doc);
+    emit(
+        inner,
+        run_id,
+        RunEvent::FetchStarted {
+            doc,
+            at_ms: now_ms(),
+        },
+    );
+    if scenario.parse == ParseStrategy::Worker {
+        return process_in_worker(inner, run_id, scenario, doc, url).await;
+    }
+    let Some(abort) = abort else {
+        let error = LabError::Network("AbortController is unavailable".into());
+        return emit(
+            inner,
+            run_id,
+            RunEvent::Failed {
+                doc,
+                at_ms: now_ms(),
+                error,
+            },
+        );
+    };
+    let fetched = match fetch_document(&url, FETCH_TIMEOUT_MS, abort).await {
+        Ok(fetched) => fetched,
+        Err(error) => {
+            return emit(
+                inner,
+                run_id,
+                RunEvent::Failed {
+                    doc,
+                    at_ms: now_ms(),
+                    error,
+                },
+            )
+        }
+    };
+    let at_ms = now_ms();
+    emit(
+        inner,
+        run_id,
+        RunEvent::Fetched {
+            doc,
+            at_ms,
+            bytes: fetched.bytes,
+        },
+    );
+    emit(
+        inner,
+        run_id,
+        RunEvent::ParseStarted {
+            doc,
+            at_ms,
+            thread: "main".into(),
+        },
+    );
+    let summary = match scenario.parse {
+        // The naive way: one long synchronous call. Nothing else on the page runs
+        // until it returns — no frame, no input, no other fetch's continuation.
+        ParseStrategy::Blocking => analyze(&fetched.html, &scenario.query),
+        _ => analyze_sliced(&fetched.html, &scenario.query).await,
+    };
+    emit(
+        inner,
+        run_id,
+        RunEvent::Parsed {
+            doc,
+            at_ms: now_ms(),
+            summary,
+        },
+    );
+}
+
+/// The same work in slices of about [`SLICE_MS`], yielding to the event loop between.
+async fn analyze_sliced(html: &str, query: &str) -> WorkSummary {
+    let mut analyzer = Analyzer::new(html, query);
+    loop {
+        let slice_start = now_ms();
+        while now_ms() - slice_start < SLICE_MS {
+            if analyzer.step(SLICE_STEP_BYTES) {
+                return analyzer.finish();
+            }
+        }
+        yield_to_event_loop().await;
+    }
+}
+
+/// Lets the browser paint and handle input before continuing.
+///
+/// NOTE: `.await` on a ready future, or on a resolved promise, does not do that: it
+/// continues in the same task or in a microtask, and the browser renders and
+/// dispatches input only between tasks, after the microtask queue is empty. A real
+/// yield is a new task: `scheduler.yield()` where the browser has it (it also keeps
+/// our place ahead of other queued tasks), else `setTimeout(0)`.
+async fn yield_to_event_loop() {
+    if let Some(promise) = scheduler_yield() {
+        if JsFuture::from(promise).await.is_ok() {
+            return;
+        }
+    }
+    TimeoutFuture::new(0).await;
+}
+
+fn scheduler_yield() -> Option<js_sys::Promise> {
+    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
+    let yield_fn = js_sys::Reflect::get(&scheduler, &"yield".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    yield_fn
+        .call0(&scheduler)
+        .ok()?
+        .dyn_into::<js_sys::Promise>()
+        .ok()
+}
+
+/// Hands one document to the pool and follows its replies.
+async fn process_in_worker(inner: &Inner, run_id: u32, scenario: &Scenario, doc: u32, url: String) {
+    let job = JobId { run: run_id, doc };
+    let (worker, mut replies) = inner
+        .pool
+        .load(job, url, scenario.query.clone(), FETCH_TIMEOUT_MS);
+    let thread = format!("worker-{worker}");
+    loop {
+        let deadline = TimeoutFuture::new(FETCH_TIMEOUT_MS + WORKER_REPLY_GRACE_MS);
+        let reply = match select(replies.next(), deadline).await {
+            Either::Left((reply, _)) => reply,
+            Either::Right(_) => None,
+        };
+        match reply {
+            Some(ParseResponse::Fetched {
+                bytes,
+                fetch_end_epoch_ms,
+                ..
+            }) => {
+                let at_ms = from_epoch_ms(fetch_end_epoch_ms);
+                emit(inner, run_id, RunEvent::Fetched { doc, at_ms, bytes });
+                emit(
+                    inner,
+                    run_id,
+                    RunEvent::ParseStarted {
+                        doc,
+                        at_ms,
+                        thread: thread.clone(),
+                    },
+                );
+            }
+            Some(ParseResponse::Parsed {
+                summary,
+                parse_end_epoch_ms,
+                ..
+            }) => {
+                emit(
+                    inner,
+                    run_id,
+                    RunEvent::Parsed {
+                        doc,
+                        at_ms: from_epoch_ms(parse_end_epoch_ms),
+                        summary,
+                    },
+                );
+                break;
+            }
+            Some(ParseResponse::Failed {
+                error, at_epoch_ms, ..
+            }) => {
+                emit(
+                    inner,
+                    run_id,
+                    RunEvent::Failed {
+                        doc,
+                        at_ms: from_epoch_ms(at_epoch_ms),
+                        error,
+                    },
+                );
+                break;
+            }
+            None => {
+                let error = LabError::Worker(format!("{thread} did not answer"));
+                emit(
+                    inner,
+                    run_id,
+                    RunEvent::Failed {
+                        doc,
+                        at_ms: now_ms(),
+                        error,
+                    },
+                );
+                break;
+            }
+        }
+    }
+    inner.pool.forget(job);
+}
+
+/// Reads a JS config object (`{docs: 6, fetch: "concurrent", …}`) as `key=value`
+/// pairs with the URL's names. Non-objects give no pairs.
+pub fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
+    if !config.is_object() {
+        return Vec::new();
+    }
+    js_sys::Object::entries(config.unchecked_ref())
+        .iter()
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.dyn_into().ok()?;
+            let key = entry.get(0).as_string()?;
+            let value = entry.get(1);
+            let value = value
+                .as_string()
+                .or_else(|| value.as_f64().map(|n| n.to_string()))
+                .or_else(|| value.as_bool().map(|b| b.to_string()))
+                .unwrap_or_default();
+            Some((key, value))
+        })
+        .collect()
+}

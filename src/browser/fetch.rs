@@ -1,0 +1,56 @@
+//! Fetching one document with the real `fetch` API, on the page or in a worker.
+
+use futures::future::{select, Either};
+use gloo_net::http::Request;
+use gloo_timers::future::TimeoutFuture;
+use web_sys::AbortController;
+
+use crate::lab::error::LabError;
+use crate::lab::work::decode_document;
+
+/// A fetched, checked, decoded document.
+pub struct Fetched {
+    /// The HTML.
+    pub html: String,
+    /// Body size in bytes.
+    pub bytes: u64,
+}
+
+/// Fetches `url` and checks the body (HTML, UTF-8, size limit). Gives up after
+/// `timeout_ms`. The caller cancels the request with `abort.abort()`.
+pub async fn fetch_document(
+    url: &str,
+    timeout_ms: u32,
+    abort: &AbortController,
+) -> Result<Fetched, LabError> {
+    let request = async {
+        let response = Request::get(url)
+            .abort_signal(Some(&abort.signal()))
+            .send()
+            .await
+            .map_err(|e| LabError::Network(e.to_string()))?;
+        if !response.ok() {
+            return Err(LabError::Status {
+                status: response.status(),
+                status_text: response.status_text(),
+            });
+        }
+        let content_type = response.headers().get("content-type");
+        let body = response
+            .binary()
+            .await
+            .map_err(|e| LabError::Network(e.to_string()))?;
+        let bytes = body.len() as u64;
+        let html = decode_document(body, content_type.as_deref())?;
+        Ok(Fetched { html, bytes })
+    };
+    let timeout = TimeoutFuture::new(timeout_ms);
+    futures::pin_mut!(request);
+    match select(request, timeout).await {
+        Either::Left((result, _)) => result,
+        Either::Right(((), _)) => {
+            abort.abort();
+            Err(LabError::Timeout(timeout_ms))
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The pure core: no `web-sys`, no `yew`, no clock. Time is always passed in as
+//! `performance.now()` milliseconds, so everything here is tested natively.
+
+pub mod error;
+pub mod report;
+pub mod scenario;
+pub mod work;

@@ -1,0 +1,451 @@
+//! The record of one run, built from events whose times are passed in, and the
+//! machine-readable [`Report`] made from it (what `window.eventLoopLab.report()`
+//! returns and what the screen draws).
+
+use serde::Serialize;
+
+use super::error::LabError;
+use super::scenario::{ParseStrategy, Scenario};
+use super::work::WorkSummary;
+
+/// Where a document is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocState {
+    /// Not started yet (sequential runs, or waiting for its turn).
+    Queued,
+    /// Its request is in flight.
+    Fetching,
+    /// Its body arrived and is being worked on.
+    Parsing,
+    /// Finished with a summary.
+    Done,
+    /// Finished with an error.
+    Error,
+}
+
+impl DocState {
+    /// The lowercase name used in reports and `data-state` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Fetching => "fetching",
+            Self::Parsing => "parsing",
+            Self::Done => "done",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// One document of a run. Times are `performance.now()` ms on the page's clock.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocRecord {
+    /// 1-based document number.
+    pub id: u32,
+    /// Where it is now.
+    pub state: DocState,
+    /// Body size in bytes, once fetched.
+    pub bytes: u64,
+    /// `<a href>` count, once parsed.
+    pub links: u32,
+    /// Words in the text, once parsed.
+    pub words: u32,
+    /// Distinct words, once parsed.
+    pub distinct_words: u32,
+    /// Query hits, once parsed.
+    pub hits: u32,
+    /// When its request was sent.
+    pub fetch_start_ms: Option<f64>,
+    /// When its body had fully arrived.
+    pub fetch_end_ms: Option<f64>,
+    /// When the work on it started.
+    pub parse_start_ms: Option<f64>,
+    /// When the work on it ended.
+    pub parse_end_ms: Option<f64>,
+    /// `"main"` or `"worker-<i>"` (1-based), once parsing started.
+    pub thread: Option<String>,
+    /// What went wrong, as shown on its row.
+    pub error: Option<String>,
+}
+
+impl DocRecord {
+    fn new(id: u32) -> Self {
+        Self {
+            id,
+            state: DocState::Queued,
+            bytes: 0,
+            links: 0,
+            words: 0,
+            distinct_words: 0,
+            hits: 0,
+            fetch_start_ms: None,
+            fetch_end_ms: None,
+            parse_start_ms: None,
+            parse_end_ms: None,
+            thread: None,
+            error: None,
+        }
+    }
+
+    /// Time spent on the work, ms.
+    pub fn parse_ms(&self) -> Option<f64> {
+        Some(self.parse_end_ms? - self.parse_start_ms?)
+    }
+
+    /// Whether the document has finished, well or not.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, DocState::Done | DocState::Error)
+    }
+}
+
+/// Something that happened to a document or the run, at a time on the page's clock.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    /// The request for `doc` was sent.
+    FetchStarted {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+    },
+    /// The body of `doc` arrived.
+    Fetched {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+        /// Body size.
+        bytes: u64,
+    },
+    /// The work on `doc` started on `thread`.
+    ParseStarted {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+        /// `"main"` or `"worker-<i>"`.
+        thread: String,
+    },
+    /// The work on `doc` ended.
+    Parsed {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+        /// What it found.
+        summary: WorkSummary,
+    },
+    /// `doc` failed.
+    Failed {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+        /// Why.
+        error: LabError,
+    },
+}
+
+/// How a run ended, if it has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunOutcome {
+    /// Still going.
+    Running,
+    /// Every document finished (some may have failed).
+    Finished,
+    /// Stopped by Cancel, Reset or a new run.
+    Cancelled,
+}
+
+/// The record of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunLog {
+    /// Distinguishes runs: events of an older run are never applied to a newer one.
+    pub run_id: u32,
+    /// What was run.
+    pub scenario: Scenario,
+    /// When Run was pressed.
+    pub started_ms: f64,
+    /// When it finished or was cancelled.
+    pub ended_ms: Option<f64>,
+    /// How it ended.
+    pub outcome: RunOutcome,
+    /// One record per document, in id order.
+    pub docs: Vec<DocRecord>,
+}
+
+impl RunLog {
+    /// A run that starts now with every document queued.
+    pub fn new(run_id: u32, scenario: Scenario, now_ms: f64) -> Self {
+        let docs = (1..=scenario.docs).map(DocRecord::new).collect();
+        Self {
+            run_id,
+            scenario,
+            started_ms: now_ms,
+            ended_ms: None,
+            outcome: RunOutcome::Running,
+            docs,
+        }
+    }
+
+    /// Applies an event. Returns `false` when it changed nothing (unknown document,
+    /// or the run already ended), so the caller can skip a render.
+    pub fn apply(&mut self, event: RunEvent) -> bool {
+        if self.outcome != RunOutcome::Running {
+            return false;
+        }
+        let id = match &event {
+            RunEvent::FetchStarted { doc, .. }
+            | RunEvent::Fetched { doc, .. }
+            | RunEvent::ParseStarted { doc, .. }
+            | RunEvent::Parsed { doc, .. }
+            | RunEvent::Failed { doc, .. } => *doc,
+        };
+        let Some(d) = self.docs.iter_mut().find(|d| d.id == id) else {
+            return false;
+        };
+        if d.is_finished() {
+            return false;
+        }
+        match event {
+            RunEvent::FetchStarted { at_ms, .. } => {
+                d.state = DocState::Fetching;
+                d.fetch_start_ms = Some(at_ms);
+            }
+            RunEvent::Fetched { at_ms, bytes, .. } => {
+                d.fetch_end_ms = Some(at_ms);
+                d.bytes = bytes;
+            }
+            RunEvent::ParseStarted { at_ms, thread, .. } => {
+                d.state = DocState::Parsing;
+                d.parse_start_ms = Some(at_ms);
+                d.thread = Some(thread);
+            }
+            RunEvent::Parsed { at_ms, summary, .. } => {
+                d.state = DocState::Done;
+                d.parse_end_ms = Some(at_ms);
+                d.links = summary.links;
+                d.words = summary.words;
+                d.distinct_words = summary.distinct_words;
+                d.hits = summary.hits;
+            }
+            RunEvent::Failed { at_ms, error, .. } => {
+                d.state = DocState::Error;
+                d.error = Some(error.to_string());
+                // Close whichever span was open, so the row shows where it failed.
+                if d.fetch_end_ms.is_none() && d.fetch_start_ms.is_some() {
+                    d.fetch_end_ms = Some(at_ms);
+                } else if d.parse_start_ms.is_some() && d.parse_end_ms.is_none() {
+                    d.parse_end_ms = Some(at_ms);
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether every document has finished.
+    pub fn all_finished(&self) -> bool {
+        self.docs.iter().all(DocRecord::is_finished)
+    }
+
+    /// Marks the run finished (every document done or failed) at `now_ms`.
+    pub fn finish(&mut self, now_ms: f64) -> bool {
+        self.end(now_ms, RunOutcome::Finished)
+    }
+
+    /// Marks the run cancelled at `now_ms`.
+    pub fn cancel(&mut self, now_ms: f64) -> bool {
+        self.end(now_ms, RunOutcome::Cancelled)
+    }
+
+    fn end(&mut self, now_ms: f64, outcome: RunOutcome) -> bool {
+        if self.outcome != RunOutcome::Running {
+            return false;
+        }
+        self.outcome = outcome;
+        self.ended_ms = Some(now_ms);
+        true
+    }
+
+    /// Wall time of the run so far (or in all, once ended), ms.
+    pub fn elapsed_ms(&self, now_ms: f64) -> f64 {
+        self.ended_ms.unwrap_or(now_ms) - self.started_ms
+    }
+
+    /// The best any strategy could do with these documents: every fetch overlapped
+    /// (the longest simulated latency) plus the work shared by `k` threads
+    /// (k = pool size in worker mode, else 1).
+    pub fn ideal_ms(&self) -> f64 {
+        let parse_total: f64 = self.docs.iter().filter_map(DocRecord::parse_ms).sum();
+        let k = match self.scenario.parse {
+            ParseStrategy::Worker => self.scenario.workers.min(self.scenario.docs).max(1),
+            _ => 1,
+        };
+        f64::from(self.scenario.latency) + parse_total / f64::from(k)
+    }
+
+    /// What the fetches alone take one after another.
+    pub fn sum_of_latencies_ms(&self) -> f64 {
+        f64::from(self.scenario.latency) * f64::from(self.scenario.docs)
+    }
+
+    /// The report of this run.
+    pub fn report(&self, now_ms: f64) -> Report {
+        Report {
+            run_id: self.run_id,
+            config: self.scenario.clone(),
+            outcome: self.outcome,
+            started_ms: self.started_ms,
+            finished_ms: self.ended_ms.unwrap_or(now_ms),
+            total_ms: self.elapsed_ms(now_ms),
+            ideal_ms: self.ideal_ms(),
+            sum_of_latencies_ms: self.sum_of_latencies_ms(),
+            documents: self.docs.clone(),
+        }
+    }
+}
+
+/// A run, as plain JSON for scripts and tests. All times are `performance.now()` ms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Which run.
+    pub run_id: u32,
+    /// The scenario, with the URL query's names.
+    pub config: Scenario,
+    /// Finished or cancelled (or running, for a live snapshot).
+    pub outcome: RunOutcome,
+    /// When the run started.
+    pub started_ms: f64,
+    /// When it ended.
+    pub finished_ms: f64,
+    /// `finished_ms - started_ms`.
+    pub total_ms: f64,
+    /// See [`RunLog::ideal_ms`].
+    pub ideal_ms: f64,
+    /// Documents × latency.
+    pub sum_of_latencies_ms: f64,
+    /// One entry per document.
+    pub documents: Vec<DocRecord>,
+}
+
+impl Report {
+    /// The report as JSON text.
+    pub fn to_json(&self) -> String {
+        // Plain structs of numbers and strings cannot fail to serialize.
+        serde_json::to_string(self).expect("a Report always serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::scenario::Scenario;
+
+    fn scenario(docs: u32) -> Scenario {
+        Scenario {
+            docs,
+            latency: 500,
+            ..Scenario::with_cores(2)
+        }
+    }
+
+    #[test]
+    fn a_document_goes_through_its_states() {
+        let mut log = RunLog::new(1, scenario(2), 100.0);
+        assert!(log.apply(RunEvent::FetchStarted {
+            doc: 1,
+            at_ms: 101.0
+        }));
+        assert!(log.apply(RunEvent::Fetched {
+            doc: 1,
+            at_ms: 601.0,
+            bytes: 10
+        }));
+        assert!(log.apply(RunEvent::ParseStarted {
+            doc: 1,
+            at_ms: 602.0,
+            thread: "worker-1".into()
+        }));
+        let summary = WorkSummary {
+            links: 3,
+            words: 9,
+            distinct_words: 5,
+            hits: 2,
+        };
+        assert!(log.apply(RunEvent::Parsed {
+            doc: 1,
+            at_ms: 652.0,
+            summary
+        }));
+        let d = &log.docs[0];
+        assert_eq!(
+            (d.state, d.links, d.parse_ms()),
+            (DocState::Done, 3, Some(50.0))
+        );
+        assert!(!log.all_finished());
+        assert!(log.apply(RunEvent::Failed {
+            doc: 2,
+            at_ms: 700.0,
+            error: LabError::Status {
+                status: 500,
+                status_text: "Internal Server Error".into()
+            }
+        }));
+        assert!(log.all_finished());
+        assert_eq!(
+            log.docs[1].error.as_deref(),
+            Some("the server answered 500 Internal Server Error")
+        );
+    }
+
+    #[test]
+    fn events_after_the_end_or_for_unknown_documents_change_nothing() {
+        let mut log = RunLog::new(1, scenario(1), 0.0);
+        assert!(!log.apply(RunEvent::FetchStarted { doc: 9, at_ms: 1.0 }));
+        assert!(log.cancel(5.0));
+        assert!(!log.apply(RunEvent::FetchStarted { doc: 1, at_ms: 6.0 }));
+        assert!(!log.finish(7.0));
+        assert_eq!(log.report(99.0).total_ms, 5.0);
+    }
+
+    #[test]
+    fn ideal_is_max_latency_plus_work_shared_by_the_pool() {
+        let mut s = scenario(2);
+        s.parse = ParseStrategy::Worker;
+        s.workers = 2;
+        let mut log = RunLog::new(1, s, 0.0);
+        for doc in 1..=2 {
+            log.apply(RunEvent::ParseStarted {
+                doc,
+                at_ms: 500.0,
+                thread: "main".into(),
+            });
+            log.apply(RunEvent::Parsed {
+                doc,
+                at_ms: 600.0,
+                summary: WorkSummary::default(),
+            });
+        }
+        assert_eq!(log.ideal_ms(), 600.0);
+        assert_eq!(log.sum_of_latencies_ms(), 1000.0);
+    }
+
+    #[test]
+    fn report_json_uses_the_public_names() {
+        let log = RunLog::new(3, scenario(1), 10.0);
+        let json = log.report(20.0).to_json();
+        for key in [
+            "\"config\"",
+            "\"total_ms\":10.0",
+            "\"finished_ms\"",
+            "\"documents\"",
+            "\"fetch_start_ms\":null",
+            "\"thread\":null",
+            "\"error\":null",
+            "\"fetch\":\"concurrent\"",
+        ] {
+            assert!(json.contains(key), "{key} missing in {json}");
+        }
+    }
+}

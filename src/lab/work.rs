@@ -1,0 +1,371 @@
+//! The heavy work done on each document: parse the HTML with a real parser (`tl`),
+//! count its links, build a word index of its text and run a search query over it.
+//!
+//! The same code runs in all three parse strategies. It is *sliceable*: an
+//! [`Analyzer`] advances through the document in whole chunks, so the `sliced`
+//! strategy can yield to the event loop between steps, and the result is the same
+//! however the document was cut (a native test checks that on corpus pages).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::LabError;
+
+/// The largest document the app accepts. Larger bodies are refused with an error on
+/// that document's row instead of exhausting memory.
+pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
+
+/// What the work found in one document. Small on purpose: a worker replies with this,
+/// never with the document or its index (decoding a big reply is itself a freeze).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct WorkSummary {
+    /// `<a href>` elements outside `<script>`/`<style>`.
+    pub links: u32,
+    /// Words in the text (runs of letters and digits).
+    pub words: u32,
+    /// Distinct words (case-folded) in the index.
+    pub distinct_words: u32,
+    /// Occurrences of the query's words in the text.
+    pub hits: u32,
+}
+
+/// Checks and decodes a fetched body: HTML, UTF-8, not too large.
+///
+/// `content_type` is the response header, if there was one.
+pub fn decode_document(bytes: Vec<u8>, content_type: Option<&str>) -> Result<String, LabError> {
+    if let Some(ct) = content_type {
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "text/html" {
+            return Err(LabError::NotHtml {
+                content_type: ct.to_string(),
+            });
+        }
+    }
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(LabError::TooLarge {
+            bytes: bytes.len(),
+            limit: MAX_DOCUMENT_BYTES,
+        });
+    }
+    String::from_utf8(bytes).map_err(|e| LabError::NotUtf8 {
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+/// Runs the whole work on `html` in one go.
+pub fn analyze(html: &str, query: &str) -> WorkSummary {
+    let mut analyzer = Analyzer::new(html, query);
+    while !analyzer.step(usize::MAX) {}
+    analyzer.finish()
+}
+
+/// The work on one document, advanced a step at a time.
+pub struct Analyzer<'a> {
+    html: &'a str,
+    /// Where the next chunk starts (a byte offset at a safe cut point).
+    pos: usize,
+    links: u32,
+    words: u32,
+    index: HashMap<String, u32>,
+    terms: Vec<String>,
+    /// Reused buffer for the case-folded word being read.
+    word: String,
+}
+
+impl<'a> Analyzer<'a> {
+    /// Prepares the work; does nothing heavy yet.
+    pub fn new(html: &'a str, query: &str) -> Self {
+        let mut terms = Vec::new();
+        for_each_word(query, &mut String::new(), |w| terms.push(w.to_string()));
+        terms.sort();
+        terms.dedup();
+        Self {
+            html,
+            pos: 0,
+            links: 0,
+            words: 0,
+            index: HashMap::new(),
+            terms,
+            word: String::new(),
+        }
+    }
+
+    /// Processes whole chunks until at least `budget_bytes` more of the document are
+    /// done, or the document ends. Returns `true` when the document is finished.
+    pub fn step(&mut self, budget_bytes: usize) -> bool {
+        let goal = self.pos.saturating_add(budget_bytes.max(1));
+        while self.pos < self.html.len() && self.pos < goal {
+            let want = goal.saturating_sub(self.pos);
+            let cut = next_cut(self.html.as_bytes(), self.pos, want);
+            self.process_chunk(&self.html[self.pos..cut.end]);
+            self.pos = cut.resume;
+        }
+        self.is_done()
+    }
+
+    /// Whether the whole document has been processed.
+    pub fn is_done(&self) -> bool {
+        self.pos >= self.html.len()
+    }
+
+    /// Bytes processed so far.
+    pub fn done_bytes(&self) -> usize {
+        self.pos
+    }
+
+    /// Runs the query over the index and returns the summary.
+    pub fn finish(self) -> WorkSummary {
+        let hits = self.terms.iter().filter_map(|t| self.index.get(t)).sum();
+        WorkSummary {
+            links: self.links,
+            words: self.words,
+            distinct_words: u32::try_from(self.index.len()).unwrap_or(u32::MAX),
+            hits,
+        }
+    }
+
+    fn process_chunk(&mut self, chunk: &str) {
+        if chunk.is_empty() {
+            return;
+        }
+        // tl refuses only inputs over u32::MAX bytes, which MAX_DOCUMENT_BYTES rules out;
+        // an empty summary for such a chunk is still the honest answer.
+        let Ok(dom) = tl::parse(chunk, tl::ParserOptions::default()) else {
+            return;
+        };
+        for node in dom.nodes() {
+            match node {
+                tl::Node::Tag(tag) => {
+                    let is_link = tag.name().as_bytes().eq_ignore_ascii_case(b"a")
+                        && tag.attributes().contains("href");
+                    if is_link {
+                        self.links += 1;
+                    }
+                }
+                tl::Node::Raw(text) => {
+                    let (index, words) = (&mut self.index, &mut self.words);
+                    for_each_word(&text.as_utf8_str(), &mut self.word, |w| {
+                        *words += 1;
+                        match index.get_mut(w) {
+                            Some(count) => *count += 1,
+                            None => {
+                                index.insert(w.to_string(), 1);
+                            }
+                        }
+                    });
+                }
+                tl::Node::Comment(_) => {}
+            }
+        }
+    }
+}
+
+/// Calls `f` with each case-folded word of `text`. Character references such as
+/// `&amp;` are separators, not words (tl does not decode them).
+fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&str)) {
+    word.clear();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c.is_alphanumeric() {
+            word.extend(c.to_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            f(word);
+            word.clear();
+        }
+        if c == '&' {
+            if let Some(len) = char_ref_len(&text.as_bytes()[i..]) {
+                while chars.peek().is_some_and(|&(j, _)| j < i + len) {
+                    chars.next();
+                }
+            }
+        }
+    }
+    if !word.is_empty() {
+        f(word);
+        word.clear();
+    }
+}
+
+/// Length of a character reference (`&name;`, `&#123;`, `&#x1F;`) at the start of `s`.
+fn char_ref_len(s: &[u8]) -> Option<usize> {
+    let end = s.iter().take(12).position(|&b| b == b';')?;
+    let body = &s[1..end];
+    let ok = !body.is_empty() && body.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'#');
+    ok.then_some(end + 1)
+}
+
+/// Where a chunk ends and where the next one starts. They differ when the chunk ends
+/// at a `<script>` or `<style>` element, whose raw content is skipped.
+#[derive(Debug, PartialEq, Eq)]
+struct Cut {
+    end: usize,
+    resume: usize,
+}
+
+/// Finds the first safe place to cut `html` at or after `start + want` bytes.
+///
+/// A safe place is the `<` of a tag, comment or doctype outside any tag, comment or
+/// raw-text element, so no text run, tag or attribute is split and the parser sees
+/// the same tokens in every chunking. Raw text of `<script>`/`<style>` is never given
+/// to the parser at all: it is not prose and must not be counted as links or words.
+fn next_cut(html: &[u8], start: usize, want: usize) -> Cut {
+    let mut i = start;
+    while i < html.len() {
+        if html[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let rest = &html[i..];
+        let opens_markup = rest
+            .get(1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || matches!(b, b'/' | b'!' | b'?'));
+        if !opens_markup {
+            i += 1;
+            continue;
+        }
+        if i > start && i - start >= want {
+            return Cut { end: i, resume: i };
+        }
+        if rest.starts_with(b"<!--") {
+            i = find(html, i + 4, b"-->").map_or(html.len(), |p| p + 3);
+            continue;
+        }
+        let tag_end = end_of_tag(html, i);
+        let name = tag_name(&rest[1..]);
+        let raw = name.eq_ignore_ascii_case(b"script") || name.eq_ignore_ascii_case(b"style");
+        if raw {
+            let close = find_close_tag(html, tag_end, name).unwrap_or(html.len());
+            if close > tag_end {
+                return Cut {
+                    end: tag_end,
+                    resume: close,
+                };
+            }
+        }
+        i = tag_end;
+    }
+    Cut {
+        end: html.len(),
+        resume: html.len(),
+    }
+}
+
+/// The name after `<` (empty for `</x`, `<!x`, `<?x`).
+fn tag_name(after_lt: &[u8]) -> &[u8] {
+    let len = after_lt
+        .iter()
+        .position(|b| !b.is_ascii_alphanumeric())
+        .unwrap_or(after_lt.len());
+    &after_lt[..len]
+}
+
+/// The offset just past the `>` that ends the tag opened at `lt`, honouring quotes.
+fn end_of_tag(html: &[u8], lt: usize) -> usize {
+    let mut quote = None;
+    for (offset, &b) in html[lt + 1..].iter().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'>') => return lt + 1 + offset + 1,
+            (None, _) => {}
+        }
+    }
+    html.len()
+}
+
+/// The offset of `</name` (case-insensitive) at or after `from`.
+fn find_close_tag(html: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(p) = find(html, i, b"</") {
+        let candidate = &html[p + 2..];
+        if candidate.len() >= name.len() && candidate[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(p);
+        }
+        i = p + 2;
+    }
+    None
+}
+
+fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_links_words_and_hits() {
+        let html = r#"<html><body><p>Spawn a thread, then <a href="x">join the thread</a>.</p>
+            <a name="anchor">no href</a><a href='y'>Thread</a></body></html>"#;
+        let s = analyze(html, "thread");
+        assert_eq!(s.links, 2);
+        assert_eq!(s.hits, 3);
+        assert_eq!(s.words, 10);
+    }
+
+    #[test]
+    fn script_and_style_are_not_text_or_links() {
+        let html = r#"<p>one</p><script>var a = "<a href='x'>two</a>"; if (a<b) {}</script>
+            <style>p > a { color: red }</style><p>three</p>"#;
+        let s = analyze(html, "two");
+        assert_eq!((s.links, s.words, s.hits), (0, 2, 0));
+    }
+
+    #[test]
+    fn character_references_separate_words() {
+        let s = analyze("<p>fish&amp;chips &#8212; x&lt;y</p>", "amp");
+        assert_eq!((s.words, s.hits), (4, 0));
+    }
+
+    #[test]
+    fn every_step_size_gives_the_same_result() {
+        let html = "<p>a <b>b</b> c</p><!-- <a href=x> --><a href=\"q>r\">d</a>".repeat(50);
+        let whole = analyze(&html, "b d");
+        for budget in [1, 7, 64, 1000] {
+            let mut a = Analyzer::new(&html, "b d");
+            let mut steps = 0;
+            while !a.step(budget) {
+                steps += 1;
+            }
+            assert!(
+                budget > 1000 || steps > 1,
+                "budget {budget} took {steps} steps"
+            );
+            assert_eq!(a.finish(), whole, "budget {budget}");
+        }
+    }
+
+    #[test]
+    fn decode_refuses_bad_bodies_with_clear_errors() {
+        assert!(matches!(
+            decode_document(b"{}".to_vec(), Some("application/json")),
+            Err(LabError::NotHtml { .. })
+        ));
+        assert_eq!(
+            decode_document(vec![b'a', 0xff, b'b'], Some("text/html; charset=utf-8")),
+            Err(LabError::NotUtf8 { offset: 1 })
+        );
+        assert!(matches!(
+            decode_document(vec![b' '; MAX_DOCUMENT_BYTES + 1], None),
+            Err(LabError::TooLarge { .. })
+        ));
+        assert_eq!(
+            decode_document(b"<p>ok</p>".to_vec(), None).as_deref(),
+            Ok("<p>ok</p>")
+        );
+    }
+}

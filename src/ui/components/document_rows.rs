@@ -1,0 +1,128 @@
+//! One row per document: its state, a bar for its fetch and one for its work (on
+//! which thread), and what it found or why it failed.
+
+use yew::prelude::*;
+
+use crate::lab::report::{DocRecord, DocState, RunLog};
+
+/// Props of [`DocumentRows`].
+#[derive(Properties, PartialEq)]
+pub struct DocumentRowsProps {
+    /// The run to draw.
+    pub run: RunLog,
+    /// Now, for spans still open.
+    pub now_ms: f64,
+}
+
+fn bar(
+    class: &str,
+    start: Option<f64>,
+    end: Option<f64>,
+    now: f64,
+    t0: f64,
+    scale: f64,
+    label: String,
+) -> Html {
+    let Some(start) = start else { return html! {} };
+    let end = end.unwrap_or(now).max(start);
+    let left = (start - t0) / scale * 100.0;
+    let width = ((end - start) / scale * 100.0).max(0.4);
+    let style = format!("left:{left:.3}%;width:{width:.3}%");
+    html! { <span class={classes!("bar", class.to_string())} {style} title={label}></span> }
+}
+
+fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
+    let t0 = run.started_ms;
+    let fetch_ms = d.fetch_start_ms.map(|s| d.fetch_end_ms.unwrap_or(now) - s);
+    let fetch_label = format!("doc {}: fetch {:.0} ms", d.id, fetch_ms.unwrap_or(0.0));
+    let thread = d.thread.clone().unwrap_or_default();
+    let parse_class = if thread == "main" {
+        "parse-main"
+    } else {
+        "parse-worker"
+    };
+    let parse_ms = d.parse_start_ms.map(|s| d.parse_end_ms.unwrap_or(now) - s);
+    let parse_label = format!(
+        "doc {}: parse on {thread} {:.0} ms",
+        d.id,
+        parse_ms.unwrap_or(0.0)
+    );
+    let outcome = match d.state {
+        DocState::Done => html! {
+            <span class="found">{ format!("{} links · {} words · {} hits", d.links, d.words, d.hits) }</span>
+        },
+        DocState::Error => html! {
+            <span class="doc-error" data-testid="doc-error">{ d.error.clone().unwrap_or_default() }</span>
+        },
+        DocState::Parsing => {
+            html! { <span class="found">{ format!("parsing on {thread}…") }</span> }
+        }
+        DocState::Fetching => html! { <span class="found">{ "waiting for the server…" }</span> },
+        DocState::Queued => html! { <span class="found">{ "queued" }</span> },
+    };
+    let times = match (fetch_ms, parse_ms) {
+        (Some(f), Some(p)) => format!("{f:.0} + {p:.0} ms"),
+        (Some(f), None) => format!("{f:.0} ms"),
+        _ => String::new(),
+    };
+    html! {
+        <li class={classes!("doc-row", d.state.as_str())} data-testid="doc-row"
+            data-doc-id={d.id.to_string()} data-state={d.state.as_str()}>
+            <span class="doc-name">{ format!("doc {}", d.id) }</span>
+            <span class="lane">
+                { bar("fetch", d.fetch_start_ms, d.fetch_end_ms, now, t0, scale, fetch_label) }
+                { bar(parse_class, d.parse_start_ms, d.parse_end_ms, now, t0, scale, parse_label) }
+            </span>
+            <span class="times">{ times }</span>
+            { outcome }
+        </li>
+    }
+}
+
+/// The documents of a run, drawn on one time axis.
+#[component]
+pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
+    let run = &props.run;
+    let now = run.ended_ms.unwrap_or(props.now_ms);
+    // The axis grows with the run; at least one latency plus a little, so bars of a
+    // fresh run do not start full width.
+    let scale = (now - run.started_ms)
+        .max(f64::from(run.scenario.latency) * 1.2)
+        .max(200.0);
+    let ticks = axis_ticks(scale);
+    html! {
+        <section class="documents" aria-label="Documents">
+            <div class="axis" aria-hidden="true">
+                <span class="doc-name"></span>
+                <span class="lane">
+                    { for ticks.iter().map(|t| html! {
+                        <span class="tick" style={format!("left:{:.3}%", t / scale * 100.0)}>{ format!("{t:.0} ms") }</span>
+                    }) }
+                </span>
+            </div>
+            <ol class="rows">
+                { for run.docs.iter().map(|d| row(d, run, now, scale)) }
+            </ol>
+            <p class="legend">
+                <span class="key fetch"></span>{ "waiting for the server " }
+                <span class="key parse-main"></span>{ "parsing on the main thread " }
+                <span class="key parse-worker"></span>{ "parsing in a worker" }
+            </p>
+        </section>
+    }
+}
+
+/// Round tick positions (ms) for an axis `scale` ms long: 4–8 ticks.
+fn axis_ticks(scale: f64) -> Vec<f64> {
+    let raw = scale / 5.0;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(raw);
+    (0..)
+        .map(|i| f64::from(i) * step)
+        .take_while(|t| *t <= scale)
+        .collect()
+}

@@ -1,0 +1,8 @@
+//! One component per file, each with its props.
+
+pub mod controls;
+pub mod document_rows;
+pub mod heartbeat;
+pub mod lesson;
+pub mod notices;
+pub mod summary;

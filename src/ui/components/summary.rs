@@ -1,0 +1,71 @@
+//! The run's totals beside what they could have been, and the last runs side by side.
+
+use yew::prelude::*;
+
+use crate::lab::report::{RunLog, RunOutcome};
+use crate::ui::state::PastRun;
+
+/// Props of [`Summary`].
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    /// The current or last run.
+    pub run: Option<RunLog>,
+    /// Now, for a run in progress.
+    pub now_ms: f64,
+    /// Finished runs, newest first.
+    pub history: Vec<PastRun>,
+}
+
+fn ms(v: f64) -> String {
+    format!("{v:.0} ms")
+}
+
+/// Totals and the comparison table.
+#[component]
+pub fn Summary(props: &SummaryProps) -> Html {
+    let totals = props.run.as_ref().map(|run| {
+        let total = run.elapsed_ms(props.now_ms);
+        let done = run.outcome == RunOutcome::Finished;
+        html! {
+            <p class="totals">
+                <span class="total">{ "total " }<strong data-testid="total">{ ms(total) }</strong></span>
+                if done {
+                    <span>{ "ideal " }<strong data-testid="ideal">{ ms(run.ideal_ms()) }</strong>
+                        <small>{ " (one latency + the work shared by the threads)" }</small></span>
+                }
+                <span>{ "sum of latencies " }<strong data-testid="sum-latencies">{ ms(run.sum_of_latencies_ms()) }</strong></span>
+            </p>
+        }
+    });
+    html! {
+        <section class="summary" aria-label="Summary">
+            { totals.unwrap_or_else(|| html! { <p class="totals">{ "Press Run to fetch and parse the documents." }</p> }) }
+            if !props.history.is_empty() {
+                <table class="history" data-testid="history">
+                    <caption>{ "Last runs" }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "fetch" }</th><th scope="col">{ "parse" }</th>
+                        <th scope="col">{ "docs × latency" }</th><th scope="col">{ "size" }</th>
+                        <th scope="col">{ "total" }</th><th scope="col">{ "ideal" }</th><th scope="col">{ "errors" }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for props.history.iter().map(|r| html! {
+                            <tr>
+                                <td>{ r.scenario.fetch.as_str() }</td>
+                                <td>{ match r.scenario.parse {
+                                    crate::lab::scenario::ParseStrategy::Worker => format!("worker ×{}", r.scenario.workers),
+                                    p => p.as_str().to_string(),
+                                } }</td>
+                                <td>{ format!("{} × {} ms", r.scenario.docs, r.scenario.latency) }</td>
+                                <td>{ format!("{} KB", r.scenario.size) }</td>
+                                <td class="num">{ ms(r.total_ms) }</td>
+                                <td class="num">{ ms(r.ideal_ms) }</td>
+                                <td class="num">{ r.errors }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </section>
+    }
+}

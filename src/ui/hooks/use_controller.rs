@@ -1,0 +1,31 @@
+//! Creates the run controller once, installs `window.eventLoopLab` for it, and
+//! removes it when the app unmounts.
+
+use yew::prelude::*;
+
+use crate::browser::api::JsApi;
+use crate::browser::controller::Controller;
+use crate::lab::scenario::Scenario;
+use crate::ui::state::{Action, State};
+
+/// The controller for the app's lifetime. Its events are dispatched to the reducer.
+#[hook]
+pub fn use_controller(
+    dispatcher: UseReducerDispatcher<State>,
+    defaults: Scenario,
+    initial: Scenario,
+) -> Controller {
+    let controller = use_memo((), move |_| {
+        let on_event = Callback::from(move |event| dispatcher.dispatch(Action::Lab(event)));
+        Controller::new(defaults, initial, on_event)
+    });
+    use_effect_with(controller.clone(), |controller| {
+        let api = JsApi::install(controller);
+        let controller = controller.clone();
+        move || {
+            controller.cancel();
+            drop(api);
+        }
+    });
+    (*controller).clone()
+}

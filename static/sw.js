@@ -1,0 +1,182 @@
+// Event Loop Lab — latency simulator (service worker).
+//
+// Answers GET <scope>doc/<n>?latency_ms=&size_kb=&fail= with a deterministic
+// HTML document built from the real pages in ./corpus/, after an artificial
+// server delay. Every other request goes to the network untouched.
+// Plain ES2020, no imports, no build step, no Cache API, no external requests.
+'use strict';
+
+const PREFIX_HEAD = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>doc ';
+const PREFIX_TAIL = '</title></head><body>\n';
+const SUFFIX = '</body></html>\n';
+const HANG_LIMIT_MS = 120000;
+const LT = 0x3c; // '<' is ASCII, so in UTF-8 it always starts a character.
+const enc = new TextEncoder();
+
+// Take over immediately, so the very first visit is controlled without a
+// reload (otherwise the page's first doc fetches would bypass the simulator).
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+self.addEventListener('fetch', (event) => {
+  const arrived = Date.now(); // the simulated server time starts now
+  const req = event.request;
+  if (req.method !== 'GET') return;
+  const url = new URL(req.url);
+  if (url.origin !== self.location.origin) return;
+  let scope = new URL(self.registration.scope).pathname;
+  if (!scope.endsWith('/')) scope += '/';
+  const m = url.pathname.startsWith(scope) && /^doc\/([1-9][0-9]{0,14})$/.exec(url.pathname.slice(scope.length));
+  if (!m) return; // not ours: no respondWith, the network handles it
+  event.respondWith(handleDoc(Number(m[1]), url.searchParams, req.signal, arrived));
+});
+
+// Integer query parameter: default when absent or not a number, else clamped.
+function intParam(params, name, min, max, def) {
+  const v = Number.parseInt(params.get(name) ?? '', 10);
+  return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : def;
+}
+
+// Resolves true after `ms`, or false as soon as `signal` aborts.
+function wait(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal && signal.aborted) return resolve(false);
+    const timer = setTimeout(() => resolve(true), ms);
+    if (signal) signal.addEventListener('abort', () => { clearTimeout(timer); resolve(false); }, { once: true });
+  });
+}
+
+function respond(status, body, type, latency) {
+  const headers = { 'content-type': type + '; charset=utf-8', 'cache-control': 'no-store', 'x-simulated-latency-ms': String(latency) };
+  return new Response(body, { status, headers });
+}
+const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain', latency);
+
+async function handleDoc(n, params, signal, arrived) {
+  const latency = intParam(params, 'latency_ms', 0, 60000, 0);
+  const sizeKb = intParam(params, 'size_kb', 1, 65536, 64);
+  const fail = params.get('fail');
+
+  if (fail === 'hang') {
+    // Never answers; ends (network error) when the request's signal aborts,
+    // or after a safety limit so the worker is not kept alive forever.
+    // Chromium 156 does not forward the page's abort to this signal: there
+    // the page's fetch rejects at once, and the limit ends this side.
+    await wait(HANG_LIMIT_MS, signal);
+    return Response.error();
+  }
+  if (fail !== null && fail !== '500' && fail !== 'network') {
+    return textResponse(400, `unknown fail mode "${fail}" (use 500, network or hang)`, latency);
+  }
+
+  // The delay is a timer in the worker, not in the page: the page's own
+  // event loop plays no part, so even a page whose main thread is blocked
+  // sees its fetches complete on time. Each request has its own timer, so
+  // concurrent requests wait in parallel. The body is built meanwhile.
+  const delay = wait(Math.max(0, latency - (Date.now() - arrived)), signal);
+
+  if (fail === '500') {
+    if (!(await delay)) return Response.error();
+    return textResponse(500, `simulated server error for doc ${n}`, latency);
+  }
+  if (fail === 'network') {
+    await delay;
+    return Response.error();
+  }
+
+  let corpus;
+  try {
+    corpus = await loadCorpus();
+  } catch (err) {
+    await delay;
+    return textResponse(503, `latency simulator: cannot load the HTML corpus (corpus/index.json): ${err}`, latency);
+  }
+  const body = buildDoc(n, sizeKb * 1024, corpus);
+  if (!(await delay)) return Response.error(); // the page gave up already
+  return respond(200, body, 'text/html', latency);
+}
+
+// The corpus is loaded once and kept in memory as the <body> inner bytes of
+// each file. One shared promise, so concurrent first requests share one load;
+// it is forgotten on failure so that a later request can retry.
+let corpusPromise = null;
+
+function loadCorpus() {
+  if (!corpusPromise) {
+    corpusPromise = fetchCorpus().catch((err) => { corpusPromise = null; throw err; });
+  }
+  return corpusPromise;
+}
+
+async function fetchCorpus() {
+  const get = async (path) => {
+    const res = await fetch(new URL('corpus/' + path, self.registration.scope), { cache: 'no-store' });
+    if (!res.ok) throw new Error(`corpus/${path}: HTTP ${res.status}`);
+    return res;
+  };
+  const index = await (await get('index.json')).json();
+  if (!Array.isArray(index.files) || index.files.length === 0) throw new Error('corpus/index.json lists no files');
+  return Promise.all(index.files.map(async (name) => bodyInner(new Uint8Array(await (await get(name)).arrayBuffer()))));
+}
+
+function indexOfBytes(hay, needle, from) {
+  outer: for (let i = from; i <= hay.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+// Bytes between the end of the first <body ...> tag and the last </body>;
+// the whole file if there is no such tag.
+function bodyInner(bytes) {
+  const openTag = enc.encode('<body');
+  let open = -1;
+  for (let i = indexOfBytes(bytes, openTag, 0); i >= 0; i = indexOfBytes(bytes, openTag, i + 1)) {
+    const next = bytes[i + 5];
+    if (next === 0x3e || next === 0x20 || next === 0x09 || next === 0x0a || next === 0x0d) { open = i; break; }
+  }
+  if (open < 0) return bytes;
+  const start = bytes.indexOf(0x3e, open) + 1;
+  const closeTag = enc.encode('</body>');
+  let end = -1;
+  for (let i = indexOfBytes(bytes, closeTag, start); i >= 0; i = indexOfBytes(bytes, closeTag, i + 1)) end = i;
+  return start > 0 && end >= start ? bytes.subarray(start, end) : bytes;
+}
+
+// Exactly `size` bytes, deterministic in (n, size): prefix, then the body of
+// corpus file (n - 1) % len and of the following files (wrapping) until full,
+// cut before the last '<' so no tag is split, padded, then the suffix.
+function buildDoc(n, size, corpus) {
+  const prefix = enc.encode(PREFIX_HEAD + n + PREFIX_TAIL);
+  const suffix = enc.encode(SUFFIX);
+  if (prefix.length + suffix.length >= size) return concat(prefix, suffix);
+  const out = new Uint8Array(size);
+  out.set(prefix, 0);
+  const limit = size - suffix.length;
+  const total = corpus.reduce((sum, part) => sum + part.length, 0);
+  let pos = prefix.length;
+  let truncated = false;
+  for (let i = (n - 1) % corpus.length; total > 0 && pos < limit; i = (i + 1) % corpus.length) {
+    const part = corpus[i];
+    const take = Math.min(part.length, limit - pos);
+    out.set(part.subarray(0, take), pos);
+    pos += take;
+    truncated = take < part.length;
+  }
+  if (truncated) {
+    const cut = out.lastIndexOf(LT, pos - 1);
+    pos = cut >= prefix.length ? cut : prefix.length; // no '<' at all: drop the partial content
+  }
+  out.fill(0x20, pos, limit); // spaces...
+  if (limit > pos) out[limit - 1] = 0x0a; // ...and a newline before the suffix
+  out.set(suffix, limit);
+  return out;
+}
+
+function concat(a, b) {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}

@@ -1,0 +1,106 @@
+// Issue "first vertical slice": documents are fetched (concurrently or one after another)
+// from the simulator and parsed; the UI and window.eventLoopLab report the result.
+//
+// After every test the `monitor` fixture (fixtures.mjs) asserts: no uncaught page error,
+// no console error, and no request outside http://127.0.0.1:E2E_PORT.
+import { test, expect } from './fixtures.mjs';
+
+const LATENCY = 600;
+const DOCS = 6;
+
+/** Shared checks of a Report whose documents all succeeded. */
+function expectAllParsed(report, docs) {
+  expect(report, 'run() returns a Report').not.toBeNull();
+  expect(report.documents).toHaveLength(docs);
+  for (const doc of report.documents) {
+    expect(doc.error, `doc ${doc.id} error`).toBeNull();
+    expect(doc.links, `doc ${doc.id} links`).toBeGreaterThan(0);
+  }
+}
+
+test.describe('fetching documents', () => {
+  test('concurrent fetches overlap: total is about one latency', async ({ lab }) => {
+    await lab.open();
+    await lab.waitReady();
+    const report = await lab.run({ docs: DOCS, latency: LATENCY, fetch: 'concurrent', parse: 'worker', size: 64 });
+    expectAllParsed(report, DOCS);
+    expect(report.total_ms).toBeLessThanOrEqual(1.3 * LATENCY);
+  });
+
+  test('sequential fetches add up: total is about docs x latency', async ({ lab }) => {
+    await lab.open();
+    await lab.waitReady();
+    const report = await lab.run({ docs: DOCS, latency: LATENCY, fetch: 'sequential', parse: 'worker', size: 64 });
+    expectAllParsed(report, DOCS);
+    expect(report.total_ms).toBeGreaterThanOrEqual(0.95 * DOCS * LATENCY);
+  });
+
+  test('the Run button runs the settings from the inputs and shows the result', async ({ lab }) => {
+    await lab.open();
+    await lab.waitReady();
+    await lab.setNumber(lab.docsInput, 4);
+    await lab.setNumber(lab.latencyInput, 200);
+    await lab.fetchConcurrent.check();
+    await lab.parseWorker.check();
+
+    await lab.runButton.click();
+
+    await lab.waitStatus('done');
+    await expect(lab.total).toHaveText(/\d+(\.\d+)?\s*ms/);
+    await expect(lab.docRows).toHaveCount(4);
+    for (const row of await lab.docRows.all()) {
+      await expect(row).toHaveAttribute('data-state', 'done');
+    }
+    const report = await lab.report();
+    expect(report.config).toMatchObject({ docs: 4, latency: 200, fetch: 'concurrent', parse: 'worker' });
+    expectAllParsed(report, 4);
+  });
+
+  test('a failing document reports its error and the others still finish', async ({ lab, monitor }) => {
+    // The simulator answers the failing document with HTTP 500; Chromium logs that response.
+    monitor.allowConsoleError(/status of 500/);
+    await lab.open();
+    await lab.waitReady();
+
+    const report = await lab.run({ docs: 4, latency: 100, fail: '2' });
+
+    expect(report.documents).toHaveLength(4);
+    expect(Number.isFinite(report.total_ms), `total_ms ${report.total_ms} is a number`).toBe(true);
+    for (const doc of report.documents) {
+      if (String(doc.id) === '2') {
+        expect(doc.error, 'doc 2 error').toEqual(expect.stringContaining('500'));
+      } else {
+        expect(doc.error, `doc ${doc.id} error`).toBeNull();
+        expect(doc.links, `doc ${doc.id} links`).toBeGreaterThan(0);
+      }
+    }
+    expect(report.documents.filter((d) => String(d.id) === '2')).toHaveLength(1);
+
+    await expect(lab.docRow(2)).toHaveAttribute('data-state', 'error');
+    await expect(lab.docError(2)).toContainText('500');
+    for (const id of report.documents.map((d) => d.id).filter((id) => String(id) !== '2')) {
+      await expect(lab.docRow(id)).toHaveAttribute('data-state', 'done');
+    }
+  });
+
+  test('bad query values show a notice each and the app still starts', async ({ lab }) => {
+    await lab.open('docs=abc&fetch=sideways&latency=-5');
+    await lab.waitReady();
+    for (const param of ['docs', 'fetch', 'latency']) {
+      await expect(lab.noticeAbout(param).first(), `a notice about ${param}`).toBeVisible();
+    }
+
+    await lab.open('docs=100000');
+    await lab.waitReady();
+    await expect(lab.noticeAbout('docs').first(), 'a notice about docs').toBeVisible();
+    await expect(lab.docsInput).toHaveValue('64');
+  });
+
+  test('autorun=1 runs on load without a click', async ({ lab }) => {
+    await lab.open('docs=3&latency=200&autorun=1');
+    await lab.waitStatus('done');
+    const report = await lab.report();
+    expect(report, 'report() after autorun').not.toBeNull();
+    expect(report.documents).toHaveLength(3);
+  });
+});

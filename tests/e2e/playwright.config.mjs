@@ -1,0 +1,56 @@
+// Playwright configuration for the Event Loop Lab end-to-end tests.
+//
+// Runs against a release build (default ../../target/e2e-dist, or env E2E_DIST) served by
+// server.mjs under /docs/lab/ (and /csp/lab/ with a strict CSP) on 127.0.0.1:E2E_PORT.
+// Uses the system Chromium (/usr/bin/chromium, or env E2E_CHROMIUM); Playwright downloads no
+// browser here, so never run `npx playwright install`.
+//
+//   cd tests/e2e && npx playwright test          (scripts/test.sh builds first, then runs this)
+import { defineConfig } from '@playwright/test';
+
+const PORT = Number(process.env.E2E_PORT || 4178);
+export const ORIGIN = `http://127.0.0.1:${PORT}`;
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.mjs',
+  outputDir: 'test-results',
+  timeout: 90_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  fullyParallel: false,
+  retries: 0, // no retries: a flaky test must show up as a failure
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  use: {
+    baseURL: ORIGIN,
+    headless: true,
+    serviceWorkers: 'allow',
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    video: 'off',
+    launchOptions: {
+      executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        // Without these Chromium keeps trying to reach the internet.
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: 'node server.mjs',
+    url: `${ORIGIN}/docs/lab/`,
+    reuseExistingServer: false, // never test a stale build by accident
+    timeout: 30_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { E2E_PORT: String(PORT) },
+  },
+});

@@ -1,0 +1,142 @@
+// A small static file server for the end-to-end tests (node's http only, no dependencies).
+//
+// It serves one built dist folder under two sub-paths of the same origin:
+//   /docs/lab/  plain
+//   /csp/lab/   with a strict Content-Security-Policy header on every response
+// Anything else is 404; `/docs/lab` and `/csp/lab` redirect to the path with a slash.
+// With E2E_CSP=1 the CSP header is sent on every response of both sub-paths.
+//
+// Environment:
+//   E2E_DIST  folder to serve (default: ../../target/e2e-dist, relative to this file)
+//   E2E_PORT  port on 127.0.0.1 (default: 4178)
+//   E2E_CSP   "1": CSP on every response
+//   E2E_LOG   "1": log each request to stdout
+//
+//   node server.mjs            (or: npm run serve)
+
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+export const HOST = '127.0.0.1';
+export const PORT = Number(process.env.E2E_PORT || 4178);
+// A relative E2E_DIST is taken from the current directory; the default from this file.
+export const DIST = process.env.E2E_DIST
+  ? path.resolve(process.env.E2E_DIST)
+  : path.resolve(HERE, '../../target/e2e-dist');
+export const PLAIN_BASE = '/docs/lab/';
+export const CSP_BASE = '/csp/lab/';
+export const CSP =
+  "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
+  "connect-src 'self'; style-src 'self'; img-src 'self' data:";
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.htm': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.webmanifest': 'application/manifest+json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+};
+
+function contentType(file) {
+  return TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream';
+}
+
+function send(res, status, headers, body = '') {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
+  res.end(body);
+}
+
+/** Resolves a request path below a base to a file inside `dist`, or null. */
+function resolveFile(dist, rest) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(rest);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const file = path.resolve(dist, '.' + path.posix.normalize('/' + decoded));
+  if (file !== dist && !file.startsWith(dist + path.sep)) return null;
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return null;
+  }
+  if (stat.isDirectory()) {
+    const index = path.join(file, 'index.html');
+    try {
+      return statSync(index).isFile() ? { file: index, size: statSync(index).size } : null;
+    } catch {
+      return null;
+    }
+  }
+  return stat.isFile() ? { file, size: stat.size } : null;
+}
+
+export function startServer({ dist = DIST, port = PORT, host = HOST, cspEverywhere = process.env.E2E_CSP === '1', log = process.env.E2E_LOG === '1' } = {}) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, `http://${host}:${port}`);
+    const pathname = url.pathname;
+    const base = [PLAIN_BASE, CSP_BASE].find((b) => pathname.startsWith(b) || pathname === b.slice(0, -1));
+    const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+    if (cspEverywhere || base === CSP_BASE) headers['content-security-policy'] = CSP;
+    if (log) console.log(`${req.method} ${req.url}`);
+
+    if (!base) return send(res, 404, headers, 'not found\n');
+    if (pathname === base.slice(0, -1)) {
+      return send(res, 301, { ...headers, location: base + url.search }, `moved to ${base}\n`);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 405, { ...headers, allow: 'GET, HEAD' }, 'method not allowed\n');
+    }
+    const found = resolveFile(dist, pathname.slice(base.length));
+    if (!found) return send(res, 404, headers, 'not found\n');
+
+    res.writeHead(200, { ...headers, 'content-type': contentType(found.file), 'content-length': found.size });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(found.file)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href;
+if (isMain) {
+  try {
+    if (!statSync(path.join(DIST, 'index.html')).isFile()) throw new Error('not a file');
+  } catch {
+    console.error(`server.mjs: ${path.join(DIST, 'index.html')} not found. Build first:\n` +
+      '  trunk build --release --public-url ./ --dist target/e2e-dist   (or run scripts/test.sh)');
+    process.exit(1);
+  }
+  const server = await startServer().catch((err) => {
+    console.error(`server.mjs: cannot listen on ${HOST}:${PORT}: ${err.message}`);
+    process.exit(1);
+  });
+  console.log(`serving ${DIST}\n  http://${HOST}:${PORT}${PLAIN_BASE}\n  http://${HOST}:${PORT}${CSP_BASE} (with CSP)` +
+    (process.env.E2E_CSP === '1' ? '\n  E2E_CSP=1: CSP on every response' : ''));
+  for (const sig of ['SIGINT', 'SIGTERM']) {
+    process.on(sig, () => {
+      server.closeAllConnections(); // the browser keeps connections alive
+      server.close(() => process.exit(0));
+    });
+  }
+}

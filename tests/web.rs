@@ -1,0 +1,202 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the parse worker's round
+//! trip, through the latency simulator, and the fetch glue on the page.
+//!
+//! The test runner serves the repository root, so these load the release build that
+//! `scripts/test.sh` makes first (`target/e2e-dist/`): its worker and its `sw.js`.
+#![cfg(target_arch = "wasm32")]
+
+use event_loop_lab::browser::clock::now_ms;
+use event_loop_lab::browser::fetch::fetch_document;
+use event_loop_lab::browser::pool::WorkerPool;
+use event_loop_lab::lab::error::LabError;
+use event_loop_lab::protocol::{JobId, ParseResponse};
+use futures::StreamExt;
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DIST: &str = "target/e2e-dist/";
+
+fn absolute(relative: &str) -> String {
+    let base = web_sys::window().unwrap().location().href().unwrap();
+    web_sys::Url::new_with_base(relative, &base).unwrap().href()
+}
+
+/// Registers the build's simulator (scope `target/e2e-dist/`) and returns a page it
+/// controls: an iframe on a corpus page inside that scope.
+///
+/// NOTE: the test page itself is outside the scope, and a dedicated worker started by
+/// an uncontrolled page is not controlled either, even when its script URL is inside
+/// the scope (seen in Chromium 156). That is why the app starts its worker pool only
+/// after the simulator controls the page.
+async fn controlled_frame() -> web_sys::Window {
+    let window = web_sys::window().unwrap();
+    let container = window.navigator().service_worker();
+    let registration: web_sys::ServiceWorkerRegistration =
+        JsFuture::from(container.register(&format!("{DIST}sw.js")))
+            .await
+            .expect("sw.js registers (is target/e2e-dist built?)")
+            .unchecked_into();
+    let deadline = now_ms() + 10_000.0;
+    while registration
+        .active()
+        .is_none_or(|sw| sw.state() != web_sys::ServiceWorkerState::Activated)
+    {
+        assert!(
+            now_ms() < deadline,
+            "the simulator did not activate within 10 s"
+        );
+        TimeoutFuture::new(20).await;
+    }
+    let document = window.document().unwrap();
+    let iframe: web_sys::HtmlIFrameElement =
+        document.create_element("iframe").unwrap().unchecked_into();
+    iframe.set_src(&format!("{DIST}corpus/std-future.html"));
+    document.body().unwrap().append_child(&iframe).unwrap();
+    let mut reloaded = false;
+    loop {
+        let frame = iframe.content_window().expect("the iframe has a window");
+        let loaded = frame
+            .location()
+            .href()
+            .is_ok_and(|h| h.contains("std-future"))
+            && frame
+                .document()
+                .is_some_and(|d| d.ready_state() == "complete");
+        let controlled = frame.navigator().service_worker().controller().is_some();
+        // Seen in Chromium 156: the first navigation right after activation can
+        // load without a controller; the same page loaded again is controlled.
+        if loaded && !controlled && !reloaded {
+            reloaded = true;
+            frame.location().reload().expect("the iframe reloads");
+        }
+        if controlled {
+            return frame;
+        }
+        assert!(
+            now_ms() < deadline,
+            "the iframe ({:?}) was not controlled within 10 s; scope {} active {:?}",
+            frame.location().href(),
+            registration.scope(),
+            registration.active().map(|a| a.script_url())
+        );
+        TimeoutFuture::new(20).await;
+    }
+}
+
+async fn fetch_in(frame: &web_sys::Window, relative: &str) -> web_sys::Response {
+    JsFuture::from(frame.fetch_with_str(&absolute(relative)))
+        .await
+        .expect("the simulator answers")
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn the_simulator_holds_each_response_for_its_latency_and_sizes_it_exactly() {
+    let frame = controlled_frame().await;
+    let start = now_ms();
+    let response = fetch_in(&frame, &format!("{DIST}doc/3?latency_ms=300&size_kb=64")).await;
+    assert_eq!(response.status(), 200);
+    let body = JsFuture::from(response.array_buffer().unwrap())
+        .await
+        .unwrap();
+    let waited = now_ms() - start;
+    assert_eq!(js_sys::ArrayBuffer::from(body).byte_length(), 64 * 1024);
+    assert!(
+        waited >= 290.0,
+        "the simulator held the response {waited:.0} ms, not 300"
+    );
+
+    let failing = fetch_in(
+        &frame,
+        &format!("{DIST}doc/2?latency_ms=0&size_kb=4&fail=500"),
+    )
+    .await;
+    assert_eq!(failing.status(), 500);
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_fetches_parses_and_replies_with_the_job_id() {
+    let pool = WorkerPool::new(&format!("{DIST}worker_loader.js"));
+    pool.resize(1).expect("a worker starts");
+    let job = JobId { run: 7, doc: 3 };
+    let url = absolute(&format!("{DIST}corpus/book-threads.html"));
+    let (worker, mut replies) = pool.load(job, url, "thread".into(), 10_000);
+    assert_eq!(worker, 1);
+
+    let fetched = replies.next().await.expect("a first reply");
+    let ParseResponse::Fetched {
+        job: echoed, bytes, ..
+    } = fetched
+    else {
+        panic!("expected Fetched, got {fetched:?}");
+    };
+    assert_eq!(echoed, job);
+    assert!(bytes > 10_000, "{bytes}");
+
+    let parsed = replies.next().await.expect("a second reply");
+    let ParseResponse::Parsed {
+        job: echoed,
+        summary,
+        ..
+    } = parsed
+    else {
+        panic!("expected Parsed, got {parsed:?}");
+    };
+    assert_eq!(echoed, job);
+    assert!(summary.links > 0 && summary.hits > 0, "{summary:?}");
+
+    let missing = JobId { run: 7, doc: 4 };
+    let url = absolute(&format!("{DIST}corpus/missing.html"));
+    let (_, mut replies) = pool.load(missing, url, "x".into(), 10_000);
+    match replies.next().await {
+        Some(ParseResponse::Failed {
+            job: echoed,
+            error: LabError::Status { status: 404, .. },
+            ..
+        }) => {
+            assert_eq!(echoed, missing)
+        }
+        other => panic!("expected a 404 failure, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn fetch_on_the_page_checks_status_and_content_type() {
+    let abort = web_sys::AbortController::new().unwrap();
+    let page = fetch_document(
+        &absolute(&format!("{DIST}corpus/book-threads.html")),
+        10_000,
+        &abort,
+    )
+    .await
+    .expect("a corpus page fetches");
+    assert!(page.bytes > 10_000 && page.html.contains("<a "));
+
+    let missing = fetch_document(
+        &absolute(&format!("{DIST}corpus/nope.html")),
+        10_000,
+        &abort,
+    )
+    .await;
+    assert!(
+        matches!(missing, Err(LabError::Status { status: 404, .. })),
+        "{:?}",
+        missing.err()
+    );
+
+    let json = fetch_document(
+        &absolute(&format!("{DIST}corpus/index.json")),
+        10_000,
+        &abort,
+    )
+    .await;
+    assert!(
+        matches!(json, Err(LabError::NotHtml { .. })),
+        "{:?}",
+        json.err()
+    );
+}
