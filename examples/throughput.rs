@@ -14,7 +14,7 @@ fn main() {
     let start = Instant::now();
     let mut rounds = 0;
     while start.elapsed().as_secs_f64() < 2.0 {
-        std::hint::black_box(analyze(&html, "thread spawn"));
+        std::hint::black_box(analyze(&html, &event_loop_lab::lab::scenario::Scenario::with_cores(1).query));
         rounds += 1;
     }
     let mb = html.len() as f64 * rounds as f64 / 1e6;

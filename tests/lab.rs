@@ -58,7 +58,7 @@ fn bad_values_fall_back_with_a_notice_each() {
     assert_eq!(notices.len(), 5, "{notices:?}");
     assert_eq!(
         notices[0].to_string(),
-        "docs=\"abc\" is not a whole number; using 8"
+        "docs=\"abc\" is not a whole number; using 6"
     );
     assert_eq!(
         notices[2].to_string(),

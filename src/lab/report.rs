@@ -54,6 +54,8 @@ pub struct DocRecord {
     pub distinct_words: u32,
     /// Query hits, once parsed.
     pub hits: u32,
+    /// Words within a typo of a query word, once parsed.
+    pub fuzzy_hits: u32,
     /// When its request was sent.
     pub fetch_start_ms: Option<f64>,
     /// When its body had fully arrived.
@@ -64,6 +66,8 @@ pub struct DocRecord {
     pub parse_end_ms: Option<f64>,
     /// `"main"` or `"worker-<i>"` (1-based), once parsing started.
     pub thread: Option<String>,
+    /// Main-thread time spent handing the document to a worker, ms (worker mode only).
+    pub handoff_ms: Option<f64>,
     /// What went wrong, as shown on its row.
     pub error: Option<String>,
 }
@@ -78,11 +82,13 @@ impl DocRecord {
             words: 0,
             distinct_words: 0,
             hits: 0,
+            fuzzy_hits: 0,
             fetch_start_ms: None,
             fetch_end_ms: None,
             parse_start_ms: None,
             parse_end_ms: None,
             thread: None,
+            handoff_ms: None,
             error: None,
         }
     }
@@ -134,6 +140,13 @@ pub enum RunEvent {
         at_ms: f64,
         /// What it found.
         summary: WorkSummary,
+    },
+    /// `doc` was handed to a worker, which cost the main thread `cost_ms`.
+    HandedOff {
+        /// Document id.
+        doc: u32,
+        /// Main-thread time of the hand-over.
+        cost_ms: f64,
     },
     /// `doc` failed.
     Failed {
@@ -200,6 +213,7 @@ impl RunLog {
             | RunEvent::Fetched { doc, .. }
             | RunEvent::ParseStarted { doc, .. }
             | RunEvent::Parsed { doc, .. }
+            | RunEvent::HandedOff { doc, .. }
             | RunEvent::Failed { doc, .. } => *doc,
         };
         let Some(d) = self.docs.iter_mut().find(|d| d.id == id) else {
@@ -229,7 +243,9 @@ impl RunLog {
                 d.words = summary.words;
                 d.distinct_words = summary.distinct_words;
                 d.hits = summary.hits;
+                d.fuzzy_hits = summary.fuzzy_hits;
             }
+            RunEvent::HandedOff { cost_ms, .. } => d.handoff_ms = Some(cost_ms),
             RunEvent::Failed { at_ms, error, .. } => {
                 d.state = DocState::Error;
                 d.error = Some(error.to_string());
@@ -372,6 +388,7 @@ mod tests {
             words: 9,
             distinct_words: 5,
             hits: 2,
+            fuzzy_hits: 4,
         };
         assert!(log.apply(RunEvent::Parsed {
             doc: 1,
