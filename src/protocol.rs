@@ -39,6 +39,11 @@ pub enum ParseRequest {
         /// Give up on the request after this long.
         timeout_ms: u32,
     },
+    /// Answer with [`ParseResponse::Pong`] once loaded: tells the page the worker is up.
+    Ping {
+        /// Echoed in the reply (run 0: no run uses it).
+        job: JobId,
+    },
     /// Drop every job of runs up to and including `run`: abort their requests and
     /// do not start their work.
     Cancel {
@@ -52,6 +57,11 @@ pub enum ParseRequest {
 /// converts them to its own `performance.now()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ParseResponse {
+    /// The answer to a [`ParseRequest::Ping`].
+    Pong {
+        /// The ping's id.
+        job: JobId,
+    },
     /// The body arrived; the work starts right after this message is sent.
     Fetched {
         /// The request's id.

@@ -130,6 +130,7 @@ impl Worker for ParseWorker {
                     }
                 });
             }
+            ParseRequest::Ping { job } => scope.respond(from, ParseResponse::Pong { job }),
             ParseRequest::Cancel { run } => {
                 self.cancelled_up_to = self.cancelled_up_to.max(run);
                 self.in_flight.retain(|job, abort| {

@@ -15,7 +15,12 @@ const enc = new TextEncoder();
 
 // Take over immediately, so the very first visit is controlled without a
 // reload (otherwise the page's first doc fetches would bypass the simulator).
-self.addEventListener('install', () => self.skipWaiting());
+// Loading the corpus during install keeps that one-off cost out of the first run's
+// timings (a failure is not fatal here: the first document request tries again).
+self.addEventListener('install', (event) => {
+  self.skipWaiting();
+  event.waitUntil(loadCorpus().catch(() => {}));
+});
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 self.addEventListener('fetch', (event) => {

@@ -27,6 +27,8 @@ use crate::protocol::{JobId, ParseResponse};
 
 /// How long one document's request may take before it fails with a timeout.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
+/// How long starting workers may take before a run goes ahead anyway.
+const WORKER_START_TIMEOUT_MS: u32 = 10_000;
 /// Extra time a worker gets for its work before the app gives up on its reply.
 const WORKER_REPLY_GRACE_MS: u32 = 30_000;
 /// Main-thread time the `sliced` strategy spends before yielding, ms. Well under the
@@ -122,7 +124,9 @@ impl Controller {
             if ready.is_ok() {
                 let k = warm.scenario.borrow().workers as usize;
                 // A failure here shows on every row of the first worker run.
-                let _ = warm.pool.resize(k);
+                if warm.pool.resize(k).is_ok() {
+                    warm.pool.warm(WORKER_START_TIMEOUT_MS).await;
+                }
             }
             on_event.emit(match ready {
                 Ok(()) => LabEvent::SimulatorReady,
@@ -502,6 +506,7 @@ async fn process_in_worker(inner: &Inner, run_id: u32, scenario: &Scenario, doc:
                 );
                 break;
             }
+            Some(ParseResponse::Pong { .. }) => {}
             Some(ParseResponse::Failed {
                 error, at_epoch_ms, ..
             }) => {
@@ -546,6 +551,12 @@ pub fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
             let entry: js_sys::Array = entry.dyn_into().ok()?;
             let key = entry.get(0).as_string()?;
             let value = entry.get(1);
+            // Arrays (`fail: [2, 5]`) read as the query's comma-separated lists.
+            let value = if js_sys::Array::is_array(&value) {
+                JsValue::from(js_sys::Array::from(&value).join(","))
+            } else {
+                value
+            };
             let value = value
                 .as_string()
                 .or_else(|| value.as_f64().map(|n| n.to_string()))

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::mpsc;
+use futures::StreamExt;
 use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsValue;
 
@@ -82,7 +83,7 @@ impl WorkerPool {
         let bridge = ParseWorker::spawner()
             .callback(move |response: ParseResponse| {
                 let job = match &response {
-                    ParseResponse::Fetched { job, .. } => *job,
+                    ParseResponse::Fetched { job, .. } | ParseResponse::Pong { job } => *job,
                     ParseResponse::Parsed { job, .. } | ParseResponse::Failed { job, .. } => {
                         let mut n = counter.borrow_mut();
                         *n = n.saturating_sub(1);
@@ -127,6 +128,46 @@ impl WorkerPool {
             timeout_ms,
         });
         (index + 1, rx)
+    }
+
+    /// Resolves once every worker has answered a ping (they are loaded and listening),
+    /// or after `timeout_ms`. Returns whether all answered.
+    pub async fn warm(&self, timeout_ms: u32) -> bool {
+        let pings: Vec<_> = self
+            .slots
+            .borrow()
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| {
+                let job = JobId {
+                    run: 0,
+                    doc: i as u32,
+                };
+                let (tx, rx) = mpsc::unbounded();
+                self.routes.borrow_mut().insert(job, tx);
+                slot.bridge.send(ParseRequest::Ping { job });
+                (job, rx)
+            })
+            .collect();
+        let jobs: Vec<JobId> = pings.iter().map(|(job, _)| *job).collect();
+        let all = futures::future::join_all(
+            pings
+                .into_iter()
+                .map(|(_, mut rx)| async move { rx.next().await }),
+        );
+        let answered = match futures::future::select(
+            Box::pin(all),
+            gloo_timers::future::TimeoutFuture::new(timeout_ms),
+        )
+        .await
+        {
+            futures::future::Either::Left((replies, _)) => replies.iter().all(Option::is_some),
+            futures::future::Either::Right(_) => false,
+        };
+        for job in jobs {
+            self.forget(job);
+        }
+        answered
     }
 
     /// Forgets a finished job's route.

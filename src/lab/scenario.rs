@@ -79,7 +79,8 @@ pub const WORKERS: RangeInclusive<u32> = 1..=8;
 pub const QUERY_MAX_CHARS: usize = 1000;
 /// The default query: the vocabulary of the lesson. Every word of every document is
 /// compared with each of these, so its length sets the work per byte.
-pub const DEFAULT_QUERY: &str = "async await future poll pending ready waker wake context executor \
+pub const DEFAULT_QUERY: &str =
+    "async await future poll pending ready waker wake context executor \
     runtime spawn local join select timeout sleep yield thread mutex rwlock condvar channel \
     sender receiver lock unlock atomic arc refcell cell send sync pin unpin stream sink task \
     worker pool queue event loop callback promise microtask macrotask frame render paint input \

@@ -154,7 +154,8 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 tl::Node::Raw(text) => {
-                    let (index, words, search) = (&mut self.index, &mut self.words, &mut self.search);
+                    let (index, words, search) =
+                        (&mut self.index, &mut self.words, &mut self.search);
                     for_each_word(&text.as_utf8_str(), &mut self.word, |w| {
                         *words += 1;
                         search.check(w);
@@ -200,7 +201,12 @@ impl TypoSearch {
     fn check(&mut self, word: &str) {
         self.chars.clear();
         self.chars.extend(word.chars());
-        let Self { terms, chars, row, hits } = self;
+        let Self {
+            terms,
+            chars,
+            row,
+            hits,
+        } = self;
         let matched = terms.iter().any(|term| {
             let tolerance = if term.len() >= 8 { 2 } else { 1 };
             edit_distance(chars, term, row) <= tolerance
@@ -415,12 +421,19 @@ mod tests {
     fn typo_search_counts_words_within_an_edit_or_two() {
         let mut row = Vec::new();
         let d = |a: &str, b: &str, row: &mut Vec<usize>| {
-            edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), row)
+            edit_distance(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+                row,
+            )
         };
         assert_eq!(d("kitten", "sitting", &mut row), 3);
         assert_eq!(d("", "abc", &mut row), 3);
         assert_eq!(d("thread", "thread", &mut row), 0);
-        let s = analyze("<p>thread threads thraed spawn spawned sp\u{e4}wn concurrency concurency</p>", "thread spawn concurrency");
+        let s = analyze(
+            "<p>thread threads thraed spawn spawned sp\u{e4}wn concurrency concurency</p>",
+            "thread spawn concurrency",
+        );
         // thread, threads (1), spawn, späwn (1), concurrency, concurency (1);
         // not thraed or spawned (2 edits from a short word).
         assert_eq!((s.hits, s.fuzzy_hits), (3, 6));

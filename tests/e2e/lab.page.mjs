@@ -82,6 +82,41 @@ export class LabPage {
     return this.page.evaluate(() => window.eventLoopLab.report());
   }
 
+  /**
+   * Registers the test's own PerformanceObserver('longtask') in the page, independent
+   * of anything the app measures. Call before starting a run.
+   */
+  async observeLongTasks() {
+    await this.page.evaluate(() => {
+      window.__e2eLongTasks = [];
+      window.__e2eLongTaskObserver?.disconnect();
+      window.__e2eLongTaskObserver = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__e2eLongTasks.push({ start: e.startTime, duration: e.duration });
+      });
+      window.__e2eLongTaskObserver.observe({ type: 'longtask' });
+    });
+  }
+
+  /**
+   * Long tasks the test's observer saw that overlap the report's run. Entries are
+   * delivered asynchronously, so this waits for one frame and one task first.
+   */
+  async longTasksDuring(report) {
+    const tasks = await this.page.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(window.__e2eLongTasks), 0))),
+    );
+    return tasks.filter((t) => t.start + t.duration >= report.started_ms && t.start <= report.finished_ms);
+  }
+
+  /** Runs `config` with the test's long-task observer; returns { report, longTasks, longest }. */
+  async runObserved(config) {
+    await this.observeLongTasks();
+    const report = await this.run(config);
+    const longTasks = await this.longTasksDuring(report);
+    const longest = Math.max(0, ...longTasks.map((t) => t.duration));
+    return { report, longTasks, longest };
+  }
+
   /** Types a number into a number input and commits it (input + change events). */
   async setNumber(input, value) {
     await input.fill(String(value));

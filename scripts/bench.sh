@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Benchmarks the heavy work and the three parse strategies, side by side, in one run,
+# and prints ONE markdown table (stdout; progress goes to stderr):
+#   1. work throughput, MB/s: native, wasm on the main thread, wasm in one worker
+#   2. worker-pool speedup for k = 1, 2, 4 (default scenario, latency 0)
+#   3. main-thread cost of handing a document to a worker, ms per MB
+#   4. per strategy on the default scenario: longest long task, long-task count,
+#      longest gap between animation frames, and the run's total time
+# The same data, with every individual run, goes to target/bench.json.
+#
+#   scripts/bench.sh                  (about 2-3 minutes on a 2-core machine once built)
+#   scripts/bench.sh > bench.md       (just the table)
+#
+# Steps: setup (tools, Chromium, e2e node modules), release build into target/bench-dist
+# (cargo target dir target/bench, so it never shares a build or a lock with test.sh), the
+# native example, then tests/e2e/bench.mjs, which serves the build itself on 127.0.0.1:4179
+# and drives headless Chromium. Nothing is left running afterwards, also on error or Ctrl-C.
+# Idempotent; non-interactive.
+#
+# Environment (all optional):
+#   BENCH_PORT  port of the bench's static server (default 4179; the e2e tests use 4178)
+#   BENCH_RUNS  measured runs per config, each after one warm-up run (default 3)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$PWD"
+
+BENCH_TARGET_DIR="target/bench"
+BENCH_DIST_DIR="target/bench-dist"
+NATIVE_JSON="target/bench-native.json"
+BENCH_JSON="target/bench.json"
+started=$SECONDS
+
+say() { printf 'bench.sh: %s\n' "$*" >&2; }
+
+node_pid=""
+on_exit() {
+  local rc=$?
+  if [[ -n "$node_pid" ]] && kill -0 "$node_pid" 2>/dev/null; then
+    # bench.mjs closes its browser and server on SIGTERM (Playwright kills Chromium).
+    kill -TERM "$node_pid" 2>/dev/null || true
+    wait "$node_pid" 2>/dev/null || true
+  fi
+  if ((rc != 0)); then
+    say "FAILED (exit $rc) after $((SECONDS - started)) s"
+  fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+mkdir -p target
+# One bench at a time: two would share the build dir, the port and the CPU.
+if command -v flock >/dev/null; then
+  exec 9>target/bench.lock
+  flock -n 9 || { say "another scripts/bench.sh is running (target/bench.lock)"; exit 1; }
+fi
+
+say "setup (toolchain, Chromium, e2e node modules)"
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh --test >&2
+
+commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ "$commit" != unknown && -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+  commit="$commit + uncommitted changes"
+fi
+
+say "release build -> $BENCH_DIST_DIR"
+rm -rf "$BENCH_DIST_DIR"
+CARGO_TARGET_DIR="$BENCH_TARGET_DIR" \
+  trunk --skip-version-check build --offline=true --release --public-url ./ --dist "$BENCH_DIST_DIR" >&2
+[[ -f "$BENCH_DIST_DIR/index.html" ]] || { say "no $BENCH_DIST_DIR/index.html after the build"; exit 1; }
+
+say "native throughput (cargo run --release --example throughput)"
+CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo run --quiet --release --example throughput >"$NATIVE_JSON"
+say "native: $(cat "$NATIVE_JSON")"
+
+say "browser runs (tests/e2e/bench.mjs)"
+(
+  cd tests/e2e
+  BENCH_DIST="$ROOT/$BENCH_DIST_DIR" \
+    BENCH_OUT="$ROOT/$BENCH_JSON" \
+    BENCH_NATIVE_JSON="$ROOT/$NATIVE_JSON" \
+    BENCH_NPROC="$(nproc)" \
+    BENCH_COMMIT="$commit" \
+    exec node bench.mjs
+) &
+node_pid=$!
+wait "$node_pid"
+node_pid=""
+
+say "done in $((SECONDS - started)) s; JSON in $BENCH_JSON"

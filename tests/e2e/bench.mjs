@@ -1,0 +1,328 @@
+// The browser part of the benchmark (scripts/bench.sh builds, runs the native example,
+// then runs this). Serves a release build in-process (server.mjs's startServer), drives
+// the system Chromium headless through `window.eventLoopLab.run(config)`, and prints ONE
+// markdown table (stdout) with everything side by side; the same data, plus every raw
+// run, goes to a JSON file.
+//
+//   node bench.mjs        (from tests/e2e; normally through scripts/bench.sh)
+//
+// Every browser figure is the median of RUNS measured runs after one warm-up run of the
+// same config (the warm-up also resizes the worker pool, so no run pays for starting
+// workers). MB = 10^6 bytes. Nothing here sleeps for a fixed time.
+//
+// Environment:
+//   BENCH_DIST         dist folder to serve (default ../../target/bench-dist)
+//   BENCH_PORT         port on 127.0.0.1 (default 4179, so it never collides with the e2e 4178)
+//   BENCH_OUT          JSON output (default ../../target/bench.json)
+//   BENCH_NATIVE_JSON  file with the JSON line of `cargo run --release --example throughput`
+//   BENCH_NPROC        `nproc` of the machine (default: node's availableParallelism())
+//   BENCH_COMMIT       git commit to print (default: unknown)
+//   BENCH_RUNS         measured runs per config (default 3)
+//   E2E_CHROMIUM       Chromium binary (default /usr/bin/chromium, as in playwright.config.mjs)
+import { chromium } from '@playwright/test';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, PLAIN_BASE } from './server.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '../..');
+const DIST = path.resolve(process.env.BENCH_DIST || path.join(ROOT, 'target/bench-dist'));
+const PORT = Number(process.env.BENCH_PORT || 4179);
+const OUT = path.resolve(process.env.BENCH_OUT || path.join(ROOT, 'target/bench.json'));
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS || 3));
+const NPROC = Number(process.env.BENCH_NPROC || os.availableParallelism());
+const COMMIT = process.env.BENCH_COMMIT || 'unknown';
+const ORIGIN = `http://127.0.0.1:${PORT}`;
+// Upper bound for one run (the default scenario takes a few seconds here); a run that
+// takes longer fails the bench instead of hanging it.
+const RUN_TIMEOUT_MS = 120_000;
+const MB = 1e6;
+
+const log = (...args) => console.error('bench:', ...args);
+
+// --- statistics -------------------------------------------------------------------------
+const median = (xs) => {
+  const s = xs.filter((x) => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+  if (s.length === 0) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+const fmt = (x, digits = 0) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
+const runsList = (xs, digits = 0) => xs.map((x) => fmt(x, digits)).join(' / ');
+
+/** Rejects with `message` if `promise` has not settled after `ms` (page.evaluate has no timeout). */
+function withTimeout(promise, ms, message) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// --- the page side of one measured run ------------------------------------------------
+// Runs in the page: registers its own long-task observer and rAF loop, calls run(config),
+// waits one extra animation frame + setTimeout(0) so the last entries are delivered, and
+// returns the numbers (not the whole report).
+async function pageRun(config) {
+  const longtasks = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) longtasks.push({ start: e.startTime, duration: e.duration });
+  });
+  observer.observe({ type: 'longtask', buffered: false });
+
+  const frames = [];
+  let looping = true;
+  const tick = () => {
+    frames.push(performance.now());
+    if (looping) requestAnimationFrame(tick);
+  };
+  // Open the window on a frame: the first gap starts at a real rAF callback.
+  await new Promise((resolve) =>
+    requestAnimationFrame(() => {
+      frames.push(performance.now());
+      requestAnimationFrame(tick);
+      resolve();
+    }),
+  );
+
+  const t0 = performance.now();
+  const report = await window.eventLoopLab.run(config);
+  const t1 = performance.now();
+  // One extra animation frame (it closes the last gap: our loop's callback of that frame
+  // runs before this one) and a task, so pending long-task entries are delivered.
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  looping = false;
+  for (const e of observer.takeRecords()) longtasks.push({ start: e.startTime, duration: e.duration });
+  observer.disconnect();
+
+  // Gaps between consecutive rAF callbacks, up to the first callback after the run ended.
+  const end = frames.findIndex((t) => t >= t1);
+  const window_ = end === -1 ? frames : frames.slice(0, end + 1);
+  let maxGap = 0;
+  for (let i = 1; i < window_.length; i++) maxGap = Math.max(maxGap, window_[i] - window_[i - 1]);
+
+  if (!report) return { error: 'run() resolved with no report' };
+  return {
+    outcome: report.outcome,
+    config: report.config,
+    total_ms: report.total_ms,
+    wall_ms: t1 - t0,
+    documents: report.documents.map((d) => ({
+      id: d.id,
+      bytes: d.bytes,
+      parse_ms: d.parse_start_ms !== null && d.parse_end_ms !== null ? d.parse_end_ms - d.parse_start_ms : null,
+      thread: d.thread,
+      handoff_ms: d.handoff_ms ?? null,
+      error: d.error,
+    })),
+    longtask_count: longtasks.length,
+    longtask_max_ms: longtasks.length ? Math.max(...longtasks.map((e) => e.duration)) : 0,
+    frames: window_.length,
+    max_frame_gap_ms: window_.length > 1 ? maxGap : null,
+  };
+}
+
+/** Checks that a run did what was asked; throws with details otherwise. */
+function check(name, config, r) {
+  const problems = [];
+  if (r.error) problems.push(r.error);
+  else {
+    if (r.outcome !== 'finished') problems.push(`outcome ${r.outcome}`);
+    for (const k of Object.keys(config)) {
+      if (String(r.config[k]) !== String(config[k])) problems.push(`config.${k} is ${r.config[k]}, asked ${config[k]}`);
+    }
+    if ((r.config.fail || []).length) problems.push(`config.fail is ${JSON.stringify(r.config.fail)}`);
+    if (r.documents.length !== config.docs) problems.push(`${r.documents.length} documents, asked ${config.docs}`);
+    for (const d of r.documents) {
+      if (d.error) problems.push(`doc ${d.id}: ${d.error}`);
+      else if (d.bytes !== config.size * 1024) problems.push(`doc ${d.id}: ${d.bytes} bytes, expected ${config.size * 1024}`);
+      else if (d.parse_ms === null) problems.push(`doc ${d.id}: no parse times`);
+    }
+  }
+  if (problems.length) throw new Error(`${name}: ${problems.slice(0, 5).join('; ')}`);
+}
+
+// --- main -------------------------------------------------------------------------------
+if (!existsSync(path.join(DIST, 'index.html'))) {
+  console.error(`bench.mjs: ${path.join(DIST, 'index.html')} not found (scripts/bench.sh builds it)`);
+  process.exit(1);
+}
+let native = null;
+if (process.env.BENCH_NATIVE_JSON) {
+  native = JSON.parse(readFileSync(process.env.BENCH_NATIVE_JSON, 'utf8').trim().split('\n').pop());
+}
+
+const server = await startServer({ dist: DIST, port: PORT, cspEverywhere: false, log: false });
+let browser;
+const pageErrors = [];
+try {
+  browser = await chromium.launch({
+    headless: true,
+    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
+    // The flags of playwright.config.mjs.
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+  });
+  page.setDefaultTimeout(RUN_TIMEOUT_MS);
+
+  await page.goto(`${ORIGIN}${PLAIN_BASE}`);
+  await page.waitForFunction(
+    () =>
+      typeof window.eventLoopLab?.run === 'function' &&
+      document.querySelector('[data-testid=status]')?.textContent === 'ready',
+    null,
+    { timeout: 60_000 },
+  );
+  const hardwareConcurrency = await page.evaluate(() => navigator.hardwareConcurrency);
+  const defaultWorkers = Math.min(Math.max(hardwareConcurrency, 1), 4);
+  log(`Chromium ${browser.version()}, hardwareConcurrency ${hardwareConcurrency}, nproc ${NPROC}`);
+
+  // The default scenario, every key given (omitted keys would keep the previous run's).
+  const DEFAULT = { docs: 6, latency: 800, size: 3072, fetch: 'concurrent', parse: 'blocking', workers: defaultWorkers };
+
+  /** Warm-up + RUNS measured runs of one config; returns the measured runs. */
+  async function measure(name, config) {
+    const all = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const r = await withTimeout(page.evaluate(pageRun, config), RUN_TIMEOUT_MS, `${name}: a run took over ${RUN_TIMEOUT_MS / 1000} s`);
+      check(name, config, r);
+      all.push(r);
+      log(`${name} ${i === 0 ? 'warm-up' : `run ${i}/${RUNS}`}: total ${fmt(r.total_ms)} ms`);
+    }
+    return all.slice(1);
+  }
+  /** MB/s of the work: sum of bytes / sum of parse time. */
+  const throughput = (r) => sum(r.documents.map((d) => d.bytes)) / MB / (sum(r.documents.map((d) => d.parse_ms)) / 1000);
+
+  // 1 + 2: throughput and pool speedup, latency 0 so only the work counts.
+  const WORK = { ...DEFAULT, latency: 0 };
+  const blockingWork = await measure('throughput blocking', { ...WORK, parse: 'blocking' });
+  const pool = {};
+  for (const k of [1, 2, 4]) pool[k] = await measure(`pool k=${k}`, { ...WORK, parse: 'worker', workers: k });
+  // 3: hand-off cost, many documents so the 0.1 ms clock granularity averages out.
+  const HANDOFF = { ...WORK, docs: 32, size: 1024, parse: 'worker', workers: defaultWorkers };
+  const handoff = await measure('handoff', HANDOFF);
+  // 4: the main thread under each strategy, default scenario.
+  const strategies = {};
+  for (const parse of ['blocking', 'sliced', 'worker']) {
+    strategies[parse] = await measure(`main thread ${parse}`, { ...DEFAULT, parse });
+  }
+
+  // --- results -----------------------------------------------------------------------
+  const T = (runs) => median(runs.map((r) => r.total_ms));
+  const t1 = T(pool[1]);
+  const handoffRuns = handoff.map((r) => {
+    const got = r.documents.filter((d) => d.handoff_ms !== null);
+    const bytes = sum(got.map((d) => d.bytes));
+    const total = sum(got.map((d) => d.handoff_ms));
+    return { count: got.length, total_ms: got.length ? total : null, mb: bytes / MB, ms_per_mb: got.length ? total / (bytes / MB) : null };
+  });
+  const handoffMedian = median(handoffRuns.map((h) => h.ms_per_mb));
+  // The run whose ms/MB is the median (for its total and count).
+  const handoffMid = handoffRuns.find((h) => h.ms_per_mb === handoffMedian) ?? handoffRuns[0];
+
+  const results = {
+    throughput_mb_per_s: {
+      native: native ? native.mb_per_s : null,
+      wasm_main_thread: median(blockingWork.map(throughput)),
+      wasm_worker: median(pool[1].map(throughput)),
+      runs: { wasm_main_thread: blockingWork.map(throughput), wasm_worker: pool[1].map(throughput) },
+    },
+    pool_speedup: Object.fromEntries(
+      [1, 2, 4].map((k) => [k, { total_ms: T(pool[k]), speedup: t1 / T(pool[k]), runs_total_ms: pool[k].map((r) => r.total_ms) }]),
+    ),
+    handoff: {
+      ms_per_mb: handoffMedian,
+      median_run: handoffMid,
+      runs: handoffRuns,
+    },
+    main_thread: Object.fromEntries(
+      Object.entries(strategies).map(([parse, runs]) => [
+        parse,
+        {
+          longtask_max_ms: median(runs.map((r) => r.longtask_max_ms)),
+          longtask_count: median(runs.map((r) => r.longtask_count)),
+          max_frame_gap_ms: median(runs.map((r) => r.max_frame_gap_ms)),
+          total_ms: T(runs),
+          runs: runs.map((r) => ({
+            total_ms: r.total_ms,
+            longtask_max_ms: r.longtask_max_ms,
+            longtask_count: r.longtask_count,
+            max_frame_gap_ms: r.max_frame_gap_ms,
+            frames: r.frames,
+          })),
+        },
+      ]),
+    ),
+  };
+
+  // --- the table ---------------------------------------------------------------------
+  const date = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const version = browser.version();
+  const mt = results.main_thread;
+  const tp = results.throughput_mb_per_s;
+  const ps = results.pool_speedup;
+  const cfg = (c) => `docs=${c.docs} size=${c.size} KiB latency=${c.latency} ms fetch=${c.fetch}`;
+  const lines = [
+    `Event Loop Lab benchmark — ${date} — commit ${COMMIT} — Chromium ${version} (headless) — nproc ${NPROC}, navigator.hardwareConcurrency ${hardwareConcurrency}`,
+    '',
+    `Browser figures: median of ${RUNS} runs after 1 warm-up run (the individual runs are in the details). MB = 10^6 bytes.`,
+    '',
+    '| Measurement | Case | Result | Details |',
+    '|---|---|---|---|',
+    `| Work throughput | native (\`cargo run --release --example throughput\`) | ${fmt(tp.native, 1)} MB/s | ${native ? `${native.corpus_files} corpus pages, ${fmt(native.corpus_bytes / MB, 2)} MB × ${native.rounds} rounds in ${fmt(native.seconds, 1)} s` : 'not run'} |`,
+    `| Work throughput | wasm, main thread (\`blocking\`) | ${fmt(tp.wasm_main_thread, 1)} MB/s | sum bytes / sum parse time; ${cfg(WORK)}; runs ${runsList(tp.runs.wasm_main_thread, 1)} |`,
+    `| Work throughput | wasm, 1 worker (\`worker\`, workers=1) | ${fmt(tp.wasm_worker, 1)} MB/s | same formula, the pool k=1 runs below; runs ${runsList(tp.runs.wasm_worker, 1)} |`,
+    ...[1, 2, 4].map(
+      (k) =>
+        `| Worker-pool speedup (${NPROC} cores) | k=${k} | ${fmt(ps[k].total_ms)} ms, ${fmt(ps[k].speedup, 2)}× | T(1)/T(${k}) of total_ms; ${cfg(WORK)} parse=worker; runs ${runsList(ps[k].runs_total_ms)} ms |`,
+    ),
+    `| Main-thread cost of the hand-off to a worker | docs=32 size=1024 KiB latency=0 workers=${defaultWorkers} | ${fmt(results.handoff.ms_per_mb, 3)} ms/MB | sum(handoff_ms) / sum(MB): ${handoffMid.total_ms === null ? 'no handoff_ms in the reports' : `${fmt(handoffMid.total_ms, 1)} ms over ${handoffMid.count} documents (${fmt(handoffMid.mb, 1)} MB)`}; runs ${runsList(handoffRuns.map((h) => h.ms_per_mb), 3)} ms/MB |`,
+    ...['blocking', 'sliced', 'worker'].map(
+      (p) =>
+        `| Main thread during a run (default scenario) | \`${p}\`${p === 'worker' ? `, workers=${defaultWorkers}` : ''} | longest task ${mt[p].longtask_max_ms ? `${fmt(mt[p].longtask_max_ms)} ms` : 'none (no long task)'}, longest frame gap ${fmt(mt[p].max_frame_gap_ms)} ms | ${fmt(mt[p].longtask_count)} long tasks (> 50 ms); total_ms ${fmt(mt[p].total_ms)}; ${cfg(DEFAULT)}; runs: longest task ${runsList(mt[p].runs.map((r) => r.longtask_max_ms))} ms, frame gap ${runsList(mt[p].runs.map((r) => r.max_frame_gap_ms))} ms, total ${runsList(mt[p].runs.map((r) => r.total_ms))} ms |`,
+    ),
+  ];
+  const table = lines.join('\n');
+
+  const json = {
+    date: new Date().toISOString(),
+    commit: COMMIT,
+    chromium: version,
+    nproc: NPROC,
+    hardware_concurrency: hardwareConcurrency,
+    runs_per_config: RUNS,
+    warmup_runs_per_config: 1,
+    mb: MB,
+    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF },
+    native,
+    results,
+    page_errors: pageErrors,
+    table,
+  };
+  mkdirSync(path.dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(json, null, 2) + '\n');
+  log(`wrote ${path.relative(process.cwd(), OUT) || OUT}`);
+  if (pageErrors.length) log(`page errors during the bench:\n  ${pageErrors.join('\n  ')}`);
+  console.log(table);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
