@@ -5,7 +5,7 @@
 //! warm-up pass, and prints ONE line of JSON on stdout (MB = 10^6 bytes):
 //!
 //! ```text
-//! {"bench":"native_throughput","corpus_bytes":1042736,"rounds":40,"seconds":2.01,"mb_per_s":20.7}
+//! {"bench":"native_throughput","corpus_files":8,"corpus_bytes":1042736,"rounds":25,"seconds":2.014,"mb_per_s":12.94}
 //! ```
 //!
 //! Run with `cargo run --release --example throughput` (scripts/bench.sh does).

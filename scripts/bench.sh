@@ -60,7 +60,7 @@ say "setup (toolchain, Chromium, e2e node modules)"
 source scripts/setup.sh --test >&2
 
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ "$commit" != unknown && -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
+if [[ "$commit" != unknown && -n "$(git status --porcelain 2>/dev/null)" ]]; then
   commit="$commit + uncommitted changes"
 fi
 

@@ -11,17 +11,19 @@ use futures::future::{join_all, select, Either, LocalBoxFuture, Shared};
 use futures::{FutureExt, StreamExt};
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::AbortController;
 use yew::Callback;
 
 use super::clock::{from_epoch_ms, now_ms};
 use super::fetch::fetch_document;
+use super::monitor::{Monitor, Support};
 use super::pool::{WorkerPool, WORKER_SCRIPT};
 use super::simulator;
 use crate::lab::error::LabError;
 use crate::lab::report::{Report, RunEvent, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParamNotice, ParseStrategy, Scenario};
+use crate::lab::timeline::MainThreadReport;
 use crate::lab::work::{analyze, Analyzer, WorkSummary};
 use crate::protocol::{JobId, ParseResponse};
 
@@ -50,6 +52,20 @@ pub enum LabEvent {
     SimulatorFailed(LabError),
     /// A run started.
     RunStarted(RunLog),
+    /// Several events at once: what happened since the last animation frame. Drawing
+    /// once per frame keeps the measuring from causing the freezes it measures.
+    Batch(Vec<LabEvent>),
+    /// The browser's instruments (which are missing is shown in the UI).
+    InstrumentsDetected(Support),
+    /// What the main thread did so far in run `run_id` (sent ~10 times a second).
+    MainThreadMeasured {
+        /// Which run.
+        run_id: u32,
+        /// When.
+        now_ms: f64,
+        /// Frames, long tasks, inputs since the run started.
+        main: MainThreadReport,
+    },
     /// A document of run `run_id` moved on.
     DocProgressed {
         /// Which run.
@@ -65,6 +81,8 @@ pub enum LabEvent {
         outcome: RunOutcome,
         /// When.
         at_ms: f64,
+        /// The main thread during the whole run.
+        main: MainThreadReport,
     },
 }
 
@@ -84,7 +102,58 @@ struct Inner {
     current: RefCell<Option<Current>>,
     log: RefCell<Option<RunLog>>,
     last_report: RefCell<Option<Report>>,
+    monitor: RefCell<Option<Monitor>>,
+    /// Run events since the last frame, drawn together on the next one.
+    pending: RefCell<Vec<LabEvent>>,
+    last_measured_ms: Cell<f64>,
     on_event: Callback<LabEvent>,
+}
+
+/// How often the live main-thread summary is sent during a run, ms.
+const MEASURE_EVERY_MS: f64 = 100.0;
+
+impl Inner {
+    /// Runs on every animation frame: sends the events gathered since the last one.
+    fn on_frame(&self, now: f64) {
+        let live = self
+            .log
+            .borrow()
+            .as_ref()
+            .filter(|log| log.ended_ms.is_none())
+            .map(|log| (log.run_id, log.started_ms));
+        if let Some((run_id, started_ms)) = live {
+            if now - self.last_measured_ms.get() >= MEASURE_EVERY_MS {
+                self.last_measured_ms.set(now);
+                let main = self.main_thread(started_ms, now);
+                self.pending
+                    .borrow_mut()
+                    .push(LabEvent::MainThreadMeasured {
+                        run_id,
+                        now_ms: now,
+                        main,
+                    });
+            }
+        }
+        self.flush();
+    }
+
+    fn flush(&self) {
+        let events = std::mem::take(&mut *self.pending.borrow_mut());
+        if !events.is_empty() {
+            self.on_event.emit(LabEvent::Batch(events));
+        }
+    }
+
+    /// The main thread between two times, long tasks attributed to this run's documents.
+    fn main_thread(&self, from_ms: f64, to_ms: f64) -> MainThreadReport {
+        let log = self.log.borrow();
+        let docs = log.as_ref().map_or(&[][..], |log| &log.docs[..]);
+        self.monitor
+            .borrow()
+            .as_ref()
+            .map(|m| m.log().summarize(from_ms, to_ms, docs))
+            .unwrap_or_default()
+    }
 }
 
 /// The run controller. Cheap to clone (one shared state).
@@ -113,8 +182,19 @@ impl Controller {
             current: RefCell::new(None),
             log: RefCell::new(None),
             last_report: RefCell::new(None),
+            monitor: RefCell::new(None),
+            pending: RefCell::new(Vec::new()),
+            last_measured_ms: Cell::new(0.0),
             on_event: on_event.clone(),
         });
+        let weak = Rc::downgrade(&inner);
+        let monitor = Monitor::start(Rc::new(move |now| {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_frame(now);
+            }
+        }));
+        on_event.emit(LabEvent::InstrumentsDetected(monitor.support));
+        *inner.monitor.borrow_mut() = Some(monitor);
         let warm = Rc::clone(&inner);
         spawn_local(async move {
             let ready = simulator.await;
@@ -168,6 +248,14 @@ impl Controller {
     /// The last run that finished (not cancelled), if any.
     pub fn last_report(&self) -> Option<Report> {
         self.inner.last_report.borrow().clone()
+    }
+
+    /// An input event on the responsiveness probe: it happened at `at_ms` (its
+    /// timestamp) and its handler started `delay_ms` later.
+    pub fn record_input(&self, at_ms: f64, delay_ms: f64) {
+        if let Some(monitor) = self.inner.monitor.borrow().as_ref() {
+            monitor.record_input(at_ms, delay_ms);
+        }
     }
 
     /// Cancels the running run, if any. Its documents stop where they are.
@@ -228,7 +316,8 @@ async fn run(
         let _ = inner.simulator.clone().await;
         let log = RunLog::new(run_id, scenario.clone(), now_ms());
         *inner.log.borrow_mut() = Some(log.clone());
-        inner.on_event.emit(LabEvent::RunStarted(log));
+        inner.last_measured_ms.set(0.0);
+        inner.pending.borrow_mut().push(LabEvent::RunStarted(log));
         if scenario.parse == ParseStrategy::Worker {
             let k = scenario.workers.min(scenario.docs) as usize;
             if let Err(error) = inner.pool.resize(k) {
@@ -270,6 +359,12 @@ async fn run(
         }
         inner.pool.cancel(run_id);
     }
+    // A long task is reported after it ends, so the one that just finished the run is
+    // not known yet: let the task end, then take what the observers hold.
+    TimeoutFuture::new(0).await;
+    if let Some(monitor) = inner.monitor.borrow().as_ref() {
+        monitor.collect();
+    }
     let mut log_slot = inner.log.borrow_mut();
     let log = log_slot
         .as_mut()
@@ -289,15 +384,19 @@ async fn run(
             log
         });
     drop(log_slot);
-    let report = log.report(at_ms);
+    let main = inner.main_thread(log.started_ms, at_ms);
+    let report = log.report(at_ms, main.clone());
     if !cancelled {
         *inner.last_report.borrow_mut() = Some(report.clone());
     }
-    inner.on_event.emit(LabEvent::RunEnded {
+    // The end is shown at once, with whatever was still waiting for a frame.
+    inner.pending.borrow_mut().push(LabEvent::RunEnded {
         run_id,
         outcome: log.outcome,
         at_ms,
+        main,
     });
+    inner.flush();
     report
 }
 
@@ -311,8 +410,9 @@ fn emit(inner: &Inner, run_id: u32, event: RunEvent) {
         .is_some_and(|log| log.apply(event.clone()));
     if applied {
         inner
-            .on_event
-            .emit(LabEvent::DocProgressed { run_id, event });
+            .pending
+            .borrow_mut()
+            .push(LabEvent::DocProgressed { run_id, event });
     }
 }
 
@@ -435,36 +535,25 @@ async fn analyze_sliced(html: &str, query: &str) -> WorkSummary {
 /// NOTE: `.await` on a ready future, or on a resolved promise, does not do that: it
 /// continues in the same task or in a microtask, and the browser renders and
 /// dispatches input only between tasks, after the microtask queue is empty. A real
-/// yield is a new task: `scheduler.yield()` where the browser has it (it also keeps
-/// our place ahead of other queued tasks), else `setTimeout(0)`.
+/// yield is a new task. We use `setTimeout(0)`, not `scheduler.yield()`: the latter
+/// resumes ahead of rendering, and in Chromium 156 that let a frame through only about
+/// every 110 ms during a sliced parse (measured by `scripts/bench.sh`), while
+/// `setTimeout(0)` lets every due frame in, at the cost of the 4 ms clamp browsers put
+/// on nested timeouts.
 async fn yield_to_event_loop() {
-    if let Some(promise) = scheduler_yield() {
-        if JsFuture::from(promise).await.is_ok() {
-            return;
-        }
-    }
     TimeoutFuture::new(0).await;
-}
-
-fn scheduler_yield() -> Option<js_sys::Promise> {
-    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
-    let yield_fn = js_sys::Reflect::get(&scheduler, &"yield".into())
-        .ok()?
-        .dyn_into::<js_sys::Function>()
-        .ok()?;
-    yield_fn
-        .call0(&scheduler)
-        .ok()?
-        .dyn_into::<js_sys::Promise>()
-        .ok()
 }
 
 /// Hands one document to the pool and follows its replies.
 async fn process_in_worker(inner: &Inner, run_id: u32, scenario: &Scenario, doc: u32, url: String) {
     let job = JobId { run: run_id, doc };
+    let before = now_ms();
     let (worker, mut replies) = inner
         .pool
         .load(job, url, scenario.query.clone(), FETCH_TIMEOUT_MS);
+    // What the page pays to hand a document over: a URL and a query, whatever the size.
+    let cost_ms = now_ms() - before;
+    emit(inner, run_id, RunEvent::HandedOff { doc, cost_ms });
     let thread = format!("worker-{worker}");
     loop {
         let deadline = TimeoutFuture::new(FETCH_TIMEOUT_MS + WORKER_REPLY_GRACE_MS);

@@ -6,5 +6,6 @@ pub mod api;
 pub mod clock;
 pub mod controller;
 pub mod fetch;
+pub mod monitor;
 pub mod pool;
 pub mod simulator;

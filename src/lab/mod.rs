@@ -4,4 +4,5 @@
 pub mod error;
 pub mod report;
 pub mod scenario;
+pub mod timeline;
 pub mod work;

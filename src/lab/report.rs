@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::error::LabError;
 use super::scenario::{ParseStrategy, Scenario};
+use super::timeline::MainThreadReport;
 use super::work::WorkSummary;
 
 /// Where a document is in its life.
@@ -306,8 +307,8 @@ impl RunLog {
         f64::from(self.scenario.latency) * f64::from(self.scenario.docs)
     }
 
-    /// The report of this run.
-    pub fn report(&self, now_ms: f64) -> Report {
+    /// The report of this run, with what the main thread did meanwhile.
+    pub fn report(&self, now_ms: f64, main_thread: MainThreadReport) -> Report {
         Report {
             run_id: self.run_id,
             config: self.scenario.clone(),
@@ -318,6 +319,7 @@ impl RunLog {
             ideal_ms: self.ideal_ms(),
             sum_of_latencies_ms: self.sum_of_latencies_ms(),
             documents: self.docs.clone(),
+            main_thread,
         }
     }
 }
@@ -343,6 +345,8 @@ pub struct Report {
     pub sum_of_latencies_ms: f64,
     /// One entry per document.
     pub documents: Vec<DocRecord>,
+    /// Frames, long tasks and input delays during the run.
+    pub main_thread: MainThreadReport,
 }
 
 impl Report {
@@ -423,7 +427,7 @@ mod tests {
         assert!(log.cancel(5.0));
         assert!(!log.apply(RunEvent::FetchStarted { doc: 1, at_ms: 6.0 }));
         assert!(!log.finish(7.0));
-        assert_eq!(log.report(99.0).total_ms, 5.0);
+        assert_eq!(log.report(99.0, MainThreadReport::default()).total_ms, 5.0);
     }
 
     #[test]
@@ -451,7 +455,7 @@ mod tests {
     #[test]
     fn report_json_uses_the_public_names() {
         let log = RunLog::new(3, scenario(1), 10.0);
-        let json = log.report(20.0).to_json();
+        let json = log.report(20.0, MainThreadReport::default()).to_json();
         for key in [
             "\"config\"",
             "\"total_ms\":10.0",

@@ -14,9 +14,6 @@ use crate::ui::components::summary::Summary;
 use crate::ui::hooks::use_controller;
 use crate::ui::state::{Action, SimulatorStatus, State};
 
-/// Minimum time between re-renders driven by the frame loop during a run, ms.
-const TICK_MS: f64 = 100.0;
-
 struct Startup {
     defaults: Scenario,
     scenario: Scenario,
@@ -70,16 +67,9 @@ pub fn App() -> Html {
             }
         });
     }
-    let last_tick = use_mut_ref(|| 0.0_f64);
-    let on_frame = {
-        let dispatcher = state.dispatcher();
-        use_callback((), move |now: f64, _| {
-            let mut last = last_tick.borrow_mut();
-            if now - *last >= TICK_MS {
-                *last = now;
-                dispatcher.dispatch(Action::FrameTicked(now));
-            }
-        })
+    let on_input = {
+        let controller = controller.clone();
+        Callback::from(move |(at, delay): (f64, f64)| controller.record_input(at, delay))
     };
     let on_edit = {
         let controller = controller.clone();
@@ -111,7 +101,6 @@ pub fn App() -> Html {
         (None, SimulatorStatus::Ready) => "ready",
         (None, SimulatorStatus::Failed(_)) => "simulator unavailable",
     };
-    let run_id = state.run.as_ref().map_or(0, |r| r.run_id);
     html! {
         <div class="app">
             <header>
@@ -123,13 +112,13 @@ pub fn App() -> Html {
             <main>
                 <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
                 <div class="stage">
-                    <Heartbeat {run_id} {on_frame} />
+                    <Heartbeat main={state.main.clone()} {on_input} />
                     if let Some(run) = &state.run {
-                        <DocumentRows run={run.clone()} now_ms={state.now_ms} />
+                        <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} />
                     } else {
                         <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
                     }
-                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} />
+                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} />
                     <Lesson run={state.run.clone()} />
                 </div>
             </main>

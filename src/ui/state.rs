@@ -6,8 +6,10 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::browser::controller::LabEvent;
+use crate::browser::monitor::Support;
 use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::Scenario;
+use crate::lab::timeline::MainThreadReport;
 
 /// How many past runs the comparison table keeps.
 pub const HISTORY_LEN: usize = 6;
@@ -34,6 +36,12 @@ pub struct PastRun {
     pub ideal_ms: f64,
     /// Documents that failed.
     pub errors: usize,
+    /// Longest main-thread task, ms.
+    pub longest_task_ms: f64,
+    /// Long tasks (50 ms or more).
+    pub long_tasks: usize,
+    /// Frames due but not drawn.
+    pub dropped_frames: u32,
 }
 
 /// Everything the screen shows.
@@ -47,8 +55,12 @@ pub struct State {
     pub simulator: SimulatorStatus,
     /// The current or last run.
     pub run: Option<RunLog>,
-    /// `performance.now()` of the last UI tick during a run (for open spans).
+    /// `performance.now()` of the last measurement during a run (for open spans).
     pub now_ms: f64,
+    /// The main thread during the current or last run.
+    pub main: Option<MainThreadReport>,
+    /// Which of the browser's instruments are available.
+    pub support: Option<Support>,
     /// Finished runs, newest first.
     pub history: Vec<PastRun>,
 }
@@ -62,6 +74,8 @@ impl State {
             simulator: SimulatorStatus::Starting,
             run: None,
             now_ms: 0.0,
+            main: None,
+            support: None,
             history: Vec::new(),
         }
     }
@@ -79,10 +93,97 @@ impl State {
 pub enum Action {
     /// Something the controller reported.
     Lab(LabEvent),
-    /// A frame passed during a run (moves open spans on the screen).
-    FrameTicked(f64),
     /// The user closed the notices.
     NoticesDismissed,
+}
+
+impl State {
+    /// Applies one controller event; returns whether anything changed.
+    fn apply(&mut self, event: LabEvent) -> bool {
+        match event {
+            LabEvent::Batch(events) => {
+                // Every event is applied: no short-circuit.
+                let mut changed = false;
+                for event in events {
+                    changed |= self.apply(event);
+                }
+                changed
+            }
+            LabEvent::ScenarioChanged(scenario) => {
+                let changed = self.scenario != scenario;
+                self.scenario = scenario;
+                changed
+            }
+            LabEvent::NoticesRaised(notices) => {
+                self.notices.extend(notices.iter().map(ToString::to_string));
+                true
+            }
+            LabEvent::InstrumentsDetected(support) => {
+                self.support = Some(support);
+                true
+            }
+            LabEvent::SimulatorReady => {
+                self.simulator = SimulatorStatus::Ready;
+                true
+            }
+            LabEvent::SimulatorFailed(error) => {
+                self.simulator = SimulatorStatus::Failed(error.to_string());
+                true
+            }
+            LabEvent::RunStarted(log) => {
+                self.now_ms = log.started_ms;
+                self.run = Some(log);
+                self.main = None;
+                true
+            }
+            LabEvent::DocProgressed { run_id, event } => match self.run.as_mut() {
+                Some(log) if log.run_id == run_id => log.apply(event),
+                _ => false,
+            },
+            LabEvent::MainThreadMeasured {
+                run_id,
+                now_ms,
+                main,
+            } => match &self.run {
+                Some(log) if log.run_id == run_id && log.outcome == RunOutcome::Running => {
+                    self.now_ms = now_ms;
+                    self.main = Some(main);
+                    true
+                }
+                _ => false,
+            },
+            LabEvent::RunEnded {
+                run_id,
+                outcome,
+                at_ms,
+                main,
+            } => {
+                let Some(log) = self.run.as_mut().filter(|log| log.run_id == run_id) else {
+                    return false;
+                };
+                let ended = match outcome {
+                    RunOutcome::Cancelled => log.cancel(at_ms),
+                    _ => log.finish(at_ms),
+                };
+                if ended && outcome == RunOutcome::Finished {
+                    let past = PastRun {
+                        scenario: log.scenario.clone(),
+                        total_ms: log.elapsed_ms(at_ms),
+                        ideal_ms: log.ideal_ms(),
+                        errors: log.docs.iter().filter(|d| d.error.is_some()).count(),
+                        longest_task_ms: main.longest_task_ms,
+                        long_tasks: main.long_tasks.len(),
+                        dropped_frames: main.dropped_frames,
+                    };
+                    self.history.insert(0, past);
+                    self.history.truncate(HISTORY_LEN);
+                }
+                self.now_ms = at_ms;
+                self.main = Some(main);
+                ended
+            }
+        }
+    }
 }
 
 impl Reducible for State {
@@ -91,64 +192,7 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         let changed = match action {
-            Action::Lab(LabEvent::ScenarioChanged(scenario)) => {
-                let changed = next.scenario != scenario;
-                next.scenario = scenario;
-                changed
-            }
-            Action::Lab(LabEvent::NoticesRaised(notices)) => {
-                next.notices.extend(notices.iter().map(ToString::to_string));
-                true
-            }
-            Action::Lab(LabEvent::SimulatorReady) => {
-                next.simulator = SimulatorStatus::Ready;
-                true
-            }
-            Action::Lab(LabEvent::SimulatorFailed(error)) => {
-                next.simulator = SimulatorStatus::Failed(error.to_string());
-                true
-            }
-            Action::Lab(LabEvent::RunStarted(log)) => {
-                next.now_ms = log.started_ms;
-                next.run = Some(log);
-                true
-            }
-            Action::Lab(LabEvent::DocProgressed { run_id, event }) => match next.run.as_mut() {
-                Some(log) if log.run_id == run_id => log.apply(event),
-                _ => false,
-            },
-            Action::Lab(LabEvent::RunEnded {
-                run_id,
-                outcome,
-                at_ms,
-            }) => match next.run.as_mut() {
-                Some(log) if log.run_id == run_id => {
-                    let ended = match outcome {
-                        RunOutcome::Cancelled => log.cancel(at_ms),
-                        _ => log.finish(at_ms),
-                    };
-                    if ended && outcome == RunOutcome::Finished {
-                        let past = PastRun {
-                            scenario: log.scenario.clone(),
-                            total_ms: log.elapsed_ms(at_ms),
-                            ideal_ms: log.ideal_ms(),
-                            errors: log.docs.iter().filter(|d| d.error.is_some()).count(),
-                        };
-                        next.history.insert(0, past);
-                        next.history.truncate(HISTORY_LEN);
-                    }
-                    next.now_ms = at_ms;
-                    ended
-                }
-                _ => false,
-            },
-            Action::FrameTicked(now_ms) => {
-                let running = next.running();
-                if running {
-                    next.now_ms = now_ms;
-                }
-                running
-            }
+            Action::Lab(event) => next.apply(event),
             Action::NoticesDismissed => {
                 let had = !next.notices.is_empty();
                 next.notices.clear();

@@ -155,6 +155,9 @@ if (process.env.BENCH_NATIVE_JSON) {
   native = JSON.parse(readFileSync(process.env.BENCH_NATIVE_JSON, 'utf8').trim().split('\n').pop());
 }
 
+// 1-minute load average when the browser part starts: other work on the machine (builds,
+// tests) competes for the same cores, and this shows it in the table's header.
+const loadStart = os.loadavg()[0];
 const server = await startServer({ dist: DIST, port: PORT, cspEverywhere: false, log: false });
 let browser;
 const pageErrors = [];
@@ -278,25 +281,51 @@ try {
   const mt = results.main_thread;
   const tp = results.throughput_mb_per_s;
   const ps = results.pool_speedup;
-  const cfg = (c) => `docs=${c.docs} size=${c.size} KiB latency=${c.latency} ms fetch=${c.fetch}`;
+  const scen = (c) => `docs=${c.docs}, size=${c.size} KiB, latency=${c.latency} ms, fetch=${c.fetch}`;
+  const h = results.handoff;
+  const handoffResult =
+    h.ms_per_mb === null ? 'n/a (no `handoff_ms` in the reports)' : `${fmt(h.ms_per_mb, 3)} ms/MB`;
+  const handoffDetails =
+    h.ms_per_mb === null
+      ? `the app reported \`handoff_ms: null\` for every document of the ${RUNS} runs`
+      : `median run: ${fmt(handoffMid.total_ms, 1)} ms in total over ${handoffMid.count} documents ` +
+        `(${fmt(handoffMid.mb, 1)} MB); runs ${runsList(handoffRuns.map((r) => r.ms_per_mb), 3)} ms/MB`;
+  const longest = (x) => (x ? `${fmt(x)} ms` : '0 ms (none)');
   const lines = [
-    `Event Loop Lab benchmark — ${date} — commit ${COMMIT} — Chromium ${version} (headless) — nproc ${NPROC}, navigator.hardwareConcurrency ${hardwareConcurrency}`,
+    `Event Loop Lab benchmark — ${date} — commit ${COMMIT} — Chromium ${version} (headless) — ` +
+      `nproc ${NPROC} (navigator.hardwareConcurrency ${hardwareConcurrency}) — ` +
+      `1-min load average ${fmt(loadStart, 2)} before the browser runs, ${fmt(os.loadavg()[0], 2)} after`,
     '',
-    `Browser figures: median of ${RUNS} runs after 1 warm-up run (the individual runs are in the details). MB = 10^6 bytes.`,
+    `Browser figures: median of ${RUNS} runs, each config after 1 warm-up run; "runs" lists the ${RUNS}. ` +
+      'MB = 10^6 bytes. Default scenario: ' + `${scen(DEFAULT)}, workers=${defaultWorkers}.`,
     '',
     '| Measurement | Case | Result | Details |',
     '|---|---|---|---|',
-    `| Work throughput | native (\`cargo run --release --example throughput\`) | ${fmt(tp.native, 1)} MB/s | ${native ? `${native.corpus_files} corpus pages, ${fmt(native.corpus_bytes / MB, 2)} MB × ${native.rounds} rounds in ${fmt(native.seconds, 1)} s` : 'not run'} |`,
-    `| Work throughput | wasm, main thread (\`blocking\`) | ${fmt(tp.wasm_main_thread, 1)} MB/s | sum bytes / sum parse time; ${cfg(WORK)}; runs ${runsList(tp.runs.wasm_main_thread, 1)} |`,
-    `| Work throughput | wasm, 1 worker (\`worker\`, workers=1) | ${fmt(tp.wasm_worker, 1)} MB/s | same formula, the pool k=1 runs below; runs ${runsList(tp.runs.wasm_worker, 1)} |`,
+    `| 1. Work throughput | native (\`cargo run --release --example throughput\`) | ${fmt(tp.native, 1)} MB/s | ` +
+      (native
+        ? `${native.corpus_files} corpus pages (${fmt(native.corpus_bytes / MB, 2)} MB) × ${native.rounds} rounds in ${fmt(native.seconds, 1)} s |`
+        : 'not run |'),
+    `| 1. Work throughput | wasm, main thread (\`blocking\`) | ${fmt(tp.wasm_main_thread, 1)} MB/s | ` +
+      `sum(bytes) / sum(parse time), default scenario with latency=0; runs ${runsList(tp.runs.wasm_main_thread, 1)} MB/s |`,
+    `| 1. Work throughput | wasm, one worker (\`worker\`, workers=1) | ${fmt(tp.wasm_worker, 1)} MB/s | ` +
+      `same formula, over the k=1 runs of 2.; runs ${runsList(tp.runs.wasm_worker, 1)} MB/s |`,
     ...[1, 2, 4].map(
       (k) =>
-        `| Worker-pool speedup (${NPROC} cores) | k=${k} | ${fmt(ps[k].total_ms)} ms, ${fmt(ps[k].speedup, 2)}× | T(1)/T(${k}) of total_ms; ${cfg(WORK)} parse=worker; runs ${runsList(ps[k].runs_total_ms)} ms |`,
+        `| 2. Worker-pool speedup, default scenario with latency=0, on ${NPROC} cores | k=${k} | ` +
+        `${fmt(ps[k].total_ms)} ms, ${fmt(ps[k].speedup, 2)}× | ` +
+        `total_ms; speedup T(1)/T(${k}); runs ${runsList(ps[k].runs_total_ms)} ms |`,
     ),
-    `| Main-thread cost of the hand-off to a worker | docs=32 size=1024 KiB latency=0 workers=${defaultWorkers} | ${fmt(results.handoff.ms_per_mb, 3)} ms/MB | sum(handoff_ms) / sum(MB): ${handoffMid.total_ms === null ? 'no handoff_ms in the reports' : `${fmt(handoffMid.total_ms, 1)} ms over ${handoffMid.count} documents (${fmt(handoffMid.mb, 1)} MB)`}; runs ${runsList(handoffRuns.map((h) => h.ms_per_mb), 3)} ms/MB |`,
+    `| 3. Main-thread cost of handing a document to a worker | docs=32, size=1024 KiB, latency=0, workers=${defaultWorkers} | ` +
+      `${handoffResult} | sum(handoff_ms) / sum(MB); ${handoffDetails} |`,
     ...['blocking', 'sliced', 'worker'].map(
       (p) =>
-        `| Main thread during a run (default scenario) | \`${p}\`${p === 'worker' ? `, workers=${defaultWorkers}` : ''} | longest task ${mt[p].longtask_max_ms ? `${fmt(mt[p].longtask_max_ms)} ms` : 'none (no long task)'}, longest frame gap ${fmt(mt[p].max_frame_gap_ms)} ms | ${fmt(mt[p].longtask_count)} long tasks (> 50 ms); total_ms ${fmt(mt[p].total_ms)}; ${cfg(DEFAULT)}; runs: longest task ${runsList(mt[p].runs.map((r) => r.longtask_max_ms))} ms, frame gap ${runsList(mt[p].runs.map((r) => r.max_frame_gap_ms))} ms, total ${runsList(mt[p].runs.map((r) => r.total_ms))} ms |`,
+        `| 4. Main thread during a run, default scenario | \`${p}\` | ` +
+        `longest task ${longest(mt[p].longtask_max_ms)}, longest frame gap ${fmt(mt[p].max_frame_gap_ms)} ms | ` +
+        `long tasks (> 50 ms): ${fmt(mt[p].longtask_count)}; total_ms ${fmt(mt[p].total_ms)}; ` +
+        `runs: longest task ${runsList(mt[p].runs.map((r) => r.longtask_max_ms))} ms, ` +
+        `frame gap ${runsList(mt[p].runs.map((r) => r.max_frame_gap_ms))} ms, ` +
+        `long tasks ${runsList(mt[p].runs.map((r) => r.longtask_count))}, ` +
+        `total ${runsList(mt[p].runs.map((r) => r.total_ms))} ms |`,
     ),
   ];
   const table = lines.join('\n');
@@ -307,6 +336,7 @@ try {
     chromium: version,
     nproc: NPROC,
     hardware_concurrency: hardwareConcurrency,
+    load_average_1min: { start: loadStart, end: os.loadavg()[0] },
     runs_per_config: RUNS,
     warmup_runs_per_config: 1,
     mb: MB,

@@ -3,7 +3,9 @@
 
 use yew::prelude::*;
 
+use crate::browser::monitor::Support;
 use crate::lab::report::{DocRecord, DocState, RunLog};
+use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
 
 /// Props of [`DocumentRows`].
 #[derive(Properties, PartialEq)]
@@ -12,6 +14,74 @@ pub struct DocumentRowsProps {
     pub run: RunLog,
     /// Now, for spans still open.
     pub now_ms: f64,
+    /// The main thread during the run, as measured so far.
+    pub main: Option<MainThreadReport>,
+    /// Which instruments the browser has.
+    pub support: Option<Support>,
+}
+
+/// The main-thread lane: frame gaps, long tasks with their cause, input events.
+fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
+    let x = |t: f64| ((t - t0) / scale * 100.0).clamp(0.0, 100.0);
+    let w = |d: f64| (d / scale * 100.0).max(0.3);
+    let gaps = main.frame_gaps.iter().map(|g| {
+        html! {
+            <rect class="frame-gap" x={format!("{:.3}%", x(g.start_ms))} y="0" width={format!("{:.3}%", w(g.duration_ms))} height="10">
+                <title>{ format!("no frame for {:.0} ms", g.duration_ms) }</title>
+            </rect>
+        }
+    });
+    let tasks = main.long_tasks.iter().filter(|t| t.duration_ms >= LONG_TASK_MS).map(|t| {
+        let full = format!("{:.0} ms · {}", t.duration_ms, t.cause);
+        // As much label as fits (at ~6 px a character on a lane of ~500 px); the
+        // tooltip always has all of it.
+        let width = w(t.duration_ms);
+        let label = if width > 26.0 {
+            full.clone()
+        } else if width > 9.0 {
+            format!("{:.0} ms", t.duration_ms)
+        } else {
+            String::new()
+        };
+        html! {
+            <g data-testid="long-task" data-duration={format!("{:.0}", t.duration_ms)} data-cause={t.cause.clone()}>
+                <rect class="long-task" x={format!("{:.3}%", x(t.start_ms))} y="13" width={format!("{:.3}%", w(t.duration_ms))} height="16">
+                    <title>{ format!("long task: {full}") }</title>
+                </rect>
+                if !label.is_empty() {
+                    <text class="long-task-label" x={format!("{:.3}%", x(t.start_ms) + 0.4)} y="25">{ label }</text>
+                }
+            </g>
+        }
+    });
+    let inputs = main.inputs.iter().map(|i| {
+        html! {
+            <g class="input">
+                <rect class="input-delay" x={format!("{:.3}%", x(i.at_ms))} y="33" width={format!("{:.3}%", w(i.delay_ms))} height="5">
+                    <title>{ format!("input waited {:.0} ms", i.delay_ms) }</title>
+                </rect>
+                <circle class="input-dot" cx={format!("{:.3}%", x(i.at_ms))} cy="35.5" r="2.5" />
+            </g>
+        }
+    });
+    html! {
+        <svg class="main-svg" height="40" role="img" aria-label="Main thread: frame gaps, long tasks and input events">
+            <rect class="lane-bg" x="0" y="0" width="100%" height="10" />
+            { for gaps }
+            { for tasks }
+            { for inputs }
+        </svg>
+    }
+}
+
+fn instruments_note(support: Option<Support>) -> Option<&'static str> {
+    match support? {
+        Support { longtask: true, .. } => None,
+        Support { long_animation_frame: true, .. } => {
+            Some("This browser has no Long Tasks API: long animation frames stand in for long tasks.")
+        }
+        _ => Some("This browser reports neither long tasks nor long animation frames: only the frame heartbeat measures the main thread."),
+    }
 }
 
 fn bar(
@@ -90,6 +160,7 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
         .max(f64::from(run.scenario.latency) * 1.2)
         .max(200.0);
     let ticks = axis_ticks(scale);
+    let main = props.main.clone().unwrap_or_default();
     html! {
         <section class="documents" aria-label="Documents">
             <div class="axis" aria-hidden="true">
@@ -103,11 +174,23 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
             <ol class="rows">
                 { for run.docs.iter().map(|d| row(d, run, now, scale)) }
             </ol>
+            <div class="main-lane" data-testid="main-lane">
+                <span class="doc-name">{ "main" }</span>
+                <span class="lane tall">{ main_lane(&main, run.started_ms, scale) }</span>
+                <span class="times">{ format!("longest {:.0} ms", main.longest_task_ms) }</span>
+                <span class="found">{ format!("{} long tasks · {} frames dropped", main.long_tasks.len(), main.dropped_frames) }</span>
+            </div>
             <p class="legend">
                 <span class="key fetch"></span>{ "waiting for the server " }
                 <span class="key parse-main"></span>{ "parsing on the main thread " }
-                <span class="key parse-worker"></span>{ "parsing in a worker" }
+                <span class="key parse-worker"></span>{ "parsing in a worker " }
+                <span class="key frame-gap"></span>{ "no frame drawn " }
+                <span class="key long-task"></span>{ "long task (50 ms or more) " }
+                <span class="key input-dot"></span>{ "input, bar = its delay" }
             </p>
+            if let Some(note) = instruments_note(props.support) {
+                <p class="legend" data-testid="instruments-note">{ note }</p>
+            }
         </section>
     }
 }

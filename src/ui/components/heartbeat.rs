@@ -3,31 +3,50 @@
 
 use yew::prelude::*;
 
+use crate::browser::clock::now_ms;
+use crate::lab::timeline::MainThreadReport;
 use crate::ui::hooks::{use_heartbeat, HeartbeatRefs};
 
 /// Props of [`Heartbeat`].
 #[derive(Properties, PartialEq)]
 pub struct HeartbeatProps {
-    /// Changes with every run; resets the longest gap.
-    pub run_id: u32,
-    /// Called on every frame with `performance.now()`.
-    pub on_frame: Callback<f64>,
+    /// The main thread during the current or last run.
+    pub main: Option<MainThreadReport>,
+    /// An input event on the probe: `(its timestamp, delay until its handler ran)`.
+    pub on_input: Callback<(f64, f64)>,
+}
+
+/// The event's timestamp and how long it waited for this handler, ms.
+fn input_delay(e: &Event) -> (f64, f64) {
+    let at = e.time_stamp();
+    (at, (now_ms() - at).max(0.0))
 }
 
 /// Shows whether the main thread is free to draw frames.
 #[component]
 pub fn Heartbeat(props: &HeartbeatProps) -> Html {
     let refs = use_memo((), |_| HeartbeatRefs::default());
-    use_heartbeat((*refs).clone(), props.run_id, props.on_frame.clone());
+    use_heartbeat((*refs).clone());
+    let on_key = props.on_input.reform(|e: KeyboardEvent| input_delay(&e));
+    let on_press = props.on_input.reform(|e: PointerEvent| input_delay(&e));
+    let main = props.main.clone().unwrap_or_default();
+    let p95 = main
+        .input_delay_p95_ms
+        .map_or("–".to_string(), |v| format!("{v:.0} ms"));
     html! {
         <section class="heartbeat" aria-label="Heartbeat">
             <div class="track" aria-hidden="true"><div class="dot" ref={refs.dot.clone()}></div></div>
             <p class="beat-numbers">
                 { "frames " }<output data-testid="frames" ref={refs.frames.clone()}>{ "0" }</output>
-                { " · longest gap this run " }<output data-testid="longest-gap" ref={refs.longest.clone()}>{ "0 ms" }</output>
+                { " · longest gap this run " }<output data-testid="longest-gap">{ format!("{:.0} ms", main.max_frame_gap_ms) }</output>
+                { " · dropped " }<output data-testid="dropped-frames">{ main.dropped_frames }</output>
             </p>
             <p class="hint">{ "The dot is moved by JavaScript on every animation frame: when the main thread is blocked, it stops. (A CSS animation would keep moving on the compositor and hide the freeze.)" }</p>
-            <label class="probe">{ "Type here while it runs: " }<input type="text" data-testid="probe" placeholder="does it lag?" /></label>
+            <div class="probe">
+                <label>{ "Type here while it runs: " }<input type="text" data-testid="probe" placeholder="does it lag?" onkeydown={on_key} /></label>
+                <button type="button" data-testid="probe-button" onpointerdown={on_press}>{ "or press me" }</button>
+                <span class="probe-result">{ format!("{} inputs · p95 delay ", main.inputs.len()) }<output data-testid="input-delay-p95">{ p95 }</output></span>
+            </div>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::lab::report::{RunLog, RunOutcome};
+use crate::lab::timeline::MainThreadReport;
 use crate::ui::state::PastRun;
 
 /// Props of [`Summary`].
@@ -14,6 +15,8 @@ pub struct SummaryProps {
     pub now_ms: f64,
     /// Finished runs, newest first.
     pub history: Vec<PastRun>,
+    /// The main thread during the current or last run.
+    pub main: Option<MainThreadReport>,
 }
 
 fn ms(v: f64) -> String {
@@ -23,10 +26,12 @@ fn ms(v: f64) -> String {
 /// Totals and the comparison table.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
+    let main = props.main.clone().unwrap_or_default();
     let totals = props.run.as_ref().map(|run| {
         let total = run.elapsed_ms(props.now_ms);
         let done = run.outcome == RunOutcome::Finished;
         html! {
+            <>
             <p class="totals">
                 <span class="total">{ "total " }<strong data-testid="total">{ ms(total) }</strong></span>
                 if done {
@@ -35,6 +40,13 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 }
                 <span>{ "sum of latencies " }<strong data-testid="sum-latencies">{ ms(run.sum_of_latencies_ms()) }</strong></span>
             </p>
+            <p class="totals main-totals">
+                <span>{ "longest main-thread task " }<strong data-testid="longest-task">{ ms(main.longest_task_ms) }</strong></span>
+                <span>{ "long tasks " }<strong data-testid="long-task-count">{ main.long_tasks.len() }</strong></span>
+                <span>{ "frames dropped " }<strong>{ main.dropped_frames }</strong></span>
+                <span>{ "p95 input delay " }<strong>{ main.input_delay_p95_ms.map_or("no input".to_string(), ms) }</strong></span>
+            </p>
+            </>
         }
     });
     html! {
@@ -46,7 +58,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
                     <thead><tr>
                         <th scope="col">{ "fetch" }</th><th scope="col">{ "parse" }</th>
                         <th scope="col">{ "docs × latency" }</th><th scope="col">{ "size" }</th>
-                        <th scope="col">{ "total" }</th><th scope="col">{ "ideal" }</th><th scope="col">{ "errors" }</th>
+                        <th scope="col">{ "total" }</th><th scope="col">{ "ideal" }</th>
+                        <th scope="col">{ "longest task" }</th><th scope="col">{ "long tasks" }</th>
+                        <th scope="col">{ "dropped frames" }</th><th scope="col">{ "errors" }</th>
                     </tr></thead>
                     <tbody>
                         { for props.history.iter().map(|r| html! {
@@ -60,6 +74,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                 <td>{ format!("{} KB", r.scenario.size) }</td>
                                 <td class="num">{ ms(r.total_ms) }</td>
                                 <td class="num">{ ms(r.ideal_ms) }</td>
+                                <td class="num">{ ms(r.longest_task_ms) }</td>
+                                <td class="num">{ r.long_tasks }</td>
+                                <td class="num">{ r.dropped_frames }</td>
                                 <td class="num">{ r.errors }</td>
                             </tr>
                         }) }

@@ -25,8 +25,6 @@ pub struct HeartbeatRefs {
     pub dot: NodeRef,
     /// Text: frames so far.
     pub frames: NodeRef,
-    /// Text: longest gap between frames since the last reset.
-    pub longest: NodeRef,
 }
 
 /// The rAF callback, shared with itself so it can ask for the next frame.
@@ -35,23 +33,14 @@ type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 #[derive(Default)]
 struct Beat {
     frames: u64,
-    last_ms: Option<f64>,
-    longest_gap_ms: f64,
     handle: Option<i32>,
 }
 
-/// Runs the loop while mounted. `reset_key` changing (a new run) resets the longest
-/// gap. `on_frame` gets `performance.now()` taken inside each callback (the time rAF
-/// passes in is the frame's start and under-reports gaps by a frame or more).
+/// Runs the loop while mounted. (The measuring is done by `browser::monitor`; this
+/// only draws.)
 #[hook]
-pub fn use_heartbeat(refs: HeartbeatRefs, reset_key: u32, on_frame: Callback<f64>) {
+pub fn use_heartbeat(refs: HeartbeatRefs) {
     let beat = use_mut_ref(Beat::default);
-    {
-        let beat = beat.clone();
-        use_effect_with(reset_key, move |_| {
-            beat.borrow_mut().longest_gap_ms = 0.0;
-        });
-    }
     use_effect_with(refs, move |refs| {
         let refs = refs.clone();
         let frame: FrameCallback = Rc::new(RefCell::new(None));
@@ -61,10 +50,6 @@ pub fn use_heartbeat(refs: HeartbeatRefs, reset_key: u32, on_frame: Callback<f64
             let now = now_ms();
             let mut b = loop_beat.borrow_mut();
             b.frames += 1;
-            if let Some(last) = b.last_ms {
-                b.longest_gap_ms = b.longest_gap_ms.max(now - last);
-            }
-            b.last_ms = Some(now);
             if let Some(dot) = refs.dot.cast::<HtmlElement>() {
                 let lap = (now / 1000.0 * LAPS_PER_SECOND).fract();
                 // Back and forth across the track: 0 → 1 → 0.
@@ -77,16 +62,11 @@ pub fn use_heartbeat(refs: HeartbeatRefs, reset_key: u32, on_frame: Callback<f64
             if let Some(el) = refs.frames.cast::<HtmlElement>() {
                 el.set_text_content(Some(&b.frames.to_string()));
             }
-            if let Some(el) = refs.longest.cast::<HtmlElement>() {
-                el.set_text_content(Some(&format!("{:.0} ms", b.longest_gap_ms)));
-            }
             if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
                 b.handle = window
                     .request_animation_frame(cb.as_ref().unchecked_ref())
                     .ok();
             }
-            drop(b);
-            on_frame.emit(now);
         }));
         if let (Some(window), Some(cb)) = (web_sys::window(), frame.borrow().as_ref()) {
             beat.borrow_mut().handle = window

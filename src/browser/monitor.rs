@@ -1,0 +1,183 @@
+//! The browser's own instruments, feeding a [`MainThreadLog`]: a requestAnimationFrame
+//! heartbeat, and `PerformanceObserver`s for `longtask` and `long-animation-frame`
+//! (each only where the browser has it). Runs for the app's lifetime; dropping the
+//! monitor disconnects the observers and stops the loop.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{
+    PerformanceEntry, PerformanceObserver, PerformanceObserverEntryList, PerformanceObserverInit,
+};
+
+use super::clock::now_ms;
+use crate::lab::timeline::{BusyPeriod, InputSample, MainThreadLog, TaskSource};
+
+/// Entries of each kind kept: over a minute of frames at 60 Hz.
+const MAX_ENTRIES: usize = 8192;
+/// Nothing older than this is kept, ms.
+const MAX_AGE_MS: f64 = 5.0 * 60_000.0;
+
+/// Which instruments this browser has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Support {
+    /// `PerformanceObserver` type `longtask`.
+    pub longtask: bool,
+    /// `PerformanceObserver` type `long-animation-frame`.
+    pub long_animation_frame: bool,
+}
+
+type ObserverCallback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// The running instruments.
+pub struct Monitor {
+    log: Rc<RefCell<MainThreadLog>>,
+    observers: Vec<(PerformanceObserver, ObserverCallback, TaskSource)>,
+    frame: FrameCallback,
+    frame_handle: Rc<Cell<Option<i32>>>,
+    /// What this browser supports.
+    pub support: Support,
+}
+
+fn supported_entry_types() -> Vec<String> {
+    let types = js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
+        .and_then(|ctor| js_sys::Reflect::get(&ctor, &"supportedEntryTypes".into()))
+        .ok()
+        .filter(js_sys::Array::is_array);
+    types
+        .map(|v| {
+            js_sys::Array::from(&v)
+                .iter()
+                .filter_map(|t| t.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Monitor {
+    /// Starts the instruments. `on_frame` runs on every animation frame with the
+    /// `performance.now()` taken inside the callback (the time rAF passes in is the
+    /// frame's start and under-reports a gap by a frame or more).
+    pub fn start(on_frame: Rc<dyn Fn(f64)>) -> Self {
+        let log = Rc::new(RefCell::new(MainThreadLog::new(MAX_ENTRIES, MAX_AGE_MS)));
+        let types = supported_entry_types();
+        let mut support = Support::default();
+        let mut observers = Vec::new();
+        for (name, source) in [
+            ("longtask", TaskSource::Longtask),
+            ("long-animation-frame", TaskSource::LongAnimationFrame),
+        ] {
+            if !types.iter().any(|t| t == name) {
+                continue;
+            }
+            if let Some(observer) = observe(name, source, &log) {
+                match source {
+                    TaskSource::Longtask => support.longtask = true,
+                    TaskSource::LongAnimationFrame => support.long_animation_frame = true,
+                }
+                observers.push((observer.0, observer.1, source));
+            }
+        }
+        let frame: FrameCallback = Rc::new(RefCell::new(None));
+        let frame_handle = Rc::new(Cell::new(None));
+        {
+            let (next, handle, log) = (frame.clone(), frame_handle.clone(), log.clone());
+            *frame.borrow_mut() = Some(Closure::new(move |_frame_start: f64| {
+                let now = now_ms();
+                log.borrow_mut().add_frame(now);
+                if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
+                    handle.set(
+                        window
+                            .request_animation_frame(cb.as_ref().unchecked_ref())
+                            .ok(),
+                    );
+                }
+                on_frame(now);
+            }));
+        }
+        if let (Some(window), Some(cb)) = (web_sys::window(), frame.borrow().as_ref()) {
+            frame_handle.set(
+                window
+                    .request_animation_frame(cb.as_ref().unchecked_ref())
+                    .ok(),
+            );
+        }
+        Self {
+            log,
+            observers,
+            frame,
+            frame_handle,
+            support,
+        }
+    }
+
+    /// The record so far. Call [`Monitor::collect`] first to include entries the
+    /// browser has queued but not yet delivered.
+    pub fn log(&self) -> std::cell::Ref<'_, MainThreadLog> {
+        self.log.borrow()
+    }
+
+    /// Takes the entries the observers hold but have not delivered yet.
+    pub fn collect(&self) {
+        let now = now_ms();
+        for (observer, _, source) in &self.observers {
+            for entry in observer.take_records().iter() {
+                if let Ok(entry) = entry.dyn_into::<PerformanceEntry>() {
+                    self.log.borrow_mut().add_task(busy(&entry, *source), now);
+                }
+            }
+        }
+    }
+
+    /// An input event on the probe: it happened at `at_ms` (its timestamp) and its
+    /// handler started `delay_ms` later.
+    pub fn record_input(&self, at_ms: f64, delay_ms: f64) {
+        self.log
+            .borrow_mut()
+            .add_input(InputSample { at_ms, delay_ms }, now_ms());
+    }
+}
+
+fn busy(entry: &PerformanceEntry, source: TaskSource) -> BusyPeriod {
+    BusyPeriod {
+        start_ms: entry.start_time(),
+        duration_ms: entry.duration(),
+        source,
+    }
+}
+
+fn observe(
+    name: &str,
+    source: TaskSource,
+    log: &Rc<RefCell<MainThreadLog>>,
+) -> Option<(PerformanceObserver, ObserverCallback)> {
+    let log = log.clone();
+    let callback: ObserverCallback = Closure::new(move |list: PerformanceObserverEntryList, _| {
+        let now = now_ms();
+        for entry in list.get_entries().iter() {
+            if let Ok(entry) = entry.dyn_into::<PerformanceEntry>() {
+                log.borrow_mut().add_task(busy(&entry, source), now);
+            }
+        }
+    });
+    let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    let init = PerformanceObserverInit::new(&js_sys::Array::of1(&name.into()));
+    observer.observe(&init);
+    Some((observer, callback))
+}
+
+impl Drop for Monitor {
+    fn drop(&mut self) {
+        for (observer, _, _) in &self.observers {
+            observer.disconnect();
+        }
+        if let (Some(window), Some(handle)) = (web_sys::window(), self.frame_handle.take()) {
+            let _ = window.cancel_animation_frame(handle);
+        }
+        // Breaks the frame callback's reference to itself so it is freed.
+        self.frame.borrow_mut().take();
+    }
+}

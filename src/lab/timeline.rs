@@ -1,0 +1,407 @@
+//! What the main thread did, as measured by the browser: animation frames, long tasks
+//! (and long animation frames), and input delays. Time is passed in, so this is pure
+//! and tested natively; the history is bounded by length and by age, so a page left
+//! open for hours uses the same memory as one open for a minute.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+
+use super::report::DocRecord;
+
+/// A frame at 60 Hz, ms.
+pub const FRAME_MS: f64 = 1000.0 / 60.0;
+/// The web's long-task threshold (Long Tasks API, RAIL's response budget), ms.
+pub const LONG_TASK_MS: f64 = 50.0;
+/// A gap between frames longer than this drops at least one frame.
+pub const DROPPED_GAP_MS: f64 = 2.0 * FRAME_MS;
+
+/// Which browser instrument reported a busy period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskSource {
+    /// `PerformanceObserver` type `longtask`.
+    Longtask,
+    /// `PerformanceObserver` type `long-animation-frame`.
+    LongAnimationFrame,
+}
+
+/// A period the main thread was busy for 50 ms or more.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BusyPeriod {
+    /// Start, `performance.now()` ms.
+    pub start_ms: f64,
+    /// Length, ms.
+    pub duration_ms: f64,
+    /// The instrument.
+    pub source: TaskSource,
+}
+
+/// One input event on the responsiveness probe.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InputSample {
+    /// When the user acted (the event's timestamp), ms.
+    pub at_ms: f64,
+    /// From then until its handler started, ms.
+    pub delay_ms: f64,
+}
+
+/// The bounded record. Add entries in time order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MainThreadLog {
+    max_len: usize,
+    max_age_ms: f64,
+    frames: VecDeque<f64>,
+    tasks: VecDeque<BusyPeriod>,
+    inputs: VecDeque<InputSample>,
+}
+
+impl MainThreadLog {
+    /// Keeps at most `max_len` entries of each kind, none older than `max_age_ms`.
+    pub fn new(max_len: usize, max_age_ms: f64) -> Self {
+        Self {
+            max_len,
+            max_age_ms,
+            frames: VecDeque::new(),
+            tasks: VecDeque::new(),
+            inputs: VecDeque::new(),
+        }
+    }
+
+    /// A requestAnimationFrame callback ran at `now_ms` (taken inside the callback).
+    pub fn add_frame(&mut self, now_ms: f64) {
+        push_bounded(&mut self.frames, now_ms, self.max_len);
+        self.prune(now_ms);
+    }
+
+    /// The browser reported a busy period.
+    pub fn add_task(&mut self, task: BusyPeriod, now_ms: f64) {
+        push_bounded(&mut self.tasks, task, self.max_len);
+        self.prune(now_ms);
+    }
+
+    /// An input event on the probe waited `delay_ms` for its handler.
+    pub fn add_input(&mut self, input: InputSample, now_ms: f64) {
+        push_bounded(&mut self.inputs, input, self.max_len);
+        self.prune(now_ms);
+    }
+
+    /// Entries kept, of all kinds (for tests of the bound).
+    pub fn len(&self) -> usize {
+        self.frames.len() + self.tasks.len() + self.inputs.len()
+    }
+
+    /// Whether nothing is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn prune(&mut self, now_ms: f64) {
+        let oldest = now_ms - self.max_age_ms;
+        while self.frames.front().is_some_and(|&t| t < oldest) {
+            self.frames.pop_front();
+        }
+        while self
+            .tasks
+            .front()
+            .is_some_and(|t| t.start_ms + t.duration_ms < oldest)
+        {
+            self.tasks.pop_front();
+        }
+        while self.inputs.front().is_some_and(|i| i.at_ms < oldest) {
+            self.inputs.pop_front();
+        }
+    }
+
+    /// Summarizes `[from_ms, to_ms]`, attributing each long task to the document whose
+    /// main-thread work overlapped it most.
+    pub fn summarize(&self, from_ms: f64, to_ms: f64, docs: &[DocRecord]) -> MainThreadReport {
+        // The frame before the window counts: the gap from it into the window is real.
+        let before = self.frames.iter().rev().find(|&&t| t < from_ms).copied();
+        let frames_in: Vec<f64> = self
+            .frames
+            .iter()
+            .copied()
+            .filter(|&t| t >= from_ms && t <= to_ms)
+            .collect();
+        let mut frame_gaps = Vec::new();
+        let mut max_frame_gap_ms: f64 = 0.0;
+        let mut dropped_frames = 0u32;
+        let mut previous = before.map(|t| t.max(from_ms));
+        for &t in &frames_in {
+            if let Some(p) = previous {
+                let gap = t - p;
+                max_frame_gap_ms = max_frame_gap_ms.max(gap);
+                if gap > DROPPED_GAP_MS {
+                    // Frames due in the gap that were never drawn.
+                    dropped_frames += (gap / FRAME_MS).round() as u32 - 1;
+                    frame_gaps.push(Gap {
+                        start_ms: p,
+                        duration_ms: gap,
+                    });
+                }
+            }
+            previous = Some(t);
+        }
+        let in_window = |start: f64, duration: f64| start + duration >= from_ms && start <= to_ms;
+        let has_longtask = self.tasks.iter().any(|t| t.source == TaskSource::Longtask);
+        // The Long Tasks API is the reference; long animation frames stand in where it is missing.
+        let wanted = if has_longtask {
+            TaskSource::Longtask
+        } else {
+            TaskSource::LongAnimationFrame
+        };
+        let long_tasks: Vec<LongTask> = self
+            .tasks
+            .iter()
+            .filter(|t| t.source == wanted && in_window(t.start_ms, t.duration_ms))
+            .map(|t| LongTask {
+                start_ms: t.start_ms,
+                duration_ms: t.duration_ms,
+                cause: attribute(t.start_ms, t.duration_ms, docs),
+            })
+            .collect();
+        let long_animation_frames = self
+            .tasks
+            .iter()
+            .filter(|t| {
+                t.source == TaskSource::LongAnimationFrame && in_window(t.start_ms, t.duration_ms)
+            })
+            .count() as u32;
+        let inputs: Vec<InputSample> = self
+            .inputs
+            .iter()
+            .copied()
+            .filter(|i| i.at_ms >= from_ms && i.at_ms <= to_ms)
+            .collect();
+        let delays: Vec<f64> = inputs.iter().map(|i| i.delay_ms).collect();
+        MainThreadReport {
+            longest_task_ms: long_tasks.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
+            long_tasks,
+            long_animation_frames,
+            frames: frames_in.len() as u32,
+            max_frame_gap_ms,
+            dropped_frames,
+            frame_gaps,
+            input_delay_p95_ms: percentile(&delays, 95.0),
+            inputs,
+        }
+    }
+}
+
+fn push_bounded<T>(queue: &mut VecDeque<T>, value: T, max_len: usize) {
+    if queue.len() == max_len {
+        queue.pop_front();
+    }
+    queue.push_back(value);
+}
+
+/// What caused a busy period: the document whose main-thread work overlapped it most.
+pub fn attribute(start_ms: f64, duration_ms: f64, docs: &[DocRecord]) -> String {
+    let end_ms = start_ms + duration_ms;
+    docs.iter()
+        .filter(|d| d.thread.as_deref() == Some("main"))
+        .filter_map(|d| {
+            let (s, e) = (d.parse_start_ms?, d.parse_end_ms.unwrap_or(end_ms));
+            let overlap = e.min(end_ms) - s.max(start_ms);
+            (overlap > 0.0).then_some((overlap, d.id))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or_else(
+            || "other work (rendering, the app)".to_string(),
+            |(_, id)| format!("parse doc {id}"),
+        )
+}
+
+/// The `p`-th percentile (nearest rank) of `values`, or `None` when empty.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
+}
+
+/// A busy period in the report, with its cause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LongTask {
+    /// Start, ms.
+    pub start_ms: f64,
+    /// Length, ms.
+    pub duration_ms: f64,
+    /// `"parse doc <n>"` or `"other work (rendering, the app)"`.
+    pub cause: String,
+}
+
+/// A stretch with no animation frame, longer than two frames.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Gap {
+    /// The last frame before it, ms.
+    pub start_ms: f64,
+    /// Until the next frame, ms.
+    pub duration_ms: f64,
+}
+
+/// The main thread during a run: the `main_thread` field of a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct MainThreadReport {
+    /// Longest long task (0 when there was none), ms.
+    pub longest_task_ms: f64,
+    /// Long tasks (Long Tasks API; long animation frames where it is missing).
+    pub long_tasks: Vec<LongTask>,
+    /// Long animation frames reported during the run.
+    pub long_animation_frames: u32,
+    /// Animation frames drawn.
+    pub frames: u32,
+    /// Longest time between two frames, ms.
+    pub max_frame_gap_ms: f64,
+    /// Frames due but not drawn (summed over gaps longer than two frames).
+    pub dropped_frames: u32,
+    /// The gaps longer than two frames.
+    pub frame_gaps: Vec<Gap>,
+    /// 95th percentile of input delay on the probe, if anyone typed.
+    pub input_delay_p95_ms: Option<f64>,
+    /// Input events on the probe.
+    pub inputs: Vec<InputSample>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::report::{RunEvent, RunLog};
+    use crate::lab::scenario::Scenario;
+
+    fn frames(log: &mut MainThreadLog, from: f64, to: f64) {
+        let mut t = from;
+        while t <= to {
+            log.add_frame(t);
+            t += FRAME_MS;
+        }
+    }
+
+    #[test]
+    fn gaps_longer_than_two_frames_are_dropped_frames() {
+        let mut log = MainThreadLog::new(10_000, 60_000.0);
+        frames(&mut log, 0.0, 100.0);
+        log.add_frame(400.0); // a 300 ms freeze after ~100 ms
+        frames(&mut log, 400.0 + FRAME_MS, 500.0);
+        let s = log.summarize(0.0, 500.0, &[]);
+        assert!(
+            (s.max_frame_gap_ms - 300.0).abs() < FRAME_MS + 0.01,
+            "{}",
+            s.max_frame_gap_ms
+        );
+        assert_eq!(s.frame_gaps.len(), 1);
+        assert!(
+            (16..=18).contains(&s.dropped_frames),
+            "{}",
+            s.dropped_frames
+        );
+    }
+
+    #[test]
+    fn long_tasks_are_attributed_to_the_overlapping_parse() {
+        let mut run = RunLog::new(1, Scenario::with_cores(2), 0.0);
+        for (doc, start, end) in [(1, 100.0, 450.0), (2, 500.0, 840.0)] {
+            run.apply(RunEvent::ParseStarted {
+                doc,
+                at_ms: start,
+                thread: "main".into(),
+            });
+            run.apply(RunEvent::Parsed {
+                doc,
+                at_ms: end,
+                summary: Default::default(),
+            });
+        }
+        let mut log = MainThreadLog::new(100, 60_000.0);
+        for (start, duration) in [(99.0, 350.0), (500.0, 340.0), (2000.0, 80.0)] {
+            log.add_task(
+                BusyPeriod {
+                    start_ms: start,
+                    duration_ms: duration,
+                    source: TaskSource::Longtask,
+                },
+                start,
+            );
+        }
+        log.add_task(
+            BusyPeriod {
+                start_ms: 99.0,
+                duration_ms: 351.0,
+                source: TaskSource::LongAnimationFrame,
+            },
+            460.0,
+        );
+        let s = log.summarize(0.0, 3000.0, &run.docs);
+        let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
+        assert_eq!(
+            causes,
+            [
+                "parse doc 1",
+                "parse doc 2",
+                "other work (rendering, the app)"
+            ]
+        );
+        assert_eq!(s.longest_task_ms, 350.0);
+        assert_eq!(s.long_animation_frames, 1);
+    }
+
+    #[test]
+    fn long_animation_frames_stand_in_when_long_tasks_are_missing() {
+        let mut log = MainThreadLog::new(100, 60_000.0);
+        log.add_task(
+            BusyPeriod {
+                start_ms: 10.0,
+                duration_ms: 120.0,
+                source: TaskSource::LongAnimationFrame,
+            },
+            130.0,
+        );
+        assert_eq!(log.summarize(0.0, 200.0, &[]).longest_task_ms, 120.0);
+    }
+
+    #[test]
+    fn percentile_is_nearest_rank() {
+        assert_eq!(percentile(&[], 95.0), None);
+        assert_eq!(percentile(&[5.0], 95.0), Some(5.0));
+        let v: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&v, 95.0), Some(95.0));
+        assert_eq!(percentile(&[3.0, 1.0, 2.0], 50.0), Some(2.0));
+    }
+
+    #[test]
+    fn memory_stays_bounded_on_a_long_run() {
+        let mut log = MainThreadLog::new(4096, 60_000.0);
+        // An hour of frames, a long task every second, typing all along.
+        let mut t = 0.0;
+        while t < 3_600_000.0 {
+            log.add_frame(t);
+            if (t % 1000.0) < FRAME_MS {
+                log.add_task(
+                    BusyPeriod {
+                        start_ms: t,
+                        duration_ms: 60.0,
+                        source: TaskSource::Longtask,
+                    },
+                    t,
+                );
+                log.add_input(
+                    InputSample {
+                        at_ms: t,
+                        delay_ms: 5.0,
+                    },
+                    t,
+                );
+            }
+            t += FRAME_MS;
+        }
+        assert!(log.len() <= 3 * 4096, "{}", log.len());
+        // The last minute is all still there.
+        let s = log.summarize(3_600_000.0 - 30_000.0, 3_600_000.0, &[]);
+        assert!(s.frames > 1700, "{}", s.frames);
+        assert_eq!(s.long_tasks.len(), 30);
+    }
+}
