@@ -25,15 +25,39 @@ pub struct JobId {
     pub doc: u32,
 }
 
+/// Where a document comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DocSource {
+    /// A real `fetch` of this absolute URL (the service worker simulates the server).
+    Url(String),
+    /// Built by the thread itself after the latency (the in-page simulator).
+    Simulated(SimulatedDoc),
+}
+
+/// A document for the in-page simulator to build.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimulatedDoc {
+    /// Absolute URL of the corpus folder, ending in `/`.
+    pub corpus_url: String,
+    /// Document number.
+    pub doc: u32,
+    /// Simulated server time.
+    pub latency_ms: u32,
+    /// Size, KiB.
+    pub size_kb: u32,
+    /// Answer 500 instead.
+    pub fail: bool,
+}
+
 /// What the app asks of a worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ParseRequest {
-    /// Fetch `url`, then run the work on it with `query`.
+    /// Get the document, then run the work on it with `query`.
     Load {
         /// Echoed in every reply.
         job: JobId,
-        /// Absolute URL of the document.
-        url: String,
+        /// Where the document comes from.
+        source: DocSource,
         /// The search query.
         query: String,
         /// Give up on the request after this long.

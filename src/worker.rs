@@ -8,7 +8,7 @@ use gloo_worker::{HandlerId, Worker, WorkerScope};
 use web_sys::AbortController;
 
 use crate::browser::clock::epoch_ms;
-use crate::browser::fetch::{fetch_document, Fetched};
+use crate::browser::fetch::{load_document, Fetched};
 use crate::lab::error::LabError;
 use crate::lab::work::analyze;
 use crate::protocol::{JobId, ParseRequest, ParseResponse};
@@ -95,7 +95,7 @@ impl Worker for ParseWorker {
         match request {
             ParseRequest::Load {
                 job,
-                url,
+                source,
                 query,
                 timeout_ms,
             } => {
@@ -120,7 +120,7 @@ impl Worker for ParseWorker {
                 self.in_flight.insert(job, abort.clone());
                 let started_epoch_ms = epoch_ms();
                 scope.send_future(async move {
-                    let result = fetch_document(&url, timeout_ms, &abort).await;
+                    let result = load_document(&source, timeout_ms, &abort).await;
                     FetchDone {
                         job,
                         query,

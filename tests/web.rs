@@ -8,8 +8,9 @@
 use event_loop_lab::browser::clock::now_ms;
 use event_loop_lab::browser::fetch::fetch_document;
 use event_loop_lab::browser::pool::WorkerPool;
+use event_loop_lab::browser::simulated::simulated_document;
 use event_loop_lab::lab::error::LabError;
-use event_loop_lab::protocol::{JobId, ParseResponse};
+use event_loop_lab::protocol::{DocSource, JobId, ParseResponse, SimulatedDoc};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
@@ -124,7 +125,7 @@ async fn a_worker_fetches_parses_and_replies_with_the_job_id() {
     pool.resize(1).expect("a worker starts");
     let job = JobId { run: 7, doc: 3 };
     let url = absolute(&format!("{DIST}corpus/book-threads.html"));
-    let (worker, mut replies) = pool.load(job, url, "thread".into(), 10_000);
+    let (worker, mut replies) = pool.load(job, DocSource::Url(url), "thread".into(), 10_000);
     assert_eq!(worker, 1);
 
     let fetched = replies.next().await.expect("a first reply");
@@ -151,7 +152,7 @@ async fn a_worker_fetches_parses_and_replies_with_the_job_id() {
 
     let missing = JobId { run: 7, doc: 4 };
     let url = absolute(&format!("{DIST}corpus/missing.html"));
-    let (_, mut replies) = pool.load(missing, url, "x".into(), 10_000);
+    let (_, mut replies) = pool.load(missing, DocSource::Url(url), "x".into(), 10_000);
     match replies.next().await {
         Some(ParseResponse::Failed {
             job: echoed,
@@ -199,4 +200,50 @@ async fn fetch_on_the_page_checks_status_and_content_type() {
         "{:?}",
         json.err()
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
+    let frame = controlled_frame().await;
+    for (doc, size_kb) in [(1, 1), (3, 64), (9, 700)] {
+        let response = fetch_in(
+            &frame,
+            &format!("{DIST}doc/{doc}?latency_ms=0&size_kb={size_kb}"),
+        )
+        .await;
+        let body = JsFuture::from(response.array_buffer().unwrap())
+            .await
+            .unwrap();
+        let from_sw = js_sys::Uint8Array::new(&body).to_vec();
+        let simulated = SimulatedDoc {
+            corpus_url: absolute(&format!("{DIST}corpus/")),
+            doc,
+            latency_ms: 0,
+            size_kb,
+            fail: false,
+        };
+        let in_page = simulated_document(&simulated)
+            .await
+            .expect("the corpus loads");
+        assert_eq!(
+            in_page.bytes,
+            from_sw.len() as u64,
+            "doc {doc}, {size_kb} KiB"
+        );
+        assert!(
+            in_page.html.as_bytes() == from_sw.as_slice(),
+            "doc {doc}, {size_kb} KiB differ"
+        );
+    }
+    let failing = SimulatedDoc {
+        corpus_url: absolute(&format!("{DIST}corpus/")),
+        doc: 2,
+        latency_ms: 0,
+        size_kb: 4,
+        fail: true,
+    };
+    assert!(matches!(
+        simulated_document(&failing).await,
+        Err(LabError::Status { status: 500, .. })
+    ));
 }

@@ -16,16 +16,17 @@ use web_sys::AbortController;
 use yew::Callback;
 
 use super::clock::{from_epoch_ms, now_ms};
-use super::fetch::fetch_document;
+use super::fetch::load_document;
 use super::monitor::{Monitor, Support};
 use super::pool::{WorkerPool, WORKER_SCRIPT};
 use super::simulator;
 use crate::lab::error::LabError;
+use crate::lab::page::SimulatorChoice;
 use crate::lab::report::{Report, RunEvent, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParamNotice, ParseStrategy, Scenario};
 use crate::lab::timeline::MainThreadReport;
 use crate::lab::work::{analyze, Analyzer, WorkSummary};
-use crate::protocol::{JobId, ParseResponse};
+use crate::protocol::{DocSource, JobId, ParseResponse, SimulatedDoc};
 
 /// How long one document's request may take before it fails with a timeout.
 const FETCH_TIMEOUT_MS: u32 = 20_000;
@@ -46,10 +47,12 @@ pub enum LabEvent {
     ScenarioChanged(Scenario),
     /// Some values could not be used as given.
     NoticesRaised(Vec<ParamNotice>),
-    /// The latency simulator controls the page.
-    SimulatorReady,
-    /// The latency simulator cannot run here.
-    SimulatorFailed(LabError),
+    /// The latency simulator is ready: the service worker controls the page, or
+    /// (`in_page` says why) the page simulates latency itself.
+    SimulatorReady {
+        /// Why the in-page simulator is used, if it is.
+        in_page: Option<String>,
+    },
     /// A run started.
     RunStarted(RunLog),
     /// Several events at once: what happened since the last animation frame. Drawing
@@ -86,7 +89,16 @@ pub enum LabEvent {
     },
 }
 
-type SimulatorReady = Shared<LocalBoxFuture<'static, Result<(), LabError>>>;
+/// Where documents come from, decided once at start-up.
+#[derive(Debug, Clone, PartialEq)]
+enum SimMode {
+    /// Real fetches, answered by the service worker.
+    ServiceWorker,
+    /// The in-page simulator, for this reason.
+    InPage(String),
+}
+
+type SimulatorReady = Shared<LocalBoxFuture<'static, SimMode>>;
 
 struct Current {
     run_id: u32,
@@ -171,8 +183,23 @@ impl PartialEq for Controller {
 impl Controller {
     /// Creates the controller and starts the latency simulator. `on_event` runs for
     /// every change, on the page's event loop.
-    pub fn new(defaults: Scenario, scenario: Scenario, on_event: Callback<LabEvent>) -> Self {
-        let simulator: SimulatorReady = simulator::start().boxed_local().shared();
+    pub fn new(
+        defaults: Scenario,
+        scenario: Scenario,
+        choice: SimulatorChoice,
+        on_event: Callback<LabEvent>,
+    ) -> Self {
+        let simulator: SimulatorReady = async move {
+            if choice == SimulatorChoice::Page {
+                return SimMode::InPage("simulator=page asks for it".into());
+            }
+            match simulator::start().await {
+                Ok(()) => SimMode::ServiceWorker,
+                Err(error) => SimMode::InPage(error.to_string()),
+            }
+        }
+        .boxed_local()
+        .shared();
         let inner = Rc::new(Inner {
             defaults,
             scenario: RefCell::new(scenario),
@@ -197,20 +224,20 @@ impl Controller {
         *inner.monitor.borrow_mut() = Some(monitor);
         let warm = Rc::clone(&inner);
         spawn_local(async move {
-            let ready = simulator.await;
+            let mode = simulator.await;
             // Start the pool now, not on the first worker run: workers take ~40 ms to
             // start, which would be charged to that run. They are started only after the
             // simulator controls the page, so their fetches go through it too.
-            if ready.is_ok() {
-                let k = warm.scenario.borrow().workers as usize;
-                // A failure here shows on every row of the first worker run.
-                if warm.pool.resize(k).is_ok() {
-                    warm.pool.warm(WORKER_START_TIMEOUT_MS).await;
-                }
+            let k = warm.scenario.borrow().workers as usize;
+            // A failure here shows on every row of the first worker run.
+            if warm.pool.resize(k).is_ok() {
+                warm.pool.warm(WORKER_START_TIMEOUT_MS).await;
             }
-            on_event.emit(match ready {
-                Ok(()) => LabEvent::SimulatorReady,
-                Err(e) => LabEvent::SimulatorFailed(e),
+            on_event.emit(LabEvent::SimulatorReady {
+                in_page: match mode {
+                    SimMode::ServiceWorker => None,
+                    SimMode::InPage(why) => Some(why),
+                },
             });
         });
         Self { inner }
@@ -313,7 +340,7 @@ async fn run(
     let body = async {
         // Runs wait for the simulator (a first visit installs it). If it failed, the
         // requests go to the static server and each row shows its error.
-        let _ = inner.simulator.clone().await;
+        let mode = inner.simulator.clone().await;
         let log = RunLog::new(run_id, scenario.clone(), now_ms());
         *inner.log.borrow_mut() = Some(log.clone());
         inner.last_measured_ms.set(0.0);
@@ -339,12 +366,14 @@ async fn run(
         match scenario.fetch {
             FetchStrategy::Sequential => {
                 for doc in docs {
-                    process(&inner, run_id, &scenario, doc, abort.as_ref()).await;
+                    process(&inner, run_id, &scenario, &mode, doc, abort.as_ref()).await;
                 }
             }
             FetchStrategy::Concurrent => {
-                join_all(docs.map(|doc| process(&inner, run_id, &scenario, doc, abort.as_ref())))
-                    .await;
+                join_all(
+                    docs.map(|doc| process(&inner, run_id, &scenario, &mode, doc, abort.as_ref())),
+                )
+                .await;
             }
         }
     };
@@ -416,22 +445,38 @@ fn emit(inner: &Inner, run_id: u32, event: RunEvent) {
     }
 }
 
-/// The simulator's URL for one document, absolute (workers resolve relative URLs
-/// against their own script, the page against its `<base>`).
-fn doc_url(scenario: &Scenario, doc: u32) -> String {
-    let mut relative = format!(
-        "doc/{doc}?latency_ms={}&size_kb={}",
-        scenario.latency, scenario.size
-    );
-    if scenario.fails(doc) {
-        relative.push_str("&fail=500");
-    }
+/// Resolves `relative` against the page's `<base>`: absolute URLs are needed because
+/// workers resolve relative URLs against their own script.
+fn absolute(relative: &str) -> String {
     let base = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.base_uri().ok().flatten());
-    base.and_then(|base| web_sys::Url::new_with_base(&relative, &base).ok())
+    base.and_then(|base| web_sys::Url::new_with_base(relative, &base).ok())
         .map(|u| u.href())
-        .unwrap_or(relative)
+        .unwrap_or_else(|| relative.to_string())
+}
+
+/// Where document `doc` comes from: the service worker's URL, or the in-page simulator.
+fn doc_source(mode: &SimMode, scenario: &Scenario, doc: u32) -> DocSource {
+    match mode {
+        SimMode::ServiceWorker => {
+            let mut relative = format!(
+                "doc/{doc}?latency_ms={}&size_kb={}",
+                scenario.latency, scenario.size
+            );
+            if scenario.fails(doc) {
+                relative.push_str("&fail=500");
+            }
+            DocSource::Url(absolute(&relative))
+        }
+        SimMode::InPage(_) => DocSource::Simulated(SimulatedDoc {
+            corpus_url: absolute("corpus/"),
+            doc,
+            latency_ms: scenario.latency,
+            size_kb: scenario.size,
+            fail: scenario.fails(doc),
+        }),
+    }
 }
 
 /// Fetches and works on one document with the scenario's parse strategy.
@@ -439,10 +484,11 @@ async fn process(
     inner: &Inner,
     run_id: u32,
     scenario: &Scenario,
+    mode: &SimMode,
     doc: u32,
     abort: Option<&AbortController>,
 ) {
-    let url = doc_url(scenario, doc);
+    let source = doc_source(mode, scenario, doc);
     emit(
         inner,
         run_id,
@@ -452,7 +498,7 @@ async fn process(
         },
     );
     if scenario.parse == ParseStrategy::Worker {
-        return process_in_worker(inner, run_id, scenario, doc, url).await;
+        return process_in_worker(inner, run_id, scenario, doc, source).await;
     }
     let Some(abort) = abort else {
         let error = LabError::Network("AbortController is unavailable".into());
@@ -466,7 +512,7 @@ async fn process(
             },
         );
     };
-    let fetched = match fetch_document(&url, FETCH_TIMEOUT_MS, abort).await {
+    let fetched = match load_document(&source, FETCH_TIMEOUT_MS, abort).await {
         Ok(fetched) => fetched,
         Err(error) => {
             return emit(
@@ -545,12 +591,19 @@ async fn yield_to_event_loop() {
 }
 
 /// Hands one document to the pool and follows its replies.
-async fn process_in_worker(inner: &Inner, run_id: u32, scenario: &Scenario, doc: u32, url: String) {
+async fn process_in_worker(
+    inner: &Inner,
+    run_id: u32,
+    scenario: &Scenario,
+    doc: u32,
+    source: DocSource,
+) {
     let job = JobId { run: run_id, doc };
     let before = now_ms();
-    let (worker, mut replies) = inner
-        .pool
-        .load(job, url, scenario.query.clone(), FETCH_TIMEOUT_MS);
+    let (worker, mut replies) =
+        inner
+            .pool
+            .load(job, source, scenario.query.clone(), FETCH_TIMEOUT_MS);
     // What the page pays to hand a document over: a URL and a query, whatever the size.
     let cost_ms = now_ms() - before;
     emit(inner, run_id, RunEvent::HandedOff { doc, cost_ms });

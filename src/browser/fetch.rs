@@ -5,8 +5,10 @@ use gloo_net::http::Request;
 use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortController;
 
+use super::simulated::simulated_document;
 use crate::lab::error::LabError;
 use crate::lab::work::decode_document;
+use crate::protocol::DocSource;
 
 /// A fetched, checked, decoded document.
 pub struct Fetched {
@@ -52,5 +54,17 @@ pub async fn fetch_document(
             abort.abort();
             Err(LabError::Timeout(timeout_ms))
         }
+    }
+}
+
+/// Gets a document from wherever `source` says: a real fetch, or the in-page simulator.
+pub async fn load_document(
+    source: &DocSource,
+    timeout_ms: u32,
+    abort: &AbortController,
+) -> Result<Fetched, LabError> {
+    match source {
+        DocSource::Url(url) => fetch_document(url, timeout_ms, abort).await,
+        DocSource::Simulated(doc) => simulated_document(doc).await,
     }
 }

@@ -5,7 +5,9 @@
 pub mod api;
 pub mod clock;
 pub mod controller;
+pub mod embed;
 pub mod fetch;
 pub mod monitor;
 pub mod pool;
+pub mod simulated;
 pub mod simulator;

@@ -17,7 +17,7 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::JsValue;
 
 use crate::lab::error::LabError;
-use crate::protocol::{JobId, ParseRequest, ParseResponse};
+use crate::protocol::{DocSource, JobId, ParseRequest, ParseResponse};
 use crate::worker::ParseWorker;
 
 type Routes = Rc<RefCell<HashMap<JobId, mpsc::UnboundedSender<ParseResponse>>>>;
@@ -108,7 +108,7 @@ impl WorkerPool {
     pub fn load(
         &self,
         job: JobId,
-        url: String,
+        source: DocSource,
         query: String,
         timeout_ms: u32,
     ) -> (usize, mpsc::UnboundedReceiver<ParseResponse>) {
@@ -123,7 +123,7 @@ impl WorkerPool {
         *slot.outstanding.borrow_mut() += 1;
         slot.bridge.send(ParseRequest::Load {
             job,
-            url,
+            source,
             query,
             timeout_ms,
         });

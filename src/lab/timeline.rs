@@ -208,7 +208,7 @@ pub fn attribute(start_ms: f64, duration_ms: f64, docs: &[DocRecord]) -> String 
         })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map_or_else(
-            || "other work (rendering, the app)".to_string(),
+            || "other work (rendering, the app, another frame)".to_string(),
             |(_, id)| format!("parse doc {id}"),
         )
 }
@@ -231,7 +231,7 @@ pub struct LongTask {
     pub start_ms: f64,
     /// Length, ms.
     pub duration_ms: f64,
-    /// `"parse doc <n>"` or `"other work (rendering, the app)"`.
+    /// `"parse doc <n>"` or `"other work (rendering, the app, another frame)"`.
     pub cause: String,
 }
 
@@ -342,7 +342,7 @@ mod tests {
             [
                 "parse doc 1",
                 "parse doc 2",
-                "other work (rendering, the app)"
+                "other work (rendering, the app, another frame)"
             ]
         );
         assert_eq!(s.longest_task_ms, 350.0);

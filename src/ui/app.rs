@@ -3,10 +3,13 @@
 
 use yew::prelude::*;
 
+use crate::browser::embed::{apply_theme, ParentResizer};
+use crate::lab::page::PageOptions;
 use crate::lab::report::RunOutcome;
-use crate::lab::scenario::{parse_query, ParamNotice, Scenario};
+use crate::lab::scenario::{ParamNotice, Scenario};
 use crate::ui::components::controls::Controls;
 use crate::ui::components::document_rows::DocumentRows;
+use crate::ui::components::embed_panel::EmbedPanel;
 use crate::ui::components::heartbeat::Heartbeat;
 use crate::ui::components::lesson::Lesson;
 use crate::ui::components::notices::Notices;
@@ -18,7 +21,7 @@ struct Startup {
     defaults: Scenario,
     scenario: Scenario,
     notices: Vec<ParamNotice>,
-    autorun: bool,
+    page: PageOptions,
 }
 
 fn read_url() -> Startup {
@@ -31,15 +34,14 @@ fn read_url() -> Startup {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let defaults = Scenario::with_cores(cores);
-    let (scenario, notices) = Scenario::from_query(&search, &defaults);
-    let autorun = parse_query(&search)
-        .iter()
-        .any(|(k, v)| k == "autorun" && matches!(v.as_str(), "1" | "true" | "yes" | ""));
+    let (scenario, mut notices) = Scenario::from_query(&search, &defaults);
+    let (page, page_notices) = PageOptions::from_query(&search);
+    notices.extend(page_notices);
     Startup {
         defaults,
         scenario,
         notices,
-        autorun,
+        page,
     }
 }
 
@@ -56,17 +58,31 @@ pub fn App() -> Html {
         state.dispatcher(),
         startup.defaults.clone(),
         startup.scenario.clone(),
+        startup.page.simulator,
     );
     {
         let controller = controller.clone();
-        let autorun = startup.autorun;
+        let (autorun, theme) = (startup.page.autorun, startup.page.theme);
         use_effect_with((), move |_| {
+            apply_theme(theme);
             if autorun {
                 // The controller waits for the simulator before the run starts.
                 controller.run();
             }
+            // In a frame, tell the host page our height after every layout change.
+            let resizer = ParentResizer::start();
+            move || drop(resizer)
         });
     }
+    let embed_open = use_state(|| false);
+    let on_embed = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_: MouseEvent| embed_open.set(!*embed_open))
+    };
+    let on_embed_close = {
+        let embed_open = embed_open.clone();
+        Callback::from(move |_| embed_open.set(false))
+    };
     let on_input = {
         let controller = controller.clone();
         Callback::from(move |(at, delay): (f64, f64)| controller.record_input(at, delay))
@@ -98,16 +114,19 @@ pub fn App() -> Html {
         (Some(run), _) if run.outcome == RunOutcome::Cancelled => "cancelled",
         (Some(_), _) => "done",
         (None, SimulatorStatus::Starting) => "starting the latency simulator…",
-        (None, SimulatorStatus::Ready) => "ready",
-        (None, SimulatorStatus::Failed(_)) => "simulator unavailable",
+        (None, SimulatorStatus::Ready | SimulatorStatus::InPage(_)) => "ready",
     };
     html! {
-        <div class="app">
+        <div class={classes!("app", startup.page.embed.then_some("embed"))}>
             <header>
                 <h1>{ "Event Loop Lab" }</h1>
                 <p class="tagline">{ "What blocks the browser's event loop? Press Run, change one thing, run again." }</p>
                 <p class="status" role="status">{ "status: " }<span data-testid="status">{ status }</span></p>
+                <button class="link" data-testid="embed" onclick={on_embed} aria-expanded={(*embed_open).to_string()}>{ "Embed" }</button>
             </header>
+            if *embed_open {
+                <EmbedPanel scenario={state.scenario.clone()} on_close={on_embed_close} />
+            }
             <Notices notices={state.notices.clone()} simulator={state.simulator.clone()} {on_dismiss} />
             <main>
                 <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />

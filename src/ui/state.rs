@@ -19,10 +19,10 @@ pub const HISTORY_LEN: usize = 6;
 pub enum SimulatorStatus {
     /// Installing (first visit) or starting.
     Starting,
-    /// Controls the page.
+    /// The service worker controls the page.
     Ready,
-    /// Cannot run here; the text says why.
-    Failed(String),
+    /// The page simulates latency itself; the text says why.
+    InPage(String),
 }
 
 /// One finished run, for the side-by-side comparison.
@@ -122,12 +122,8 @@ impl State {
                 self.support = Some(support);
                 true
             }
-            LabEvent::SimulatorReady => {
-                self.simulator = SimulatorStatus::Ready;
-                true
-            }
-            LabEvent::SimulatorFailed(error) => {
-                self.simulator = SimulatorStatus::Failed(error.to_string());
+            LabEvent::SimulatorReady { in_page } => {
+                self.simulator = in_page.map_or(SimulatorStatus::Ready, SimulatorStatus::InPage);
                 true
             }
             LabEvent::RunStarted(log) => {

@@ -20,6 +20,12 @@ export class Monitor {
     this.consoleErrors = [];
     this.requests = [];
     this.allowed = [];
+    this.origins = [origin];
+  }
+
+  /** Lets requests to `origin` pass too (for tests that embed the app cross-origin). */
+  allowOrigin(origin) {
+    this.origins.push(origin);
   }
 
   /** Lets console errors matching `pattern` pass (for tests that provoke them). */
@@ -41,7 +47,7 @@ export class Monitor {
   /** Requests whose origin is not the test server's (data:, blob:, about: are local). */
   foreignRequests() {
     return this.requests.filter(
-      (url) => !LOCAL_SCHEMES.some((s) => url.startsWith(s)) && new URL(url).origin !== this.origin,
+      (url) => !LOCAL_SCHEMES.some((s) => url.startsWith(s)) && !this.origins.includes(new URL(url).origin),
     );
   }
 

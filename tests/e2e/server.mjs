@@ -3,6 +3,8 @@
 // It serves one built dist folder under two sub-paths of the same origin:
 //   /docs/lab/  plain
 //   /csp/lab/   with a strict Content-Security-Policy header on every response
+// and the repository's docs/ folder (the embedding example) under /book/; both are also
+// served on a second port (E2E_OTHER_PORT, default E2E_PORT + 2), another origin.
 // Anything else is 404; `/docs/lab` and `/csp/lab` redirect to the path with a slash.
 // With E2E_CSP=1 the CSP header is sent on every response of both sub-paths.
 //
@@ -29,9 +31,17 @@ export const DIST = process.env.E2E_DIST
   : path.resolve(HERE, '../../target/e2e-dist');
 export const PLAIN_BASE = '/docs/lab/';
 export const CSP_BASE = '/csp/lab/';
+// The issue's strict policy (script-src, worker-src, connect-src), made stricter still
+// with default-src 'self' and style-src 'self' (no inline styles); the app's only
+// image is its empty data: favicon.
 export const CSP =
   "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
   "connect-src 'self'; style-src 'self'; img-src 'self' data:";
+// The repository's docs/ folder (the embedding example), served beside the app.
+export const DOCS_DIR = path.resolve(HERE, '../../docs');
+export const DOCS_BASE = '/book/';
+// A second port: the same content on another origin, for cross-origin embedding.
+export const OTHER_PORT = Number(process.env.E2E_OTHER_PORT || PORT + 2);
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -91,7 +101,7 @@ export function startServer({ dist = DIST, port = PORT, host = HOST, cspEverywhe
   const server = createServer((req, res) => {
     const url = new URL(req.url, `http://${host}:${port}`);
     const pathname = url.pathname;
-    const base = [PLAIN_BASE, CSP_BASE].find((b) => pathname.startsWith(b) || pathname === b.slice(0, -1));
+    const base = [PLAIN_BASE, CSP_BASE, DOCS_BASE].find((b) => pathname.startsWith(b) || pathname === b.slice(0, -1));
     const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
     if (cspEverywhere || base === CSP_BASE) headers['content-security-policy'] = CSP;
     if (log) console.log(`${req.method} ${req.url}`);
@@ -103,7 +113,7 @@ export function startServer({ dist = DIST, port = PORT, host = HOST, cspEverywhe
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, { ...headers, allow: 'GET, HEAD' }, 'method not allowed\n');
     }
-    const found = resolveFile(dist, pathname.slice(base.length));
+    const found = resolveFile(base === DOCS_BASE ? DOCS_DIR : dist, pathname.slice(base.length));
     if (!found) return send(res, 404, headers, 'not found\n');
 
     res.writeHead(200, { ...headers, 'content-type': contentType(found.file), 'content-length': found.size });
@@ -127,16 +137,20 @@ if (isMain) {
       '  trunk build --release --public-url ./ --dist target/e2e-dist   (or run scripts/test.sh)');
     process.exit(1);
   }
-  const server = await startServer().catch((err) => {
-    console.error(`server.mjs: cannot listen on ${HOST}:${PORT}: ${err.message}`);
+  const servers = await Promise.all([startServer(), startServer({ port: OTHER_PORT })]).catch((err) => {
+    console.error(`server.mjs: cannot listen on ${HOST}:${PORT} and ${OTHER_PORT}: ${err.message}`);
     process.exit(1);
   });
   console.log(`serving ${DIST}\n  http://${HOST}:${PORT}${PLAIN_BASE}\n  http://${HOST}:${PORT}${CSP_BASE} (with CSP)` +
+    `\n  http://${HOST}:${PORT}${DOCS_BASE}embedding.html (docs/; also on port ${OTHER_PORT}, another origin)` +
     (process.env.E2E_CSP === '1' ? '\n  E2E_CSP=1: CSP on every response' : ''));
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, () => {
-      server.closeAllConnections(); // the browser keeps connections alive
-      server.close(() => process.exit(0));
+      let open = servers.length;
+      for (const server of servers) {
+        server.closeAllConnections(); // the browser keeps connections alive
+        server.close(() => --open || process.exit(0));
+      }
     });
   }
 }

@@ -20,6 +20,7 @@ test.describe.serial('the default scenario in three modes', () => {
   test('blocking: the parse freezes the main thread in a long task of 200 ms or more', async ({ lab }) => {
     await lab.open();
     await lab.waitReady();
+    await lab.warmUp();
     const { report, longest } = await lab.runObserved({ parse: 'blocking' });
     expectAllParsed(report);
     expect(report.documents.every((d) => d.thread === 'main')).toBe(true);
@@ -30,6 +31,7 @@ test.describe.serial('the default scenario in three modes', () => {
   test('sliced: no main-thread task of 100 ms or more', async ({ lab }) => {
     await lab.open();
     await lab.waitReady();
+    await lab.warmUp();
     const { report, longTasks, longest } = await lab.runObserved({ parse: 'sliced' });
     expectAllParsed(report);
     expect(longest, `long tasks during the sliced run: ${JSON.stringify(longTasks)}`).toBeLessThan(100);
@@ -39,6 +41,7 @@ test.describe.serial('the default scenario in three modes', () => {
   test('worker: no main-thread task of 50 ms or more, and the pool shares the work', async ({ lab }) => {
     await lab.open();
     await lab.waitReady();
+    await lab.warmUp();
     const { report, longTasks } = await lab.runObserved({ parse: 'worker' });
     expectAllParsed(report);
     expect(longTasks, 'long tasks (>= 50 ms) during the worker run').toEqual([]);

@@ -41,6 +41,7 @@ pub fn Heartbeat(props: &HeartbeatProps) -> Html {
                 { " · longest gap this run " }<output data-testid="longest-gap">{ format!("{:.0} ms", main.max_frame_gap_ms) }</output>
                 { " · dropped " }<output data-testid="dropped-frames">{ main.dropped_frames }</output>
             </p>
+            <p class="hint reduced-motion-note">{ "Reduced motion is on: instead of a moving dot, watch the frame counter — it stops whenever the main thread is blocked." }</p>
             <p class="hint">{ "The dot is moved by JavaScript on every animation frame: when the main thread is blocked, it stops. (A CSS animation would keep moving on the compositor and hide the freeze.)" }</p>
             <div class="probe">
                 <label>{ "Type here while it runs: " }<input type="text" data-testid="probe" placeholder="does it lag?" onkeydown={on_key} /></label>

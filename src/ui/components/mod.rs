@@ -2,6 +2,7 @@
 
 pub mod controls;
 pub mod document_rows;
+pub mod embed_panel;
 pub mod heartbeat;
 pub mod lesson;
 pub mod notices;

@@ -21,9 +21,9 @@ pub fn Notices(props: &NoticesProps) -> Html {
     let on_dismiss = props.on_dismiss.reform(|_: MouseEvent| ());
     html! {
         <>
-            if let SimulatorStatus::Failed(why) = &props.simulator {
-                <div class="banner error" role="alert" data-testid="simulator-error">
-                    { format!("{why}. Documents cannot be served with simulated latency, so each will fail with the server's answer.") }
+            if let SimulatorStatus::InPage(why) = &props.simulator {
+                <div class="banner notice" role="status" data-testid="simulator-note">
+                    { format!("Latency is simulated in the page, not by a service worker ({why}). Its timers share the event loop, so a blocked main thread also delays the simulated server.") }
                 </div>
             }
             if !props.notices.is_empty() {

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use crate::browser::api::JsApi;
 use crate::browser::controller::Controller;
+use crate::lab::page::SimulatorChoice;
 use crate::lab::scenario::Scenario;
 use crate::ui::state::{Action, State};
 
@@ -14,10 +15,11 @@ pub fn use_controller(
     dispatcher: UseReducerDispatcher<State>,
     defaults: Scenario,
     initial: Scenario,
+    simulator: SimulatorChoice,
 ) -> Controller {
     let controller = use_memo((), move |_| {
         let on_event = Callback::from(move |event| dispatcher.dispatch(Action::Lab(event)));
-        Controller::new(defaults, initial, on_event)
+        Controller::new(defaults, initial, simulator, on_event)
     });
     use_effect_with(controller.clone(), |controller| {
         let api = JsApi::install(controller);

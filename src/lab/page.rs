@@ -1,0 +1,154 @@
+//! Page options read from the URL beside the scenario (`embed`, `theme`, `autorun`,
+//! `simulator`), and the copy-paste snippet that embeds the app in another page.
+
+use super::scenario::{parse_query, ParamNotice, Scenario};
+
+/// A colour theme forced by `theme=`; without it the page follows `prefers-color-scheme`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// `theme=light`.
+    Light,
+    /// `theme=dark`.
+    Dark,
+}
+
+impl Theme {
+    /// The `data-theme` attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
+}
+
+/// Where documents get their simulated latency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimulatorChoice {
+    /// The service worker when the browser allows one here, else in the page.
+    Auto,
+    /// Always in the page (`simulator=page`), e.g. for hosts that allow no service worker.
+    Page,
+}
+
+/// How the page itself is set up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOptions {
+    /// `embed=1`: the compact layout for an iframe.
+    pub embed: bool,
+    /// `theme=light|dark`.
+    pub theme: Option<Theme>,
+    /// `autorun=1`: run once on load.
+    pub autorun: bool,
+    /// `simulator=auto|page`.
+    pub simulator: SimulatorChoice,
+}
+
+fn flag(value: &str) -> bool {
+    matches!(value, "" | "1" | "true" | "yes")
+}
+
+impl PageOptions {
+    /// Reads the options from a URL query; bad values are reported and ignored.
+    pub fn from_query(query: &str) -> (PageOptions, Vec<ParamNotice>) {
+        let mut options = PageOptions {
+            embed: false,
+            theme: None,
+            autorun: false,
+            simulator: SimulatorChoice::Auto,
+        };
+        let mut notices = Vec::new();
+        let unknown = |param: &str, value: &str, choices: &'static str, used: &str| {
+            ParamNotice::UnknownChoice {
+                param: param.to_string(),
+                value: value.to_string(),
+                choices,
+                used: used.to_string(),
+            }
+        };
+        for (key, value) in parse_query(query) {
+            let value = value.trim().to_ascii_lowercase();
+            match key.as_str() {
+                "embed" => options.embed = flag(&value),
+                "autorun" => options.autorun = flag(&value),
+                "theme" => match value.as_str() {
+                    "light" => options.theme = Some(Theme::Light),
+                    "dark" => options.theme = Some(Theme::Dark),
+                    _ => notices.push(unknown("theme", &value, "light, dark", "the system's")),
+                },
+                "simulator" => match value.as_str() {
+                    "auto" => options.simulator = SimulatorChoice::Auto,
+                    "page" => options.simulator = SimulatorChoice::Page,
+                    _ => notices.push(unknown("simulator", &value, "auto, page", "auto")),
+                },
+                _ => {}
+            }
+        }
+        (options, notices)
+    }
+}
+
+/// The HTML a doc writer pastes to embed the app at `app_url` with `scenario`: the
+/// iframe, and a listener that sizes it from the app's resize messages.
+pub fn embed_snippet(app_url: &str, scenario: &Scenario) -> String {
+    let src = format!("{app_url}?{}&embed=1", scenario.to_query()).replace('&', "&amp;");
+    format!(
+        r#"<iframe class="event-loop-lab" src="{src}"
+        title="Event Loop Lab" width="100%" height="560" loading="lazy" style="border:0"></iframe>
+<script>
+  // Event Loop Lab posts its height after every layout change.
+  addEventListener("message", (event) => {{
+    if (event.data?.type !== "event-loop-lab:resize") return;
+    for (const frame of document.querySelectorAll("iframe.event-loop-lab")) {{
+      if (frame.contentWindow === event.source) frame.style.height = event.data.height + "px";
+    }}
+  }});
+</script>
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_page_options_and_reports_bad_ones() {
+        let (o, notices) =
+            PageOptions::from_query("?embed=1&theme=dark&autorun=1&simulator=page&docs=3");
+        assert!(o.embed && o.autorun);
+        assert_eq!(
+            (o.theme, o.simulator),
+            (Some(Theme::Dark), SimulatorChoice::Page)
+        );
+        assert!(notices.is_empty());
+        let (o, notices) = PageOptions::from_query("theme=purple&simulator=cloud");
+        assert_eq!((o.theme, o.simulator), (None, SimulatorChoice::Auto));
+        assert_eq!(notices.len(), 2);
+        assert_eq!(
+            notices[0].to_string(),
+            "theme=\"purple\" is not one of light, dark; using the system's"
+        );
+    }
+
+    #[test]
+    fn the_snippet_embeds_the_scenario_and_sizes_the_frame() {
+        let s = Scenario {
+            docs: 4,
+            ..Scenario::with_cores(2)
+        };
+        let html = embed_snippet("https://example.org/lab/", &s);
+        assert!(
+            html.contains(r#"src="https://example.org/lab/?docs=4&amp;latency=800"#),
+            "{html}"
+        );
+        assert!(html.contains("&amp;embed=1\""));
+        assert!(html.contains("event-loop-lab:resize"));
+        let (again, notices) = Scenario::from_query(
+            &html[html.find('?').unwrap()..html.find("&amp;embed").unwrap()].replace("&amp;", "&"),
+            &Scenario::with_cores(2),
+        );
+        assert!(notices.is_empty());
+        assert_eq!(again, s);
+    }
+}

@@ -1,0 +1,102 @@
+// Issue "embeddable in docs pages": the example docs page (docs/embedding.html, served
+// from another folder) embeds two instances same-origin and cross-origin; the app runs
+// under a strict CSP, with the in-page simulator, in a forced theme and reduced motion.
+import { test, expect } from './fixtures.mjs';
+import { OTHER_PORT } from './server.mjs';
+
+/**
+ * Both iframes of the docs page run (the first by autorun, the second when its Run is
+ * pressed, as the page asks) and take the height they posted.
+ */
+async function expectBothRunAndResize(page) {
+  const ids = ['blocking', 'worker'];
+  for (const id of ids) {
+    const frame = page.frameLocator(`#${id}`);
+    // The iframes load lazily, as a doc writer's would: bring each into view.
+    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    if (id === 'worker') {
+      await expect(frame.getByTestId('status')).toHaveText('ready', { timeout: 30_000 });
+      await frame.getByTestId('run').click();
+    }
+    await expect(frame.getByTestId('status'), `${id} iframe runs`).toHaveText('done', { timeout: 60_000 });
+    const iframe = page.locator(`#${id}`);
+    await expect.poll(async () => {
+      const outer = await iframe.evaluate((f) => f.getBoundingClientRect().height);
+      const inner = await frame.locator('body').evaluate((b) => Math.ceil(b.getBoundingClientRect().height));
+      return Math.abs(outer - inner) <= 2 && outer !== 480;
+    }, { message: `${id} iframe is as tall as its content` }).toBe(true);
+    const report = await frame.locator('body').evaluate(() => window.eventLoopLab.report());
+    expect(report.documents.every((d) => d.error === null && d.links > 0)).toBe(true);
+  }
+}
+
+test('the docs page embeds two instances that run and size their iframes', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 900, height: 900 });
+  await page.goto('/book/embedding.html');
+  await expectBothRunAndResize(page);
+  await page.screenshot({ path: testInfo.outputPath('docs-page.png'), fullPage: true });
+});
+
+test('cross-origin: the same page on another origin embeds the app', async ({ page, monitor }, testInfo) => {
+  const app = new URL('/docs/lab/', testInfo.project.use.baseURL).href;
+  const host = `http://127.0.0.1:${OTHER_PORT}`;
+  monitor.allowOrigin(host);
+  await page.goto(`${host}/book/embedding.html?app=${encodeURIComponent(app)}`);
+  await expectBothRunAndResize(page);
+});
+
+test('under a strict CSP the app runs with its workers and no violation', async ({ lab, page }) => {
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto('/csp/lab/?docs=3&latency=200&size=256');
+  await lab.waitReady();
+  for (const parse of ['worker', 'sliced']) {
+    const report = await lab.run({ parse });
+    expect(report.documents.every((d) => d.error === null && d.links > 0), parse).toBe(true);
+  }
+  await lab.waitStatus('done');
+  await expect(page.getByTestId('long-task')).toHaveCount(0);
+  expect(await page.evaluate(() => window.__violations)).toEqual([]);
+});
+
+test('simulator=page: without the service worker the results are the same', async ({ lab, page }) => {
+  const config = { docs: 3, latency: 300, size: 256, parse: 'worker' };
+  await lab.open('simulator=page');
+  await lab.waitReady();
+  await expect(page.getByTestId('simulator-note')).toBeVisible();
+  const inPage = await lab.run(config);
+  expect(inPage.total_ms).toBeGreaterThanOrEqual(300);
+
+  await lab.open();
+  await lab.waitReady();
+  await expect(page.getByTestId('simulator-note')).toHaveCount(0);
+  const viaWorker = await lab.run(config);
+  const found = (r) => r.documents.map((d) => [d.id, d.bytes, d.links, d.words, d.hits, d.error]);
+  expect(found(inPage)).toEqual(found(viaWorker));
+});
+
+test('theme=dark and reduced motion', async ({ lab, page }, testInfo) => {
+  await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
+  await lab.open('theme=dark&embed=1&docs=3&latency=200&size=256&autorun=1');
+  await lab.waitStatus('done');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background, 'a dark background despite a light system').toBe('rgb(21, 23, 28)');
+  await expect(page.locator('.heartbeat .track')).toBeHidden();
+  await expect(page.getByTestId('frames')).toBeVisible();
+  await page.setViewportSize({ width: 720, height: 900 });
+  await page.screenshot({ path: testInfo.outputPath('embed-dark.png'), fullPage: true });
+});
+
+test('the Embed action shows a snippet with the current scenario', async ({ lab, page }) => {
+  await lab.open('docs=5&parse=sliced');
+  await lab.waitReady();
+  await page.getByTestId('embed').click();
+  const snippet = await page.getByTestId('embed-snippet').inputValue();
+  expect(snippet).toContain('docs=5&amp;');
+  expect(snippet).toContain('parse=sliced');
+  expect(snippet).toContain('&amp;embed=1');
+  expect(snippet).toContain('event-loop-lab:resize');
+});
