@@ -77,6 +77,17 @@ impl WorkerPool {
         if !has_workers {
             return Err(LabError::Worker("this browser has no Web Workers".into()));
         }
+        // A frame sandboxed without allow-same-origin has an opaque origin ("null"), and
+        // `new Worker` of a URL on the server throws there (it is never same-origin).
+        let origin = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("origin"))
+            .ok()
+            .and_then(|o| o.as_string());
+        if origin.as_deref() == Some("null") {
+            return Err(LabError::Worker(
+                "this frame is sandboxed without allow-same-origin, where Web Workers cannot start"
+                    .into(),
+            ));
+        }
         let routes = Rc::clone(&self.routes);
         let outstanding = Rc::new(RefCell::new(0u32));
         let counter = Rc::clone(&outstanding);

@@ -26,14 +26,15 @@ pub async fn start() -> Result<(), LabError> {
     let unavailable = |why: &str| LabError::Simulator(why.to_string());
     let window = web_sys::window().ok_or_else(|| unavailable("no window"))?;
     let navigator = window.navigator();
-    // `serviceWorker` is missing outside secure contexts and in some private modes.
-    let has_sw = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
-    if !has_sw {
-        return Err(unavailable(
-            "this page cannot use service workers (not a secure context, or disabled)",
-        ));
-    }
-    let container = navigator.service_worker();
+    // `serviceWorker` is missing outside secure contexts and in some private modes, and
+    // reading it throws in a sandboxed frame without allow-same-origin: read it through
+    // Reflect, which turns the exception into an error instead of a crash.
+    let container = js_sys::Reflect::get(&navigator, &"serviceWorker".into())
+        .map_err(|e| unavailable(&js_error(e)))?
+        .dyn_into::<web_sys::ServiceWorkerContainer>()
+        .map_err(|_| {
+            unavailable("this page cannot use service workers (not a secure context, or disabled)")
+        })?;
     let registration = container.register("./sw.js");
     JsFuture::from(registration)
         .await

@@ -100,3 +100,22 @@ test('the Embed action shows a snippet with the current scenario', async ({ lab,
   expect(snippet).toContain('&amp;embed=1');
   expect(snippet).toContain('event-loop-lab:resize');
 });
+
+test('a sandboxed iframe (no allow-same-origin) falls back to the in-page simulator', async ({ page }) => {
+  await page.goto('/book/embedding.html');
+  // A host page that sandboxes the app: no service worker and no workers there.
+  await page.evaluate(() => {
+    document.body.innerHTML = '<iframe id="sandboxed" sandbox="allow-scripts" width="860" height="700"' +
+      ' src="/docs/lab/?embed=1&docs=2&size=64&latency=100&parse=sliced&autorun=1"></iframe>';
+  });
+  const frame = page.frameLocator('#sandboxed');
+  await expect(frame.getByTestId('status')).toHaveText('done', { timeout: 30_000 });
+  await expect(frame.getByTestId('simulator-note')).toContainText('sandboxed');
+  await expect(frame.getByTestId('doc-row').and(frame.locator('[data-state="done"]'))).toHaveCount(2);
+
+  // Worker mode cannot start workers there: each row says why, nothing crashes.
+  await frame.getByTestId('parse-worker').check();
+  await frame.getByTestId('run').click();
+  await expect(frame.getByTestId('doc-error').first()).toContainText('sandboxed', { timeout: 30_000 });
+  await expect(frame.getByTestId('status')).toHaveText('done');
+});

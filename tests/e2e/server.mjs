@@ -102,7 +102,9 @@ export function startServer({ dist = DIST, port = PORT, host = HOST, cspEverywhe
     const url = new URL(req.url, `http://${host}:${port}`);
     const pathname = url.pathname;
     const base = [PLAIN_BASE, CSP_BASE, DOCS_BASE].find((b) => pathname.startsWith(b) || pathname === b.slice(0, -1));
-    const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' };
+    // CORS open, as many static hosts serve it: a sandboxed iframe (opaque origin)
+    // loads the app's module scripts and wasm in CORS mode.
+    const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'access-control-allow-origin': '*' };
     if (cspEverywhere || base === CSP_BASE) headers['content-security-policy'] = CSP;
     if (log) console.log(`${req.method} ${req.url}`);
 
