@@ -27,7 +27,13 @@ pub struct Support {
     pub longtask: bool,
     /// `PerformanceObserver` type `long-animation-frame`.
     pub long_animation_frame: bool,
+    /// `PerformanceObserver` type `event` (Event Timing).
+    pub event_timing: bool,
 }
+
+/// Test ids of the responsiveness probe's controls: Event Timing entries for other
+/// targets are not the probe's.
+const PROBE_TARGETS: [&str; 2] = ["probe", "probe-button"];
 
 type ObserverCallback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
 type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
@@ -36,6 +42,7 @@ type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 pub struct Monitor {
     log: Rc<RefCell<MainThreadLog>>,
     observers: Vec<(PerformanceObserver, ObserverCallback, TaskSource)>,
+    event_timing: Option<(PerformanceObserver, ObserverCallback)>,
     frame: FrameCallback,
     frame_handle: Rc<Cell<Option<i32>>>,
     /// What this browser supports.
@@ -81,6 +88,12 @@ impl Monitor {
                 observers.push((observer.0, observer.1, source));
             }
         }
+        let event_timing = types
+            .iter()
+            .any(|t| t == "event")
+            .then(|| observe_event_timing(&log))
+            .flatten();
+        support.event_timing = event_timing.is_some();
         let frame: FrameCallback = Rc::new(RefCell::new(None));
         let frame_handle = Rc::new(Cell::new(None));
         {
@@ -108,6 +121,7 @@ impl Monitor {
         Self {
             log,
             observers,
+            event_timing,
             frame,
             frame_handle,
             support,
@@ -133,7 +147,8 @@ impl Monitor {
     }
 
     /// An input event on the probe: it happened at `at_ms` (its timestamp) and its
-    /// handler started `delay_ms` later.
+    /// handler started `delay_ms` later. Where the browser has Event Timing, its entry
+    /// for the same event (processingStart − startTime) replaces this when it arrives.
     pub fn record_input(&self, at_ms: f64, delay_ms: f64) {
         self.log
             .borrow_mut()
@@ -169,8 +184,52 @@ fn observe(
     Some((observer, callback))
 }
 
+/// Observes Event Timing entries (`durationThreshold` 16 ms, the smallest allowed) and
+/// records the input delay of those aimed at the probe.
+fn observe_event_timing(
+    log: &Rc<RefCell<MainThreadLog>>,
+) -> Option<(PerformanceObserver, ObserverCallback)> {
+    let log = log.clone();
+    let callback: ObserverCallback = Closure::new(move |list: PerformanceObserverEntryList, _| {
+        let now = now_ms();
+        for entry in list.get_entries().iter() {
+            let target = js_sys::Reflect::get(&entry, &"target".into())
+                .ok()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.get_attribute("data-testid"));
+            if !target.is_some_and(|t| PROBE_TARGETS.contains(&t.as_str())) {
+                continue;
+            }
+            let number = |name: &str| {
+                js_sys::Reflect::get(&entry, &name.into())
+                    .ok()
+                    .and_then(|v| v.as_f64())
+            };
+            if let (Some(start), Some(processing)) =
+                (number("startTime"), number("processingStart"))
+            {
+                let sample = InputSample {
+                    at_ms: start,
+                    delay_ms: (processing - start).max(0.0),
+                };
+                log.borrow_mut().add_input(sample, now);
+            }
+        }
+    });
+    let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    // `type` with `durationThreshold` (not `entryTypes`), which web-sys's init lacks.
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"type".into(), &"event".into()).ok()?;
+    js_sys::Reflect::set(&init, &"durationThreshold".into(), &16.into()).ok()?;
+    observer.observe(init.unchecked_ref());
+    Some((observer, callback))
+}
+
 impl Drop for Monitor {
     fn drop(&mut self) {
+        if let Some((observer, _)) = &self.event_timing {
+            observer.disconnect();
+        }
         for (observer, _, _) in &self.observers {
             observer.disconnect();
         }

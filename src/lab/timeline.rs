@@ -81,8 +81,20 @@ impl MainThreadLog {
     }
 
     /// An input event on the probe waited `delay_ms` for its handler.
+    ///
+    /// The same event may be reported twice: by its handler, then by Event Timing
+    /// (same timestamp). The later report replaces the earlier one.
     pub fn add_input(&mut self, input: InputSample, now_ms: f64) {
-        push_bounded(&mut self.inputs, input, self.max_len);
+        let same = self
+            .inputs
+            .iter_mut()
+            .rev()
+            .take(16)
+            .find(|i| (i.at_ms - input.at_ms).abs() < 0.5);
+        match same {
+            Some(existing) => *existing = input,
+            None => push_bounded(&mut self.inputs, input, self.max_len),
+        }
         self.prune(now_ms);
     }
 
@@ -361,6 +373,36 @@ mod tests {
             130.0,
         );
         assert_eq!(log.summarize(0.0, 200.0, &[]).longest_task_ms, 120.0);
+    }
+
+    #[test]
+    fn a_second_report_of_the_same_input_replaces_the_first() {
+        let mut log = MainThreadLog::new(100, 60_000.0);
+        log.add_input(
+            InputSample {
+                at_ms: 100.0,
+                delay_ms: 180.0,
+            },
+            300.0,
+        );
+        log.add_input(
+            InputSample {
+                at_ms: 100.2,
+                delay_ms: 182.0,
+            },
+            400.0,
+        );
+        log.add_input(
+            InputSample {
+                at_ms: 150.0,
+                delay_ms: 3.0,
+            },
+            400.0,
+        );
+        let s = log.summarize(0.0, 500.0, &[]);
+        assert_eq!(s.inputs.len(), 2);
+        assert_eq!(s.inputs[0].delay_ms, 182.0);
+        assert_eq!(s.input_delay_p95_ms, Some(182.0));
     }
 
     #[test]

@@ -76,6 +76,9 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
 
 fn instruments_note(support: Option<Support>) -> Option<&'static str> {
     match support? {
+        Support { longtask: true, event_timing: false, .. } => {
+            Some("This browser has no Event Timing: input delay is measured from each event's timestamp to its handler.")
+        }
         Support { longtask: true, .. } => None,
         Support { long_animation_frame: true, .. } => {
             Some("This browser has no Long Tasks API: long animation frames stand in for long tasks.")
