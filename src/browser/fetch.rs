@@ -1,7 +1,7 @@
 //! Fetching one document with the real `fetch` API, on the page or in a worker.
 
 use futures::future::{select, Either};
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
 use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortController;
 
@@ -18,6 +18,22 @@ pub struct Fetched {
     pub bytes: u64,
 }
 
+/// A GET of `url` that succeeded with a 2xx status; other statuses are errors.
+pub async fn get(url: &str, signal: Option<&web_sys::AbortSignal>) -> Result<Response, LabError> {
+    let response = Request::get(url)
+        .abort_signal(signal)
+        .send()
+        .await
+        .map_err(|e| LabError::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(LabError::Status {
+            status: response.status(),
+            status_text: response.status_text(),
+        });
+    }
+    Ok(response)
+}
+
 /// Fetches `url` and checks the body (HTML, UTF-8, size limit). Gives up after
 /// `timeout_ms`. The caller cancels the request with `abort.abort()`.
 pub async fn fetch_document(
@@ -26,17 +42,7 @@ pub async fn fetch_document(
     abort: &AbortController,
 ) -> Result<Fetched, LabError> {
     let request = async {
-        let response = Request::get(url)
-            .abort_signal(Some(&abort.signal()))
-            .send()
-            .await
-            .map_err(|e| LabError::Network(e.to_string()))?;
-        if !response.ok() {
-            return Err(LabError::Status {
-                status: response.status(),
-                status_text: response.status_text(),
-            });
-        }
+        let response = get(url, Some(&abort.signal())).await?;
         let content_type = response.headers().get("content-type");
         let body = response
             .binary()

@@ -7,7 +7,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     PerformanceEntry, PerformanceObserver, PerformanceObserverEntryList, PerformanceObserverInit,
 };
@@ -164,24 +164,35 @@ fn busy(entry: &PerformanceEntry, source: TaskSource) -> BusyPeriod {
     }
 }
 
+/// Starts a `PerformanceObserver` with `options` that calls `on_entry(entry, now)` for
+/// every entry it delivers.
+fn start_observer(
+    options: &JsValue,
+    on_entry: impl Fn(&JsValue, f64) + 'static,
+) -> Option<(PerformanceObserver, ObserverCallback)> {
+    let callback: ObserverCallback = Closure::new(move |list: PerformanceObserverEntryList, _| {
+        let now = now_ms();
+        for entry in list.get_entries().iter() {
+            on_entry(&entry, now);
+        }
+    });
+    let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    observer.observe(options.unchecked_ref());
+    Some((observer, callback))
+}
+
 fn observe(
     name: &str,
     source: TaskSource,
     log: &Rc<RefCell<MainThreadLog>>,
 ) -> Option<(PerformanceObserver, ObserverCallback)> {
     let log = log.clone();
-    let callback: ObserverCallback = Closure::new(move |list: PerformanceObserverEntryList, _| {
-        let now = now_ms();
-        for entry in list.get_entries().iter() {
-            if let Ok(entry) = entry.dyn_into::<PerformanceEntry>() {
-                log.borrow_mut().add_task(busy(&entry, source), now);
-            }
-        }
-    });
-    let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     let init = PerformanceObserverInit::new(&js_sys::Array::of1(&name.into()));
-    observer.observe(&init);
-    Some((observer, callback))
+    start_observer(&init, move |entry, now| {
+        if let Some(entry) = entry.dyn_ref::<PerformanceEntry>() {
+            log.borrow_mut().add_task(busy(entry, source), now);
+        }
+    })
 }
 
 /// Observes Event Timing entries (`durationThreshold` 16 ms, the smallest allowed) and
@@ -190,39 +201,31 @@ fn observe_event_timing(
     log: &Rc<RefCell<MainThreadLog>>,
 ) -> Option<(PerformanceObserver, ObserverCallback)> {
     let log = log.clone();
-    let callback: ObserverCallback = Closure::new(move |list: PerformanceObserverEntryList, _| {
-        let now = now_ms();
-        for entry in list.get_entries().iter() {
-            let target = js_sys::Reflect::get(&entry, &"target".into())
-                .ok()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|t| t.get_attribute("data-testid"));
-            if !target.is_some_and(|t| PROBE_TARGETS.contains(&t.as_str())) {
-                continue;
-            }
-            let number = |name: &str| {
-                js_sys::Reflect::get(&entry, &name.into())
-                    .ok()
-                    .and_then(|v| v.as_f64())
-            };
-            if let (Some(start), Some(processing)) =
-                (number("startTime"), number("processingStart"))
-            {
-                let sample = InputSample {
-                    at_ms: start,
-                    delay_ms: (processing - start).max(0.0),
-                };
-                log.borrow_mut().add_input(sample, now);
-            }
-        }
-    });
-    let observer = PerformanceObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     // `type` with `durationThreshold` (not `entryTypes`), which web-sys's init lacks.
     let init = js_sys::Object::new();
     js_sys::Reflect::set(&init, &"type".into(), &"event".into()).ok()?;
     js_sys::Reflect::set(&init, &"durationThreshold".into(), &16.into()).ok()?;
-    observer.observe(init.unchecked_ref());
-    Some((observer, callback))
+    start_observer(&init, move |entry, now| {
+        let target = js_sys::Reflect::get(entry, &"target".into())
+            .ok()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.get_attribute("data-testid"));
+        if !target.is_some_and(|t| PROBE_TARGETS.contains(&t.as_str())) {
+            return;
+        }
+        let number = |name: &str| {
+            js_sys::Reflect::get(entry, &name.into())
+                .ok()
+                .and_then(|v| v.as_f64())
+        };
+        if let (Some(start), Some(processing)) = (number("startTime"), number("processingStart")) {
+            let sample = InputSample {
+                at_ms: start,
+                delay_ms: (processing - start).max(0.0),
+            };
+            log.borrow_mut().add_input(sample, now);
+        }
+    })
 }
 
 impl Drop for Monitor {

@@ -12,10 +12,9 @@ use std::rc::Rc;
 
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
-use gloo_net::http::Request;
 use gloo_timers::future::TimeoutFuture;
 
-use super::fetch::Fetched;
+use super::fetch::{get, Fetched};
 use crate::lab::corpus::{body_inner, build_doc};
 use crate::lab::error::LabError;
 use crate::lab::work::decode_document;
@@ -30,22 +29,8 @@ thread_local! {
     static CORPUS: RefCell<Option<CorpusLoad>> = const { RefCell::new(None) };
 }
 
-async fn get(url: &str) -> Result<gloo_net::http::Response, LabError> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| LabError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(LabError::Status {
-            status: response.status(),
-            status_text: response.status_text(),
-        });
-    }
-    Ok(response)
-}
-
 async fn fetch_corpus(corpus_url: String) -> Result<Corpus, LabError> {
-    let text = get(&format!("{corpus_url}index.json"))
+    let text = get(&format!("{corpus_url}index.json"), None)
         .await?
         .text()
         .await
@@ -68,7 +53,7 @@ async fn fetch_corpus(corpus_url: String) -> Result<Corpus, LabError> {
     }
     let mut parts = Vec::with_capacity(names.len());
     for name in names {
-        let bytes = get(&format!("{corpus_url}{name}"))
+        let bytes = get(&format!("{corpus_url}{name}"), None)
             .await?
             .binary()
             .await

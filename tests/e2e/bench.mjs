@@ -20,6 +20,7 @@
 //   BENCH_RUNS         measured runs per config (default 3)
 //   E2E_CHROMIUM       Chromium binary (default /usr/bin/chromium, as in playwright.config.mjs)
 import { chromium } from '@playwright/test';
+import { CHROMIUM } from './chromium.mjs';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -162,20 +163,7 @@ const server = await startServer({ dist: DIST, port: PORT, cspEverywhere: false,
 let browser;
 const pageErrors = [];
 try {
-  browser = await chromium.launch({
-    headless: true,
-    executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-    // The flags of playwright.config.mjs.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(CHROMIUM);
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   const page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));

@@ -7,6 +7,7 @@
 //
 //   cd tests/e2e && npx playwright test          (scripts/test.sh builds first, then runs this)
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM } from './chromium.mjs';
 
 const PORT = Number(process.env.E2E_PORT || 4178);
 export const ORIGIN = `http://127.0.0.1:${PORT}`;
@@ -32,19 +33,7 @@ export default defineConfig({
     // pollute exactly what these tests measure. Failures keep their screenshot.
     trace: 'off',
     video: 'off',
-    launchOptions: {
-      executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        // Without these Chromium keeps trying to reach the internet.
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {

@@ -1,13 +1,10 @@
 // Dev helper (not a test): open the built app, run a scenario, save a screenshot.
 //   node shot.mjs "<query>" out.png [runConfigJSON]
 import { chromium } from '@playwright/test';
+import { CHROMIUM } from './chromium.mjs';
 const [query = '', out = 'shot.png', config] = process.argv.slice(2);
 const port = process.env.E2E_PORT || 4178;
-const browser = await chromium.launch({
-  executablePath: process.env.E2E_CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await chromium.launch(CHROMIUM);
 const page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
 page.on('console', (m) => console.log('console:', m.type(), m.text()));
 page.on('pageerror', (e) => console.log('pageerror:', e.message));
