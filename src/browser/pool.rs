@@ -48,16 +48,6 @@ impl WorkerPool {
         }
     }
 
-    /// Number of workers.
-    pub fn len(&self) -> usize {
-        self.slots.borrow().len()
-    }
-
-    /// Whether the pool has no workers yet.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Grows or shrinks the pool to `k` workers. Existing workers are kept.
     pub fn resize(&self, k: usize) -> Result<(), LabError> {
         let mut slots = self.slots.borrow_mut();

@@ -208,11 +208,6 @@ impl Scenario {
     pub fn fails(&self, id: u32) -> bool {
         self.fail.contains(&id)
     }
-
-    /// Total bytes the run will fetch.
-    pub fn total_bytes(&self) -> u64 {
-        u64::from(self.docs) * u64::from(self.size) * 1024
-    }
 }
 
 /// The pool size when `workers` is not given: one per core, at most 4, at least 1.

@@ -118,11 +118,6 @@ impl<'a> Analyzer<'a> {
         self.pos >= self.html.len()
     }
 
-    /// Bytes processed so far.
-    pub fn done_bytes(&self) -> usize {
-        self.pos
-    }
-
     /// Runs the query over the index and returns the summary.
     pub fn finish(self) -> WorkSummary {
         let hits = self.terms.iter().filter_map(|t| self.index.get(t)).sum();
