@@ -46,7 +46,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     let parse = match s.parse {
         ParseStrategy::Blocking => format!("Parsing ran on the main thread in one go (up to {longest_parse:.0} ms per document): nothing else could run meanwhile — no frame, no typing, no other fetch's continuation. That is the frozen dot, and it is why the later waits stretch: those responses had arrived, but their code could not run until the parse before them finished."),
         ParseStrategy::Sliced => "Parsing ran on the main thread in slices of about 8 ms with a real yield between them, so frames and input got through — at the cost of some overhead.".to_string(),
-        ParseStrategy::Worker => format!("Parsing ran in {} Web Worker(s), off the main thread: the page kept drawing frames the whole time.", s.workers.min(s.docs)),
+        ParseStrategy::Worker => format!("Parsing ran in {} Web Worker(s), off the main thread: the page kept drawing frames the whole time. Each worker has an event loop of its own, and its parse blocks it: a document whose worker was still busy shows a longer wait, although the server answered on time.", s.workers.min(s.docs)),
     };
     let (rust, python) = match (s.fetch, s.parse) {
         (FetchStrategy::Concurrent, ParseStrategy::Worker) => ("join_all(docs.map(|d| pool.load(d)))  // worker fetches + parses", "await asyncio.gather(*(loop.run_in_executor(pool, work, d) for d in docs))"),
