@@ -157,10 +157,17 @@ impl Monitor {
 }
 
 fn busy(entry: &PerformanceEntry, source: TaskSource) -> BusyPeriod {
+    let (start_ms, duration_ms) = (entry.start_time(), entry.duration());
+    // A long animation frame says when its rendering started (0 when it did not render).
+    let render_start = js_sys::Reflect::get(entry, &"renderStart".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .filter(|&r| r > 0.0 && source == TaskSource::LongAnimationFrame);
     BusyPeriod {
-        start_ms: entry.start_time(),
-        duration_ms: entry.duration(),
+        start_ms,
+        duration_ms,
         source,
+        render_ms: render_start.map_or(0.0, |r| (start_ms + duration_ms - r).max(0.0)),
     }
 }
 

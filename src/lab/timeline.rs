@@ -35,6 +35,9 @@ pub struct BusyPeriod {
     pub duration_ms: f64,
     /// The instrument.
     pub source: TaskSource,
+    /// Of a long animation frame: the time from its rendering start to its end, ms
+    /// (0 when the browser does not say, and for long tasks).
+    pub render_ms: f64,
 }
 
 /// One input event on the responsiveness probe.
@@ -163,6 +166,18 @@ impl MainThreadLog {
         } else {
             TaskSource::LongAnimationFrame
         };
+        // Rendering phases of long animation frames, for attribution.
+        let renders: Vec<(f64, f64)> = self
+            .tasks
+            .iter()
+            .filter(|t| t.source == TaskSource::LongAnimationFrame && t.render_ms > 0.0)
+            .map(|t| {
+                (
+                    t.start_ms + t.duration_ms - t.render_ms,
+                    t.start_ms + t.duration_ms,
+                )
+            })
+            .collect();
         let long_tasks: Vec<LongTask> = self
             .tasks
             .iter()
@@ -170,7 +185,7 @@ impl MainThreadLog {
             .map(|t| LongTask {
                 start_ms: t.start_ms,
                 duration_ms: t.duration_ms,
-                cause: attribute(t.start_ms, t.duration_ms, docs),
+                cause: attribute(t.start_ms, t.duration_ms, docs, &renders),
             })
             .collect();
         let long_animation_frames = self
@@ -208,21 +223,34 @@ fn push_bounded<T>(queue: &mut VecDeque<T>, value: T, max_len: usize) {
     queue.push_back(value);
 }
 
-/// What caused a busy period: the document whose main-thread work overlapped it most.
-pub fn attribute(start_ms: f64, duration_ms: f64, docs: &[DocRecord]) -> String {
+/// What caused a busy period: the document whose main-thread work overlapped it most;
+/// else rendering, when a long animation frame's rendering covers most of it; else
+/// other work.
+pub fn attribute(
+    start_ms: f64,
+    duration_ms: f64,
+    docs: &[DocRecord],
+    renders: &[(f64, f64)],
+) -> String {
     let end_ms = start_ms + duration_ms;
-    docs.iter()
+    let overlap = |s: f64, e: f64| e.min(end_ms) - s.max(start_ms);
+    let parse = docs
+        .iter()
         .filter(|d| d.thread.as_deref() == Some("main"))
         .filter_map(|d| {
-            let (s, e) = (d.parse_start_ms?, d.parse_end_ms.unwrap_or(end_ms));
-            let overlap = e.min(end_ms) - s.max(start_ms);
-            (overlap > 0.0).then_some((overlap, d.id))
+            let o = overlap(d.parse_start_ms?, d.parse_end_ms.unwrap_or(end_ms));
+            (o > 0.0).then_some((o, d.id))
         })
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map_or_else(
-            || "other work (rendering, the app, another frame)".to_string(),
-            |(_, id)| format!("parse doc {id}"),
-        )
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, id)) = parse {
+        return format!("parse doc {id}");
+    }
+    let rendering: f64 = renders.iter().map(|&(s, e)| overlap(s, e).max(0.0)).sum();
+    if rendering >= duration_ms / 2.0 {
+        "rendering".to_string()
+    } else {
+        "other work (the app, another frame)".to_string()
+    }
 }
 
 /// The `p`-th percentile (nearest rank) of `values`, or `None` when empty.
@@ -243,7 +271,7 @@ pub struct LongTask {
     pub start_ms: f64,
     /// Length, ms.
     pub duration_ms: f64,
-    /// `"parse doc <n>"` or `"other work (rendering, the app, another frame)"`.
+    /// `"parse doc <n>"`, `"rendering"` or `"other work (the app, another frame)"`.
     pub cause: String,
 }
 
@@ -335,6 +363,7 @@ mod tests {
                     start_ms: start,
                     duration_ms: duration,
                     source: TaskSource::Longtask,
+                    render_ms: 0.0,
                 },
                 start,
             );
@@ -344,6 +373,7 @@ mod tests {
                 start_ms: 99.0,
                 duration_ms: 351.0,
                 source: TaskSource::LongAnimationFrame,
+                render_ms: 0.0,
             },
             460.0,
         );
@@ -354,11 +384,31 @@ mod tests {
             [
                 "parse doc 1",
                 "parse doc 2",
-                "other work (rendering, the app, another frame)"
+                "other work (the app, another frame)"
             ]
         );
         assert_eq!(s.longest_task_ms, 350.0);
         assert_eq!(s.long_animation_frames, 1);
+    }
+
+    #[test]
+    fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
+        let mut log = MainThreadLog::new(100, 60_000.0);
+        let task = |start_ms, duration_ms, source, render_ms| BusyPeriod {
+            start_ms,
+            duration_ms,
+            source,
+            render_ms,
+        };
+        log.add_task(task(100.0, 80.0, TaskSource::Longtask, 0.0), 200.0);
+        log.add_task(
+            task(90.0, 95.0, TaskSource::LongAnimationFrame, 70.0),
+            200.0,
+        );
+        log.add_task(task(400.0, 60.0, TaskSource::Longtask, 0.0), 500.0);
+        let s = log.summarize(0.0, 1000.0, &[]);
+        let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
+        assert_eq!(causes, ["rendering", "other work (the app, another frame)"]);
     }
 
     #[test]
@@ -369,6 +419,7 @@ mod tests {
                 start_ms: 10.0,
                 duration_ms: 120.0,
                 source: TaskSource::LongAnimationFrame,
+                render_ms: 0.0,
             },
             130.0,
         );
@@ -427,6 +478,7 @@ mod tests {
                         start_ms: t,
                         duration_ms: 60.0,
                         source: TaskSource::Longtask,
+                        render_ms: 0.0,
                     },
                     t,
                 );
