@@ -22,7 +22,7 @@ use super::pool::{WorkerPool, WORKER_SCRIPT};
 use super::simulator;
 use crate::lab::error::LabError;
 use crate::lab::page::SimulatorChoice;
-use crate::lab::report::{Report, RunEvent, RunLog, RunOutcome};
+use crate::lab::report::{DocRecord, Report, RunEvent, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParamNotice, ParseStrategy, Scenario};
 use crate::lab::timeline::MainThreadReport;
 use crate::lab::work::{analyze, Analyzer, WorkSummary};
@@ -127,20 +127,15 @@ const MEASURE_EVERY_MS: f64 = 100.0;
 impl Inner {
     /// Runs on every animation frame: sends the events gathered since the last one.
     fn on_frame(&self, now: f64) {
-        let live = self
-            .log
-            .borrow()
-            .as_ref()
-            .filter(|log| log.ended_ms.is_none())
-            .map(|log| (log.run_id, log.started_ms));
-        if let Some((run_id, started_ms)) = live {
-            if now - self.last_measured_ms.get() >= MEASURE_EVERY_MS {
+        if now - self.last_measured_ms.get() >= MEASURE_EVERY_MS {
+            let log = self.log.borrow();
+            if let Some(log) = log.as_ref().filter(|log| log.ended_ms.is_none()) {
                 self.last_measured_ms.set(now);
-                let main = self.main_thread(started_ms, now);
+                let main = self.main_thread(log.started_ms, now, &log.docs);
                 self.pending
                     .borrow_mut()
                     .push(LabEvent::MainThreadMeasured {
-                        run_id,
+                        run_id: log.run_id,
                         now_ms: now,
                         main,
                     });
@@ -156,10 +151,8 @@ impl Inner {
         }
     }
 
-    /// The main thread between two times, long tasks attributed to this run's documents.
-    fn main_thread(&self, from_ms: f64, to_ms: f64) -> MainThreadReport {
-        let log = self.log.borrow();
-        let docs = log.as_ref().map_or(&[][..], |log| &log.docs[..]);
+    /// The main thread between two times, long tasks attributed to `docs`.
+    fn main_thread(&self, from_ms: f64, to_ms: f64, docs: &[DocRecord]) -> MainThreadReport {
         self.monitor
             .borrow()
             .as_ref()
@@ -341,26 +334,37 @@ async fn run(
         // Runs wait for the simulator (a first visit installs it). If it failed, the
         // requests go to the static server and each row shows its error.
         let mode = inner.simulator.clone().await;
+        // Workers the pool must start for this run are waited for before the clock
+        // starts: booting a worker (~40 ms) is a one-off cost, not what a run measures.
+        let pool = match scenario.parse {
+            ParseStrategy::Worker => {
+                let resized = inner
+                    .pool
+                    .resize(scenario.workers.min(scenario.docs) as usize);
+                if resized.as_ref().is_ok_and(|&started| started > 0) {
+                    inner.pool.warm(WORKER_START_TIMEOUT_MS).await;
+                }
+                resized.map(|_| ())
+            }
+            _ => Ok(()),
+        };
         let log = RunLog::new(run_id, scenario.clone(), now_ms());
         *inner.log.borrow_mut() = Some(log.clone());
         inner.last_measured_ms.set(0.0);
         inner.pending.borrow_mut().push(LabEvent::RunStarted(log));
-        if scenario.parse == ParseStrategy::Worker {
-            let k = scenario.workers.min(scenario.docs) as usize;
-            if let Err(error) = inner.pool.resize(k) {
-                for doc in 1..=scenario.docs {
-                    emit(
-                        &inner,
-                        run_id,
-                        RunEvent::Failed {
-                            doc,
-                            at_ms: now_ms(),
-                            error: error.clone(),
-                        },
-                    );
-                }
-                return;
+        if let Err(error) = pool {
+            for doc in 1..=scenario.docs {
+                emit(
+                    &inner,
+                    run_id,
+                    RunEvent::Failed {
+                        doc,
+                        at_ms: now_ms(),
+                        error: error.clone(),
+                    },
+                );
             }
+            return;
         }
         let docs = 1..=scenario.docs;
         match scenario.fetch {
@@ -388,14 +392,10 @@ async fn run(
         }
         inner.pool.cancel(run_id);
     }
-    // A long task is reported after it ends, so the one that just finished the run is
-    // not known yet: let the task end, then take what the observers hold.
-    TimeoutFuture::new(0).await;
-    if let Some(monitor) = inner.monitor.borrow().as_ref() {
-        monitor.collect();
-    }
-    let mut log_slot = inner.log.borrow_mut();
-    let log = log_slot
+    // Close the record now: a new run may replace `inner.log` during the wait below.
+    let log = inner
+        .log
+        .borrow_mut()
         .as_mut()
         .filter(|log| log.run_id == run_id)
         .map(|log| {
@@ -412,8 +412,13 @@ async fn run(
             log.cancel(at_ms);
             log
         });
-    drop(log_slot);
-    let main = inner.main_thread(log.started_ms, at_ms);
+    // A long task is reported after it ends, so the one that just finished the run is
+    // not known yet: let the task end, then take what the observers hold.
+    TimeoutFuture::new(0).await;
+    if let Some(monitor) = inner.monitor.borrow().as_ref() {
+        monitor.collect();
+    }
+    let main = inner.main_thread(log.started_ms, at_ms, &log.docs);
     let report = log.report(at_ms, main.clone());
     if !cancelled {
         *inner.last_report.borrow_mut() = Some(report.clone());

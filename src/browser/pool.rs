@@ -48,15 +48,17 @@ impl WorkerPool {
         }
     }
 
-    /// Grows or shrinks the pool to `k` workers. Existing workers are kept.
-    pub fn resize(&self, k: usize) -> Result<(), LabError> {
+    /// Grows or shrinks the pool to `k` workers. Existing workers are kept. Returns
+    /// how many were started (they are loading until [`WorkerPool::warm`] says so).
+    pub fn resize(&self, k: usize) -> Result<usize, LabError> {
         let mut slots = self.slots.borrow_mut();
         // Dropping a bridge tells its worker to close.
         slots.truncate(k);
+        let before = slots.len();
         while slots.len() < k {
             slots.push(self.spawn()?);
         }
-        Ok(())
+        Ok(k - before)
     }
 
     fn spawn(&self) -> Result<Slot, LabError> {
