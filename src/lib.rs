@@ -3,7 +3,7 @@
 //! - [`lab`]: the pure core (scenario, the heavy work, the run record), tested natively;
 //! - [`browser`]: thin glue to fetch, workers, the service worker and the clock;
 //! - [`protocol`]: the messages between the page and its parse workers;
-//! - [`worker`]: the parse worker;
+//! - [`worker`]: the parse worker (the same module, started in a Web Worker);
 //! - [`ui`]: the yew app.
 
 pub mod browser;

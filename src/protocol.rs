@@ -1,101 +1,57 @@
-//! Messages between the app and its parse workers, shared by both sides.
+//! Messages between the page and its parse workers, shared by both sides.
 //!
-//! Every reply echoes the [`JobId`] of its request, so the app can match replies
-//! to documents and drop those of a cancelled run. Replies are small summaries:
-//! a worker never sends a document or an index back.
+//! The page fetches every document itself and hands only the work to a worker, as
+//! `run_in_executor` does. A request is posted as a plain object
+//! `{ request: "<JSON of WorkerRequest>", body: ArrayBuffer }` with the body in the
+//! transfer list, so the bytes move to the worker without a copy (the page's buffer
+//! becomes detached). The JSON part and every reply are a few hundred bytes: a worker
+//! never sends a document or an index back, since decoding a big reply on the main
+//! thread would itself be a freeze. Every reply echoes the [`JobId`] of its request.
 //!
-//! NOTE: the worker fetches the document itself. gloo-worker copies every message
-//! (bincode into a fresh buffer, no transfer list): handing over a fetched 1 MB body
-//! cost the main thread ~1 ms as a `String` and ~5 ms as a `Vec<u8>` (TOOLCHAIN.md,
-//! measured on this machine), while a URL costs the same at any size. So the main
-//! thread still drives the run (it decides when each request starts, sequential or
-//! concurrent) but no document bytes ever cross the thread boundary.
+//! NOTE: why not gloo-worker: it copies every message through its codec (bincode into
+//! a fresh buffer, no transfer list): a 1 MB body cost the main thread ~1 ms as a
+//! `String` and ~5 ms as a `Vec<u8>`, where a transferred `ArrayBuffer` costs ~0.03 ms
+//! at any size (measured on this project's machine; `scripts/bench.sh` has the row).
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::lab::engine::JobId;
 use crate::lab::error::LabError;
 use crate::lab::work::WorkSummary;
 
-/// Names one document of one run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct JobId {
-    /// The run it belongs to (increases with every run).
-    pub run: u32,
-    /// The document's 1-based number.
-    pub doc: u32,
-}
+/// The property of a posted message that holds the JSON request.
+pub const REQUEST_KEY: &str = "request";
+/// The property of a posted message that holds the transferred body.
+pub const BODY_KEY: &str = "body";
 
-/// Where a document comes from.
+/// What the page asks of a worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum DocSource {
-    /// A real `fetch` of this absolute URL (the service worker simulates the server).
-    Url(String),
-    /// Built by the thread itself after the latency (the in-page simulator).
-    Simulated(SimulatedDoc),
-}
-
-/// A document for the in-page simulator to build.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SimulatedDoc {
-    /// Absolute URL of the corpus folder, ending in `/`.
-    pub corpus_url: String,
-    /// Document number.
-    pub doc: u32,
-    /// Simulated server time.
-    pub latency_ms: u32,
-    /// Size, KiB.
-    pub size_kb: u32,
-    /// Answer 500 instead.
-    pub fail: bool,
-}
-
-/// What the app asks of a worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ParseRequest {
-    /// Get the document, then run the work on it with `query`.
-    Load {
+pub enum WorkerRequest {
+    /// Decode the transferred body and run the work on it with `query`.
+    Work {
         /// Echoed in every reply.
         job: JobId,
-        /// Where the document comes from.
-        source: DocSource,
         /// The search query.
         query: String,
-        /// Give up on the request after this long.
-        timeout_ms: u32,
-    },
-    /// Answer with [`ParseResponse::Pong`] once loaded: tells the page the worker is up.
-    Ping {
-        /// Echoed in the reply (run 0: no run uses it).
-        job: JobId,
-    },
-    /// Drop every job of runs up to and including `run`: abort their requests and
-    /// do not start their work.
-    Cancel {
-        /// The newest run to drop.
-        run: u32,
+        /// Panic instead of working (`fail=N:crash`): with `panic = "abort"` that
+        /// kills the worker the way a parser bug would.
+        crash: bool,
     },
 }
 
-/// What a worker answers. Times are `performance.timeOrigin + performance.now()`
-/// on the worker's clock (its time origin differs from the page's); the app
-/// converts them to its own `performance.now()`.
+/// What a worker answers. Times are `performance.timeOrigin + performance.now()` on
+/// the worker's clock (its time origin differs from the page's); the page converts
+/// them to its own `performance.now()`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum ParseResponse {
-    /// The answer to a [`ParseRequest::Ping`].
-    Pong {
-        /// The ping's id.
-        job: JobId,
-    },
-    /// The body arrived; the work starts right after this message is sent.
-    Fetched {
+pub enum WorkerReply {
+    /// The worker is loaded and listening; sent once, before anything else.
+    Ready,
+    /// The work on `job` started.
+    Started {
         /// The request's id.
         job: JobId,
-        /// Body size.
-        bytes: u64,
-        /// When the request was sent.
-        fetch_start_epoch_ms: f64,
-        /// When the body had arrived.
-        fetch_end_epoch_ms: f64,
+        /// When.
+        at_epoch_ms: f64,
     },
     /// The work finished.
     Parsed {
@@ -103,12 +59,12 @@ pub enum ParseResponse {
         job: JobId,
         /// What it found.
         summary: WorkSummary,
-        /// When the work started.
-        parse_start_epoch_ms: f64,
         /// When it ended.
-        parse_end_epoch_ms: f64,
+        end_epoch_ms: f64,
+        /// Time spent working, ms.
+        work_ms: f64,
     },
-    /// The fetch or the body failed.
+    /// The body could not be worked on (not UTF-8, too large, a missing body).
     Failed {
         /// The request's id.
         job: JobId,
@@ -117,4 +73,42 @@ pub enum ParseResponse {
         /// When.
         at_epoch_ms: f64,
     },
+}
+
+impl WorkerRequest {
+    /// The request as the JSON text posted beside the body.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a WorkerRequest always serializes")
+    }
+}
+
+impl WorkerReply {
+    /// The reply as the JSON text the worker posts.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a WorkerReply always serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip_through_json() {
+        let job = JobId { run: 3, doc: 2 };
+        let request = WorkerRequest::Work {
+            job,
+            query: "async \"await\"".into(),
+            crash: false,
+        };
+        let back: WorkerRequest = serde_json::from_str(&request.to_json()).unwrap();
+        assert_eq!(back, request);
+        let reply = WorkerReply::Failed {
+            job,
+            error: LabError::NotUtf8 { offset: 7 },
+            at_epoch_ms: 1.5,
+        };
+        let back: WorkerReply = serde_json::from_str(&reply.to_json()).unwrap();
+        assert_eq!(back, reply);
+    }
 }

@@ -1,146 +1,110 @@
-//! The parse worker: fetches a document, runs the heavy work on it, replies with a
-//! summary. It runs in a dedicated Web Worker, so its long synchronous work never
-//! blocks the page's event loop.
+//! The parse worker: receives a document's bytes, runs the heavy work on them and
+//! replies with a summary. It runs in a dedicated Web Worker, so its long synchronous
+//! work never blocks the page's event loop.
+//!
+//! Worker loading (written down once, here): a pool worker is a *module* worker of
+//! `./boot.js`, the same script that starts the page. boot.js loads the same
+//! `app.js` + `app_bg.wasm` (one wasm module for the page and its workers, downloaded
+//! and cached once), and the app's `main` sees that it runs in a worker and calls
+//! [`start`] instead of rendering. The path is relative to the page's `<base>`, so it
+//! works under any sub-path, and no `blob:` URL is made, so a strict CSP
+//! (`worker-src 'self'`) allows it.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
 
-use gloo_worker::{HandlerId, Worker, WorkerScope};
-use web_sys::AbortController;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::browser::clock::epoch_ms;
-use crate::browser::fetch::{load_document, Fetched};
+use crate::browser::clock::{epoch_ms, now_ms};
 use crate::lab::error::LabError;
-use crate::lab::work::analyze;
-use crate::protocol::{JobId, ParseRequest, ParseResponse};
+use crate::lab::work::{analyze, decode_document};
+use crate::protocol::{WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
 
-/// A worker of the parse pool. Created by gloo-worker when the page spawns it.
-pub struct ParseWorker {
-    /// Requests in flight, so `Cancel` can abort them.
-    in_flight: HashMap<JobId, AbortController>,
-    /// Jobs of runs up to this one are dropped.
-    cancelled_up_to: u32,
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+
+thread_local! {
+    /// The message handler, kept for the worker's whole life (the worker ends with it).
+    static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
 }
 
-/// A fetch that finished inside the worker.
-pub struct FetchDone {
-    job: JobId,
-    query: String,
-    from: HandlerId,
-    started_epoch_ms: f64,
-    result: Result<Fetched, LabError>,
+/// Whether this code runs in a dedicated worker (and not on a page).
+pub fn in_worker() -> bool {
+    js_sys::global()
+        .dyn_into::<DedicatedWorkerGlobalScope>()
+        .is_ok()
 }
 
-impl Worker for ParseWorker {
-    type Message = FetchDone;
-    type Input = ParseRequest;
-    type Output = ParseResponse;
+/// Starts listening for work and tells the page so with [`WorkerReply::Ready`].
+/// Runs once, when the worker's module has loaded.
+pub fn start() {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let reply_scope = scope.clone();
+    let on_message = MessageHandler::new(move |event: MessageEvent| {
+        handle(&reply_scope, &event.data());
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    ON_MESSAGE.with(|slot| *slot.borrow_mut() = Some(on_message));
+    post(&scope, &WorkerReply::Ready);
+}
 
-    fn create(_scope: &WorkerScope<Self>) -> Self {
-        Self {
-            in_flight: HashMap::new(),
-            cancelled_up_to: 0,
-        }
-    }
+fn post(scope: &DedicatedWorkerGlobalScope, reply: &WorkerReply) {
+    // Posting a string cannot fail (it is always cloneable).
+    let _ = scope.post_message(&JsValue::from_str(&reply.to_json()));
+}
 
-    /// Runs when a fetch finished: report it, then do the work right away.
-    fn update(&mut self, scope: &WorkerScope<Self>, done: FetchDone) {
-        self.in_flight.remove(&done.job);
-        if done.job.run <= self.cancelled_up_to {
-            return;
-        }
-        let FetchDone {
+/// Runs when the page posts a job: decode, work, reply.
+fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
+    let request = js_sys::Reflect::get(data, &REQUEST_KEY.into())
+        .ok()
+        .and_then(|r| r.as_string())
+        .and_then(|text| serde_json::from_str::<WorkerRequest>(&text).ok());
+    // Only the page posts here, and always a valid request: anything else is dropped.
+    let Some(WorkerRequest::Work { job, query, crash }) = request else {
+        return;
+    };
+    let started = now_ms();
+    post(
+        scope,
+        &WorkerReply::Started {
             job,
-            query,
-            from,
-            started_epoch_ms,
-            result,
-        } = done;
-        match result {
-            Err(error) => scope.respond(
-                from,
-                ParseResponse::Failed {
-                    job,
-                    error,
-                    at_epoch_ms: epoch_ms(),
-                },
-            ),
-            Ok(fetched) => {
-                let fetch_end_epoch_ms = epoch_ms();
-                scope.respond(
-                    from,
-                    ParseResponse::Fetched {
-                        job,
-                        bytes: fetched.bytes,
-                        fetch_start_epoch_ms: started_epoch_ms,
-                        fetch_end_epoch_ms,
-                    },
-                );
-                let parse_start_epoch_ms = epoch_ms();
-                let summary = analyze(&fetched.html, &query);
-                scope.respond(
-                    from,
-                    ParseResponse::Parsed {
-                        job,
-                        summary,
-                        parse_start_epoch_ms,
-                        parse_end_epoch_ms: epoch_ms(),
-                    },
-                );
-            }
-        }
+            at_epoch_ms: epoch_ms(),
+        },
+    );
+    if crash {
+        // `fail=N:crash`: a parser bug, as the lesson shows it. With panic = "abort"
+        // the wasm instance traps, the worker reports an uncaught error to the page,
+        // and the pool replaces it.
+        panic!(
+            "doc {}: simulated parser crash (fail={}:crash)",
+            job.doc, job.doc
+        );
     }
-
-    /// Runs when the page sends a request.
-    fn received(&mut self, scope: &WorkerScope<Self>, request: ParseRequest, from: HandlerId) {
-        match request {
-            ParseRequest::Load {
+    let body = js_sys::Reflect::get(data, &BODY_KEY.into())
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok());
+    let result = match body {
+        // The content type was checked on the page, from the headers.
+        Some(body) => decode_document(js_sys::Uint8Array::new(&body).to_vec(), None),
+        None => Err(LabError::Worker("the job arrived without its body".into())),
+    };
+    let reply = match result {
+        Ok(html) => {
+            let summary = analyze(&html, &query);
+            WorkerReply::Parsed {
                 job,
-                source,
-                query,
-                timeout_ms,
-            } => {
-                if job.run <= self.cancelled_up_to {
-                    return;
-                }
-                let abort = match AbortController::new() {
-                    Ok(abort) => abort,
-                    Err(_) => {
-                        let error = LabError::Worker("AbortController is unavailable".into());
-                        scope.respond(
-                            from,
-                            ParseResponse::Failed {
-                                job,
-                                error,
-                                at_epoch_ms: epoch_ms(),
-                            },
-                        );
-                        return;
-                    }
-                };
-                self.in_flight.insert(job, abort.clone());
-                let started_epoch_ms = epoch_ms();
-                scope.send_future(async move {
-                    let result = load_document(&source, timeout_ms, &abort).await;
-                    FetchDone {
-                        job,
-                        query,
-                        from,
-                        started_epoch_ms,
-                        result,
-                    }
-                });
-            }
-            ParseRequest::Ping { job } => scope.respond(from, ParseResponse::Pong { job }),
-            ParseRequest::Cancel { run } => {
-                self.cancelled_up_to = self.cancelled_up_to.max(run);
-                self.in_flight.retain(|job, abort| {
-                    let keep = job.run > run;
-                    if !keep {
-                        abort.abort();
-                    }
-                    keep
-                });
+                summary,
+                end_epoch_ms: epoch_ms(),
+                work_ms: now_ms() - started,
             }
         }
-    }
+        Err(error) => WorkerReply::Failed {
+            job,
+            error,
+            at_epoch_ms: epoch_ms(),
+        },
+    };
+    post(scope, &reply);
 }

@@ -2,7 +2,10 @@
 //
 // Answers GET <scope>doc/<n>?latency_ms=&size_kb=&fail= with a deterministic
 // HTML document built from the real pages in ./corpus/, after an artificial
-// server delay. Every other request goes to the network untouched.
+// server delay. Every other request goes to the network untouched. Each answer
+// carries the moment it was sent (x-answered-epoch-ms: timeOrigin + now, ms), so
+// the page can tell the server's time from the time the response then waited for
+// the page's own event loop.
 // Plain ES2020, no imports, no build step, no Cache API, no external requests.
 'use strict';
 
@@ -52,7 +55,12 @@ function wait(ms, signal) {
 }
 
 function respond(status, body, type, latency) {
-  const headers = { 'content-type': type + '; charset=utf-8', 'cache-control': 'no-store', 'x-simulated-latency-ms': String(latency) };
+  const headers = {
+    'content-type': type + '; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-simulated-latency-ms': String(latency),
+    'x-answered-epoch-ms': String(performance.timeOrigin + performance.now()),
+  };
   return new Response(body, { status, headers });
 }
 const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain', latency);

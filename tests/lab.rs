@@ -37,7 +37,7 @@ fn query_sets_every_field() {
         (s.fetch, s.parse),
         (FetchStrategy::Sequential, ParseStrategy::Worker)
     );
-    assert_eq!(s.fail, vec![2, 5]);
+    assert_eq!(s.fail.iter().map(|f| f.doc).collect::<Vec<_>>(), vec![2, 5]);
     assert_eq!(s.query, "spawn a thread");
     let (again, notices) = Scenario::from_query(&s.to_query(), &defaults());
     assert!(notices.is_empty());

@@ -1,16 +1,18 @@
 //! Browser tests (wasm-bindgen-test in headless Chromium): the parse worker's round
-//! trip, through the latency simulator, and the fetch glue on the page.
+//! trip (a transferred body, a crash and its replacement), the latency simulators,
+//! and the fetch glue on the page.
 //!
 //! The test runner serves the repository root, so these load the release build that
 //! `scripts/test.sh` makes first (`target/e2e-dist/`): its worker and its `sw.js`.
 #![cfg(target_arch = "wasm32")]
 
 use event_loop_lab::browser::clock::now_ms;
-use event_loop_lab::browser::fetch::fetch_document;
-use event_loop_lab::browser::pool::WorkerPool;
-use event_loop_lab::browser::simulated::simulated_document;
+use event_loop_lab::browser::fetch::{fetch_document, ANSWERED_HEADER};
+use event_loop_lab::browser::page_simulator::{simulated_document, SimulatedDoc};
+use event_loop_lab::browser::pool::{JobEvent, WorkerPool};
 use event_loop_lab::lab::error::LabError;
-use event_loop_lab::protocol::{DocSource, JobId, ParseResponse, SimulatedDoc};
+use event_loop_lab::lab::scenario::FailKind;
+use event_loop_lab::protocol::{JobId, WorkerReply, WorkerRequest};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
@@ -120,49 +122,91 @@ async fn the_simulator_holds_each_response_for_its_latency_and_sizes_it_exactly(
 }
 
 #[wasm_bindgen_test]
-async fn a_worker_fetches_parses_and_replies_with_the_job_id() {
-    let pool = WorkerPool::new(&format!("{DIST}worker_loader.js"));
+async fn a_worker_takes_the_body_without_a_copy_and_replies_with_the_job_id() {
+    let pool = WorkerPool::new(&format!("{DIST}boot.js"));
     pool.resize(1).expect("a worker starts");
-    let job = JobId { run: 7, doc: 3 };
-    let url = absolute(&format!("{DIST}corpus/book-threads.html"));
-    let (worker, mut replies) = pool.load(job, DocSource::Url(url), "thread".into(), 10_000);
-    assert_eq!(worker, 1);
-
-    let fetched = replies.next().await.expect("a first reply");
-    let ParseResponse::Fetched {
-        job: echoed, bytes, ..
-    } = fetched
-    else {
-        panic!("expected Fetched, got {fetched:?}");
-    };
-    assert_eq!(echoed, job);
+    assert!(pool.ready(20_000).await, "the worker said it is ready");
+    let abort = web_sys::AbortController::new().unwrap();
+    let body = fetch_document(
+        &absolute(&format!("{DIST}corpus/book-threads.html")),
+        &abort.signal(),
+    )
+    .await
+    .expect("a corpus page fetches");
+    let bytes = body.bytes();
     assert!(bytes > 10_000, "{bytes}");
-
-    let parsed = replies.next().await.expect("a second reply");
-    let ParseResponse::Parsed {
-        job: echoed,
-        summary,
-        ..
-    } = parsed
-    else {
-        panic!("expected Parsed, got {parsed:?}");
+    let job = JobId { run: 7, doc: 3 };
+    let request = WorkerRequest::Work {
+        job,
+        query: "thread".into(),
+        crash: false,
     };
-    assert_eq!(echoed, job);
+    let mut events = pool.post(1, &request, &body.buffer).expect("posted");
+    // Transferred, not copied: the page's buffer is detached.
+    assert_eq!(body.bytes(), 0, "the body moved to the worker");
+    let mut parsed = None;
+    while let Some(event) = events.next().await {
+        match event {
+            JobEvent::HandedOff { cost_ms } => assert!(cost_ms < 20.0, "{cost_ms}"),
+            JobEvent::Reply(WorkerReply::Started { job: echoed, .. }) => assert_eq!(echoed, job),
+            JobEvent::Reply(WorkerReply::Parsed {
+                job: echoed,
+                summary,
+                ..
+            }) => {
+                assert_eq!(echoed, job);
+                parsed = Some(summary);
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let summary = parsed.expect("a Parsed reply");
     assert!(summary.links > 0 && summary.hits > 0, "{summary:?}");
 
-    let missing = JobId { run: 7, doc: 4 };
-    let url = absolute(&format!("{DIST}corpus/missing.html"));
-    let (_, mut replies) = pool.load(missing, DocSource::Url(url), "x".into(), 10_000);
-    match replies.next().await {
-        Some(ParseResponse::Failed {
-            job: echoed,
-            error: LabError::Status { status: 404, .. },
-            ..
-        }) => {
-            assert_eq!(echoed, missing)
+    // A crashing job kills the worker; the job hears of it, and the next job gets a
+    // fresh worker.
+    let body = fetch_document(
+        &absolute(&format!("{DIST}corpus/book-threads.html")),
+        &abort.signal(),
+    )
+    .await
+    .unwrap();
+    let crash = WorkerRequest::Work {
+        job: JobId { run: 7, doc: 4 },
+        query: "x".into(),
+        crash: true,
+    };
+    let mut events = pool.post(1, &crash, &body.buffer).unwrap();
+    let mut died = false;
+    while let Some(event) = events.next().await {
+        if let JobEvent::Died(_) = event {
+            died = true;
+            break;
         }
-        other => panic!("expected a 404 failure, got {other:?}"),
     }
+    assert!(died, "the crash was reported as the worker's death");
+    let body = fetch_document(
+        &absolute(&format!("{DIST}corpus/book-threads.html")),
+        &abort.signal(),
+    )
+    .await
+    .unwrap();
+    let again = WorkerRequest::Work {
+        job: JobId { run: 7, doc: 5 },
+        query: "thread".into(),
+        crash: false,
+    };
+    let mut events = pool.post(1, &again, &body.buffer).unwrap();
+    let mut answered = false;
+    while let Some(event) = events.next().await {
+        if let JobEvent::Reply(WorkerReply::Parsed { summary: s, .. }) = event {
+            assert_eq!(s, summary);
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "a fresh worker did the next job");
 }
 
 #[wasm_bindgen_test]
@@ -170,17 +214,15 @@ async fn fetch_on_the_page_checks_status_and_content_type() {
     let abort = web_sys::AbortController::new().unwrap();
     let page = fetch_document(
         &absolute(&format!("{DIST}corpus/book-threads.html")),
-        10_000,
-        &abort,
+        &abort.signal(),
     )
     .await
     .expect("a corpus page fetches");
-    assert!(page.bytes > 10_000 && page.html.contains("<a "));
+    assert!(page.bytes() > 10_000);
 
     let missing = fetch_document(
         &absolute(&format!("{DIST}corpus/nope.html")),
-        10_000,
-        &abort,
+        &abort.signal(),
     )
     .await;
     assert!(
@@ -191,8 +233,7 @@ async fn fetch_on_the_page_checks_status_and_content_type() {
 
     let json = fetch_document(
         &absolute(&format!("{DIST}corpus/index.json")),
-        10_000,
-        &abort,
+        &abort.signal(),
     )
     .await;
     assert!(
@@ -211,6 +252,11 @@ async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
             &format!("{DIST}doc/{doc}?latency_ms=0&size_kb={size_kb}"),
         )
         .await;
+        let answered = response.headers().get(ANSWERED_HEADER).unwrap();
+        assert!(
+            answered.is_some_and(|a| a.parse::<f64>().is_ok()),
+            "the service worker stamps its answer"
+        );
         let body = JsFuture::from(response.array_buffer().unwrap())
             .await
             .unwrap();
@@ -220,27 +266,21 @@ async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
             doc,
             latency_ms: 0,
             size_kb,
-            fail: false,
+            fail: None,
         };
         let in_page = simulated_document(&simulated)
             .await
             .expect("the corpus loads");
-        assert_eq!(
-            in_page.bytes,
-            from_sw.len() as u64,
-            "doc {doc}, {size_kb} KiB"
-        );
-        assert!(
-            in_page.html.as_bytes() == from_sw.as_slice(),
-            "doc {doc}, {size_kb} KiB differ"
-        );
+        assert!(in_page.answered_ms.is_some());
+        let in_page = js_sys::Uint8Array::new(&in_page.buffer).to_vec();
+        assert!(in_page == from_sw, "doc {doc}, {size_kb} KiB differ");
     }
     let failing = SimulatedDoc {
         corpus_url: absolute(&format!("{DIST}corpus/")),
         doc: 2,
         latency_ms: 0,
         size_kb: 4,
-        fail: true,
+        fail: Some(FailKind::Status500),
     };
     assert!(matches!(
         simulated_document(&failing).await,

@@ -1,5 +1,12 @@
-//! Entry point of the page (built by trunk as the main bin).
+//! Entry point of the page *and* of its parse workers: both load this one wasm
+//! module (see `event_loop_lab::worker` for how a worker loads it).
+use event_loop_lab::{ui::app::App, worker};
+
 fn main() {
     console_error_panic_hook::set_once();
-    yew::Renderer::<event_loop_lab::ui::app::App>::new().render();
+    if worker::in_worker() {
+        worker::start();
+    } else {
+        yew::Renderer::<App>::new().render();
+    }
 }

@@ -9,10 +9,10 @@
 //! `outcome` is `"cancelled"`.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
-use super::controller::{config_pairs, Controller};
+use super::controller::Controller;
 use crate::lab::report::Report;
 
 const NAME: &str = "eventLoopLab";
@@ -67,4 +67,32 @@ impl Drop for JsApi {
             let _ = js_sys::Reflect::delete_property(&window, &NAME.into());
         }
     }
+}
+
+/// Reads a JS config object (`{docs: 6, fetch: "concurrent", …}`) as `key=value`
+/// pairs with the URL's names. Non-objects give no pairs.
+pub fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
+    if !config.is_object() {
+        return Vec::new();
+    }
+    js_sys::Object::entries(config.unchecked_ref())
+        .iter()
+        .filter_map(|entry| {
+            let entry: js_sys::Array = entry.dyn_into().ok()?;
+            let key = entry.get(0).as_string()?;
+            let value = entry.get(1);
+            // Arrays (`fail: [2, "5:hang"]`) read as the query's comma-separated lists.
+            let value = if js_sys::Array::is_array(&value) {
+                JsValue::from(js_sys::Array::from(&value).join(","))
+            } else {
+                value
+            };
+            let value = value
+                .as_string()
+                .or_else(|| value.as_f64().map(|n| n.to_string()))
+                .or_else(|| value.as_bool().map(|b| b.to_string()))
+                .unwrap_or_default();
+            Some((key, value))
+        })
+        .collect()
 }

@@ -1,4 +1,5 @@
-//! The one place that reads the clock: `performance.now()`, on the page or in a worker.
+//! The one place that reads the clock (`performance.now()`, on the page or in a
+//! worker) and sets time limits.
 //!
 //! `Date::now()` is never used: it is coarse wall-clock time that can jump.
 
@@ -29,4 +30,22 @@ pub fn epoch_ms() -> f64 {
 /// Converts an [`epoch_ms`] value taken on another thread to this thread's `now_ms()`.
 pub fn from_epoch_ms(epoch_ms: f64) -> f64 {
     epoch_ms - time_origin_ms()
+}
+
+/// `future` ran past its time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elapsed;
+
+/// Runs `future` for at most `timeout_ms` (a `setTimeout` on this thread's loop).
+/// The one timeout helper of the app: fetches, worker start-up, the simulator.
+pub async fn with_timeout<F: std::future::Future>(
+    future: F,
+    timeout_ms: u32,
+) -> Result<F::Output, Elapsed> {
+    use futures::future::{select, Either};
+    let future = std::pin::pin!(future);
+    match select(future, gloo_timers::future::TimeoutFuture::new(timeout_ms)).await {
+        Either::Left((output, _)) => Ok(output),
+        Either::Right(_) => Err(Elapsed),
+    }
 }

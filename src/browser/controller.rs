@@ -1,147 +1,83 @@
-//! Drives runs: fetches documents sequentially or concurrently on the event loop,
-//! runs the work blocking, sliced or in the worker pool, and reports every step as a
-//! [`LabEvent`]. One controller lives for the app's lifetime (owned by a hook); the
-//! UI buttons and `window.eventLoopLab` both go through it.
+//! The run controller: a small facade over the pieces of a run. It holds the
+//! scenario, starts the latency simulator and the worker pool, starts and cancels
+//! runs (each carried out by a [`driver::ActiveRun`](super::driver::ActiveRun)),
+//! and tells the UI what happened as [`LabEvent`]s, batched once per animation
+//! frame. One controller lives for the app's lifetime (owned by a hook); the UI's
+//! buttons and `window.eventLoopLab` both go through it.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use futures::future::{join_all, select, Either, LocalBoxFuture, Shared};
-use futures::{FutureExt, StreamExt};
+use futures::future::{LocalBoxFuture, Shared};
+use futures::FutureExt;
 use gloo_timers::future::TimeoutFuture;
-use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::AbortController;
 use yew::Callback;
 
-use super::clock::{from_epoch_ms, now_ms};
-use super::fetch::load_document;
-use super::monitor::{Monitor, Support};
+use super::clock::now_ms;
+use super::documents::Simulator;
+use super::driver::ActiveRun;
+use super::monitor::Monitor;
 use super::pool::{WorkerPool, WORKER_SCRIPT};
-use super::simulator;
-use crate::lab::error::LabError;
+use super::service_worker;
+use crate::lab::events::LabEvent;
 use crate::lab::page::SimulatorChoice;
-use crate::lab::report::{DocRecord, Report, RunEvent, RunLog, RunOutcome};
-use crate::lab::scenario::{FetchStrategy, ParamNotice, ParseStrategy, Scenario};
+use crate::lab::report::{Report, RunLog};
+use crate::lab::scenario::{ParseStrategy, Scenario};
 use crate::lab::timeline::MainThreadReport;
-use crate::lab::work::{analyze, Analyzer, WorkSummary};
-use crate::protocol::{DocSource, JobId, ParseResponse, SimulatedDoc};
 
-/// How long one document's request may take before it fails with a timeout.
-const FETCH_TIMEOUT_MS: u32 = 20_000;
 /// How long starting workers may take before a run goes ahead anyway.
 const WORKER_START_TIMEOUT_MS: u32 = 10_000;
-/// Extra time a worker gets for its work before the app gives up on its reply.
-const WORKER_REPLY_GRACE_MS: u32 = 30_000;
-/// Main-thread time the `sliced` strategy spends before yielding, ms. Well under the
-/// 50 ms long-task threshold, so a frame and input fit between slices.
-const SLICE_MS: f64 = 8.0;
-/// Bytes processed between clock checks in the `sliced` strategy.
-const SLICE_STEP_BYTES: usize = 16 * 1024;
+/// How often the live main-thread summary is sent during a run, ms.
+const MEASURE_EVERY_MS: f64 = 100.0;
 
-/// What the controller tells the UI.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LabEvent {
-    /// The scenario changed (controls, URL or `run(config)`).
-    ScenarioChanged(Scenario),
-    /// Some values could not be used as given.
-    NoticesRaised(Vec<ParamNotice>),
-    /// The latency simulator is ready: the service worker controls the page, or
-    /// (`in_page` says why) the page simulates latency itself.
-    SimulatorReady {
-        /// Why the in-page simulator is used, if it is.
-        in_page: Option<String>,
-    },
-    /// A run started.
-    RunStarted(RunLog),
-    /// Several events at once: what happened since the last animation frame. Drawing
-    /// once per frame keeps the measuring from causing the freezes it measures.
-    Batch(Vec<LabEvent>),
-    /// The browser's instruments (which are missing is shown in the UI).
-    InstrumentsDetected(Support),
-    /// What the main thread did so far in run `run_id` (sent ~10 times a second).
-    MainThreadMeasured {
-        /// Which run.
-        run_id: u32,
-        /// When.
-        now_ms: f64,
-        /// Frames, long tasks, inputs since the run started.
-        main: MainThreadReport,
-    },
-    /// A document of run `run_id` moved on.
-    DocProgressed {
-        /// Which run.
-        run_id: u32,
-        /// What happened.
-        event: RunEvent,
-    },
-    /// Run `run_id` ended.
-    RunEnded {
-        /// Which run.
-        run_id: u32,
-        /// Finished or cancelled.
-        outcome: RunOutcome,
-        /// When.
-        at_ms: f64,
-        /// The main thread during the whole run.
-        main: MainThreadReport,
-    },
-}
+type SimulatorReady = Shared<LocalBoxFuture<'static, Simulator>>;
 
-/// Where documents come from, decided once at start-up.
-#[derive(Debug, Clone, PartialEq)]
-enum SimMode {
-    /// Real fetches, answered by the service worker.
-    ServiceWorker,
-    /// The in-page simulator, for this reason.
-    InPage(String),
-}
-
-type SimulatorReady = Shared<LocalBoxFuture<'static, SimMode>>;
-
+/// The run in progress: its id from the moment Run is pressed, and its driver once
+/// the simulator and the workers are ready and its clock has started.
 struct Current {
     run_id: u32,
-    cancel: oneshot::Sender<()>,
+    active: Option<Rc<ActiveRun>>,
 }
 
 struct Inner {
     defaults: Scenario,
     scenario: RefCell<Scenario>,
     simulator: SimulatorReady,
-    pool: WorkerPool,
+    pool: Rc<WorkerPool>,
     next_run_id: Cell<u32>,
     current: RefCell<Option<Current>>,
-    log: RefCell<Option<RunLog>>,
     last_report: RefCell<Option<Report>>,
     monitor: RefCell<Option<Monitor>>,
-    /// Run events since the last frame, drawn together on the next one.
+    /// Events since the last frame, drawn together on the next one.
     pending: RefCell<Vec<LabEvent>>,
     last_measured_ms: Cell<f64>,
     on_event: Callback<LabEvent>,
 }
 
-/// How often the live main-thread summary is sent during a run, ms.
-const MEASURE_EVERY_MS: f64 = 100.0;
-
 impl Inner {
-    /// Runs on every animation frame: sends the events gathered since the last one.
+    /// Runs on every animation frame: sends the events gathered since the last one,
+    /// and about ten times a second what the main thread did in the run so far.
     fn on_frame(&self, now: f64) {
         if now - self.last_measured_ms.get() >= MEASURE_EVERY_MS {
-            let log = self.log.borrow();
-            if let Some(log) = log.as_ref().filter(|log| log.ended_ms.is_none()) {
+            if let Some(active) = self.active() {
                 self.last_measured_ms.set(now);
-                let main = self.main_thread(log.started_ms, now, &log.docs);
+                let main = active.with_log(|log| self.main_thread(log, now));
                 self.pending
                     .borrow_mut()
                     .push(LabEvent::MainThreadMeasured {
-                        run_id: log.run_id,
+                        run_id: active.run_id(),
                         now_ms: now,
                         main,
                     });
             }
         }
         self.flush();
+    }
+
+    fn active(&self) -> Option<Rc<ActiveRun>> {
+        self.current.borrow().as_ref()?.active.clone()
     }
 
     fn flush(&self) {
@@ -151,12 +87,13 @@ impl Inner {
         }
     }
 
-    /// The main thread between two times, long tasks attributed to `docs`.
-    fn main_thread(&self, from_ms: f64, to_ms: f64, docs: &[DocRecord]) -> MainThreadReport {
+    /// The main thread from the run's start to `to_ms`, long tasks attributed to
+    /// its main-thread work.
+    fn main_thread(&self, log: &RunLog, to_ms: f64) -> MainThreadReport {
         self.monitor
             .borrow()
             .as_ref()
-            .map(|m| m.log().summarize(from_ms, to_ms, docs))
+            .map(|m| m.log().summarize(log.started_ms, to_ms, &log.main_work()))
             .unwrap_or_default()
     }
 }
@@ -184,11 +121,11 @@ impl Controller {
     ) -> Self {
         let simulator: SimulatorReady = async move {
             if choice == SimulatorChoice::Page {
-                return SimMode::InPage("simulator=page asks for it".into());
+                return Simulator::InPage("simulator=page asks for it".into());
             }
-            match simulator::start().await {
-                Ok(()) => SimMode::ServiceWorker,
-                Err(error) => SimMode::InPage(error.to_string()),
+            match service_worker::start().await {
+                Ok(()) => Simulator::ServiceWorker,
+                Err(error) => Simulator::InPage(error.to_string()),
             }
         }
         .boxed_local()
@@ -197,10 +134,9 @@ impl Controller {
             defaults,
             scenario: RefCell::new(scenario),
             simulator: simulator.clone(),
-            pool: WorkerPool::new(WORKER_SCRIPT),
+            pool: Rc::new(WorkerPool::new(WORKER_SCRIPT)),
             next_run_id: Cell::new(1),
             current: RefCell::new(None),
-            log: RefCell::new(None),
             last_report: RefCell::new(None),
             monitor: RefCell::new(None),
             pending: RefCell::new(Vec::new()),
@@ -217,19 +153,18 @@ impl Controller {
         *inner.monitor.borrow_mut() = Some(monitor);
         let warm = Rc::clone(&inner);
         spawn_local(async move {
-            let mode = simulator.await;
-            // Start the pool now, not on the first worker run: workers take ~40 ms to
-            // start, which would be charged to that run. They are started only after the
-            // simulator controls the page, so their fetches go through it too.
+            let simulator = simulator.await;
+            // Start the pool now, not on the first worker run: a worker takes tens of
+            // ms to start, which would be charged to that run. A failure here shows
+            // on the rows of the first worker run.
             let k = warm.scenario.borrow().workers as usize;
-            // A failure here shows on every row of the first worker run.
             if warm.pool.resize(k).is_ok() {
-                warm.pool.warm(WORKER_START_TIMEOUT_MS).await;
+                warm.pool.ready(WORKER_START_TIMEOUT_MS).await;
             }
             on_event.emit(LabEvent::SimulatorReady {
-                in_page: match mode {
-                    SimMode::ServiceWorker => None,
-                    SimMode::InPage(why) => Some(why),
+                in_page: match simulator {
+                    Simulator::ServiceWorker => None,
+                    Simulator::InPage(why) => Some(why),
                 },
             });
         });
@@ -278,29 +213,30 @@ impl Controller {
         }
     }
 
-    /// Cancels the running run, if any. Its documents stop where they are.
+    /// Cancels the run in progress, if any, at once: its requests are aborted, its
+    /// busy workers replaced, its queued work dropped.
     pub fn cancel(&self) {
-        if let Some(current) = self.inner.current.borrow_mut().take() {
-            let _ = current.cancel.send(());
+        let current = self.inner.current.borrow_mut().take();
+        if let Some(active) = current.and_then(|c| c.active) {
+            active.cancel();
         }
     }
 
-    /// Starts a run of the current scenario at once, cancelling any run in progress.
-    /// The run goes on whether or not the returned receiver is awaited.
+    /// Starts a run of the current scenario, cancelling any run in progress. The run
+    /// goes on whether or not the returned report is awaited.
     pub fn run(&self) -> PendingReport {
         self.cancel();
         let inner = Rc::clone(&self.inner);
         let run_id = inner.next_run_id.get();
         inner.next_run_id.set(run_id + 1);
-        let (cancel_tx, cancel_rx) = oneshot::channel::<()>();
-        let (done_tx, done_rx) = oneshot::channel::<Report>();
         *inner.current.borrow_mut() = Some(Current {
             run_id,
-            cancel: cancel_tx,
+            active: None,
         });
+        let (done_tx, done_rx) = oneshot::channel::<Report>();
         let scenario = self.scenario();
         spawn_local(async move {
-            let report = run(Rc::clone(&inner), run_id, scenario, cancel_rx).await;
+            let report = run(Rc::clone(&inner), run_id, scenario).await;
             let mut current = inner.current.borrow_mut();
             if current.as_ref().is_some_and(|c| c.run_id == run_id) {
                 *current = None;
@@ -322,105 +258,73 @@ impl PendingReport {
     }
 }
 
-/// One run from start to end; cancelled when `cancel` fires or its sender is dropped.
-async fn run(
-    inner: Rc<Inner>,
-    run_id: u32,
-    scenario: Scenario,
-    cancel: oneshot::Receiver<()>,
-) -> Report {
-    let abort = AbortController::new().ok();
-    let body = async {
-        // Runs wait for the simulator (a first visit installs it). If it failed, the
-        // requests go to the static server and each row shows its error.
-        let mode = inner.simulator.clone().await;
-        // Workers the pool must start for this run are waited for before the clock
-        // starts: booting a worker (~40 ms) is a one-off cost, not what a run measures.
-        let pool = match scenario.parse {
-            ParseStrategy::Worker => {
-                let resized = inner
-                    .pool
-                    .resize(scenario.workers.min(scenario.docs) as usize);
-                if resized.as_ref().is_ok_and(|&started| started > 0) {
-                    inner.pool.warm(WORKER_START_TIMEOUT_MS).await;
-                }
-                resized.map(|_| ())
-            }
-            _ => Ok(()),
-        };
-        let log = RunLog::new(run_id, scenario.clone(), now_ms());
-        *inner.log.borrow_mut() = Some(log.clone());
-        inner.last_measured_ms.set(0.0);
-        inner.pending.borrow_mut().push(LabEvent::RunStarted(log));
-        if let Err(error) = pool {
-            for doc in 1..=scenario.docs {
-                emit(
-                    &inner,
-                    run_id,
-                    RunEvent::Failed {
-                        doc,
-                        at_ms: now_ms(),
-                        error: error.clone(),
-                    },
-                );
-            }
-            return;
+fn still_current(inner: &Inner, run_id: u32) -> bool {
+    inner
+        .current
+        .borrow()
+        .as_ref()
+        .is_some_and(|c| c.run_id == run_id)
+}
+
+/// One run from Run to its report.
+async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
+    // Runs wait for the simulator (a first visit installs it). If it failed, the
+    // requests go to the static server and each row shows its error.
+    let simulator = inner.simulator.clone().await;
+    // Workers this run needs are started before its clock starts: booting a worker
+    // is a one-off cost, not what a run measures. A worker that cannot start fails
+    // the rows it is given.
+    if scenario.parse == ParseStrategy::Worker && still_current(&inner, run_id) {
+        let k = scenario.workers.min(scenario.docs) as usize;
+        if inner.pool.resize(k).is_ok_and(|started| started > 0) {
+            inner.pool.ready(WORKER_START_TIMEOUT_MS).await;
         }
-        let docs = 1..=scenario.docs;
-        match scenario.fetch {
-            FetchStrategy::Sequential => {
-                for doc in docs {
-                    process(&inner, run_id, &scenario, &mode, doc, abort.as_ref()).await;
-                }
-            }
-            FetchStrategy::Concurrent => {
-                join_all(
-                    docs.map(|doc| process(&inner, run_id, &scenario, &mode, doc, abort.as_ref())),
-                )
-                .await;
-            }
-        }
-    };
-    let cancelled = match select(Box::pin(body), cancel).await {
-        Either::Left(_) => false,
-        Either::Right(_) => true,
-    };
-    let at_ms = now_ms();
-    if cancelled {
-        if let Some(abort) = &abort {
-            abort.abort();
-        }
-        inner.pool.cancel(run_id);
     }
-    // Close the record now: a new run may replace `inner.log` during the wait below.
-    let log = inner
-        .log
-        .borrow_mut()
-        .as_mut()
-        .filter(|log| log.run_id == run_id)
-        .map(|log| {
-            if cancelled {
-                log.cancel(at_ms);
-            } else {
-                log.finish(at_ms);
+    if !still_current(&inner, run_id) {
+        // Cancelled while waiting for the simulator or the workers: it never started.
+        let mut log = RunLog::new(run_id, scenario, now_ms());
+        log.cancel(now_ms());
+        return log.report(now_ms(), MainThreadReport::default());
+    }
+    if let Some(notice) = scenario.crash_ignored_notice() {
+        inner.on_event.emit(LabEvent::NoticesRaised(vec![notice]));
+    }
+    let events = Rc::downgrade(&inner);
+    let (active, woken) = ActiveRun::new(
+        run_id,
+        scenario,
+        simulator,
+        Rc::clone(&inner.pool),
+        move |event| {
+            if let Some(inner) = events.upgrade() {
+                inner
+                    .pending
+                    .borrow_mut()
+                    .push(LabEvent::DocProgressed { run_id, event });
             }
-            log.clone()
-        })
-        // Cancelled while waiting for the simulator: the run never started.
-        .unwrap_or_else(|| {
-            let mut log = RunLog::new(run_id, scenario, at_ms);
-            log.cancel(at_ms);
-            log
-        });
-    // A long task is reported after it ends, so the one that just finished the run is
+        },
+    );
+    if let Some(current) = inner.current.borrow_mut().as_mut() {
+        current.active = Some(Rc::clone(&active));
+    }
+    inner.last_measured_ms.set(0.0);
+    inner
+        .pending
+        .borrow_mut()
+        .push(LabEvent::RunStarted(active.log()));
+    Rc::clone(&active).drive(woken).await;
+
+    let log = active.log();
+    let at_ms = log.ended_ms.unwrap_or_else(now_ms);
+    // A long task is reported after it ends, so the one that just ended the run is
     // not known yet: let the task end, then take what the observers hold.
     TimeoutFuture::new(0).await;
     if let Some(monitor) = inner.monitor.borrow().as_ref() {
         monitor.collect();
     }
-    let main = inner.main_thread(log.started_ms, at_ms, &log.docs);
+    let main = inner.main_thread(&log, at_ms);
     let report = log.report(at_ms, main.clone());
-    if !cancelled {
+    if log.outcome == crate::lab::report::RunOutcome::Finished {
         *inner.last_report.borrow_mut() = Some(report.clone());
     }
     // The end is shown at once, with whatever was still waiting for a frame.
@@ -432,284 +336,4 @@ async fn run(
     });
     inner.flush();
     report
-}
-
-/// Records an event of run `run_id` and tells the UI, unless the run is over.
-fn emit(inner: &Inner, run_id: u32, event: RunEvent) {
-    let applied = inner
-        .log
-        .borrow_mut()
-        .as_mut()
-        .filter(|log| log.run_id == run_id)
-        .is_some_and(|log| log.apply(event.clone()));
-    if applied {
-        inner
-            .pending
-            .borrow_mut()
-            .push(LabEvent::DocProgressed { run_id, event });
-    }
-}
-
-/// Resolves `relative` against the page's `<base>`: absolute URLs are needed because
-/// workers resolve relative URLs against their own script.
-fn absolute(relative: &str) -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten());
-    base.and_then(|base| web_sys::Url::new_with_base(relative, &base).ok())
-        .map(|u| u.href())
-        .unwrap_or_else(|| relative.to_string())
-}
-
-/// Where document `doc` comes from: the service worker's URL, or the in-page simulator.
-fn doc_source(mode: &SimMode, scenario: &Scenario, doc: u32) -> DocSource {
-    match mode {
-        SimMode::ServiceWorker => {
-            let mut relative = format!(
-                "doc/{doc}?latency_ms={}&size_kb={}",
-                scenario.latency, scenario.size
-            );
-            if scenario.fails(doc) {
-                relative.push_str("&fail=500");
-            }
-            DocSource::Url(absolute(&relative))
-        }
-        SimMode::InPage(_) => DocSource::Simulated(SimulatedDoc {
-            corpus_url: absolute("corpus/"),
-            doc,
-            latency_ms: scenario.latency,
-            size_kb: scenario.size,
-            fail: scenario.fails(doc),
-        }),
-    }
-}
-
-/// Fetches and works on one document with the scenario's parse strategy.
-async fn process(
-    inner: &Inner,
-    run_id: u32,
-    scenario: &Scenario,
-    mode: &SimMode,
-    doc: u32,
-    abort: Option<&AbortController>,
-) {
-    let source = doc_source(mode, scenario, doc);
-    emit(
-        inner,
-        run_id,
-        RunEvent::FetchStarted {
-            doc,
-            at_ms: now_ms(),
-        },
-    );
-    if scenario.parse == ParseStrategy::Worker {
-        return process_in_worker(inner, run_id, scenario, doc, source).await;
-    }
-    let Some(abort) = abort else {
-        let error = LabError::Network("AbortController is unavailable".into());
-        return emit(
-            inner,
-            run_id,
-            RunEvent::Failed {
-                doc,
-                at_ms: now_ms(),
-                error,
-            },
-        );
-    };
-    let fetched = match load_document(&source, FETCH_TIMEOUT_MS, abort).await {
-        Ok(fetched) => fetched,
-        Err(error) => {
-            return emit(
-                inner,
-                run_id,
-                RunEvent::Failed {
-                    doc,
-                    at_ms: now_ms(),
-                    error,
-                },
-            )
-        }
-    };
-    let at_ms = now_ms();
-    emit(
-        inner,
-        run_id,
-        RunEvent::Fetched {
-            doc,
-            at_ms,
-            bytes: fetched.bytes,
-        },
-    );
-    emit(
-        inner,
-        run_id,
-        RunEvent::ParseStarted {
-            doc,
-            at_ms,
-            thread: "main".into(),
-        },
-    );
-    let summary = match scenario.parse {
-        // The naive way: one long synchronous call. Nothing else on the page runs
-        // until it returns — no frame, no input, no other fetch's continuation.
-        ParseStrategy::Blocking => analyze(&fetched.html, &scenario.query),
-        _ => analyze_sliced(&fetched.html, &scenario.query).await,
-    };
-    emit(
-        inner,
-        run_id,
-        RunEvent::Parsed {
-            doc,
-            at_ms: now_ms(),
-            summary,
-        },
-    );
-}
-
-/// The same work in slices of about [`SLICE_MS`], yielding to the event loop between.
-async fn analyze_sliced(html: &str, query: &str) -> WorkSummary {
-    let mut analyzer = Analyzer::new(html, query);
-    loop {
-        let slice_start = now_ms();
-        while now_ms() - slice_start < SLICE_MS {
-            if analyzer.step(SLICE_STEP_BYTES) {
-                return analyzer.finish();
-            }
-        }
-        yield_to_event_loop().await;
-    }
-}
-
-/// Lets the browser paint and handle input before continuing.
-///
-/// NOTE: `.await` on a ready future, or on a resolved promise, does not do that: it
-/// continues in the same task or in a microtask, and the browser renders and
-/// dispatches input only between tasks, after the microtask queue is empty. A real
-/// yield is a new task. We use `setTimeout(0)`, not `scheduler.yield()`: the latter
-/// resumes ahead of rendering, and in Chromium 156 that let a frame through only about
-/// every 110 ms during a sliced parse (measured by `scripts/bench.sh`), while
-/// `setTimeout(0)` lets every due frame in, at the cost of the 4 ms clamp browsers put
-/// on nested timeouts.
-async fn yield_to_event_loop() {
-    TimeoutFuture::new(0).await;
-}
-
-/// Hands one document to the pool and follows its replies.
-async fn process_in_worker(
-    inner: &Inner,
-    run_id: u32,
-    scenario: &Scenario,
-    doc: u32,
-    source: DocSource,
-) {
-    let job = JobId { run: run_id, doc };
-    let before = now_ms();
-    let (worker, mut replies) =
-        inner
-            .pool
-            .load(job, source, scenario.query.clone(), FETCH_TIMEOUT_MS);
-    // What the page pays to hand a document over: a URL and a query, whatever the size.
-    let cost_ms = now_ms() - before;
-    emit(inner, run_id, RunEvent::HandedOff { doc, cost_ms });
-    let thread = format!("worker-{worker}");
-    loop {
-        let deadline = TimeoutFuture::new(FETCH_TIMEOUT_MS + WORKER_REPLY_GRACE_MS);
-        let reply = match select(replies.next(), deadline).await {
-            Either::Left((reply, _)) => reply,
-            Either::Right(_) => None,
-        };
-        match reply {
-            Some(ParseResponse::Fetched {
-                bytes,
-                fetch_end_epoch_ms,
-                ..
-            }) => {
-                let at_ms = from_epoch_ms(fetch_end_epoch_ms);
-                emit(inner, run_id, RunEvent::Fetched { doc, at_ms, bytes });
-                emit(
-                    inner,
-                    run_id,
-                    RunEvent::ParseStarted {
-                        doc,
-                        at_ms,
-                        thread: thread.clone(),
-                    },
-                );
-            }
-            Some(ParseResponse::Parsed {
-                summary,
-                parse_end_epoch_ms,
-                ..
-            }) => {
-                emit(
-                    inner,
-                    run_id,
-                    RunEvent::Parsed {
-                        doc,
-                        at_ms: from_epoch_ms(parse_end_epoch_ms),
-                        summary,
-                    },
-                );
-                break;
-            }
-            Some(ParseResponse::Pong { .. }) => {}
-            Some(ParseResponse::Failed {
-                error, at_epoch_ms, ..
-            }) => {
-                emit(
-                    inner,
-                    run_id,
-                    RunEvent::Failed {
-                        doc,
-                        at_ms: from_epoch_ms(at_epoch_ms),
-                        error,
-                    },
-                );
-                break;
-            }
-            None => {
-                let error = LabError::Worker(format!("{thread} did not answer"));
-                emit(
-                    inner,
-                    run_id,
-                    RunEvent::Failed {
-                        doc,
-                        at_ms: now_ms(),
-                        error,
-                    },
-                );
-                break;
-            }
-        }
-    }
-    inner.pool.forget(job);
-}
-
-/// Reads a JS config object (`{docs: 6, fetch: "concurrent", …}`) as `key=value`
-/// pairs with the URL's names. Non-objects give no pairs.
-pub fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
-    if !config.is_object() {
-        return Vec::new();
-    }
-    js_sys::Object::entries(config.unchecked_ref())
-        .iter()
-        .filter_map(|entry| {
-            let entry: js_sys::Array = entry.dyn_into().ok()?;
-            let key = entry.get(0).as_string()?;
-            let value = entry.get(1);
-            // Arrays (`fail: [2, 5]`) read as the query's comma-separated lists.
-            let value = if js_sys::Array::is_array(&value) {
-                JsValue::from(js_sys::Array::from(&value).join(","))
-            } else {
-                value
-            };
-            let value = value
-                .as_string()
-                .or_else(|| value.as_f64().map(|n| n.to_string()))
-                .or_else(|| value.as_bool().map(|b| b.to_string()))
-                .unwrap_or_default();
-            Some((key, value))
-        })
-        .collect()
 }

@@ -1,13 +1,17 @@
-//! Thin browser glue: the clock, fetch, the worker pool, the latency simulator,
-//! the run controller and `window.eventLoopLab`. Everything that decides lives in
-//! [`crate::lab`]; this only talks to the browser.
+//! Thin browser glue: the clock, fetch, the worker pool, the latency simulators,
+//! the run driver and controller, and `window.eventLoopLab`. Everything that decides
+//! lives in [`crate::lab`]; this only talks to the browser.
 
 pub mod api;
 pub mod clock;
 pub mod controller;
+pub mod documents;
+pub mod driver;
 pub mod embed;
 pub mod fetch;
+pub mod frames;
+pub mod main_work;
 pub mod monitor;
+pub mod page_simulator;
 pub mod pool;
-pub mod simulated;
-pub mod simulator;
+pub mod service_worker;

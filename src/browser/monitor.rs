@@ -3,7 +3,7 @@
 //! (each only where the browser has it). Runs for the app's lifetime; dropping the
 //! monitor disconnects the observers and stops the loop.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -13,38 +13,27 @@ use web_sys::{
 };
 
 use super::clock::now_ms;
-use crate::lab::timeline::{BusyPeriod, InputSample, MainThreadLog, TaskSource};
+use super::frames::FrameLoop;
+use crate::lab::timeline::{BusyPeriod, InputSample, MainThreadLog, Support, TaskSource};
 
 /// Entries of each kind kept: over a minute of frames at 60 Hz.
 const MAX_ENTRIES: usize = 8192;
 /// Nothing older than this is kept, ms.
 const MAX_AGE_MS: f64 = 5.0 * 60_000.0;
 
-/// Which instruments this browser has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Support {
-    /// `PerformanceObserver` type `longtask`.
-    pub longtask: bool,
-    /// `PerformanceObserver` type `long-animation-frame`.
-    pub long_animation_frame: bool,
-    /// `PerformanceObserver` type `event` (Event Timing).
-    pub event_timing: bool,
-}
-
 /// Test ids of the responsiveness probe's controls: Event Timing entries for other
 /// targets are not the probe's.
 const PROBE_TARGETS: [&str; 2] = ["probe", "probe-button"];
 
 type ObserverCallback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
-type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
 /// The running instruments.
 pub struct Monitor {
     log: Rc<RefCell<MainThreadLog>>,
     observers: Vec<(PerformanceObserver, ObserverCallback, TaskSource)>,
     event_timing: Option<(PerformanceObserver, ObserverCallback)>,
-    frame: FrameCallback,
-    frame_handle: Rc<Cell<Option<i32>>>,
+    /// The frame heartbeat; dropping it stops the loop.
+    _frames: FrameLoop,
     /// What this browser supports.
     pub support: Support,
 }
@@ -94,36 +83,18 @@ impl Monitor {
             .then(|| observe_event_timing(&log))
             .flatten();
         support.event_timing = event_timing.is_some();
-        let frame: FrameCallback = Rc::new(RefCell::new(None));
-        let frame_handle = Rc::new(Cell::new(None));
-        {
-            let (next, handle, log) = (frame.clone(), frame_handle.clone(), log.clone());
-            *frame.borrow_mut() = Some(Closure::new(move |_frame_start: f64| {
-                let now = now_ms();
+        let frames = {
+            let log = Rc::clone(&log);
+            FrameLoop::start(move |now| {
                 log.borrow_mut().add_frame(now);
-                if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
-                    handle.set(
-                        window
-                            .request_animation_frame(cb.as_ref().unchecked_ref())
-                            .ok(),
-                    );
-                }
                 on_frame(now);
-            }));
-        }
-        if let (Some(window), Some(cb)) = (web_sys::window(), frame.borrow().as_ref()) {
-            frame_handle.set(
-                window
-                    .request_animation_frame(cb.as_ref().unchecked_ref())
-                    .ok(),
-            );
-        }
+            })
+        };
         Self {
             log,
             observers,
             event_timing,
-            frame,
-            frame_handle,
+            _frames: frames,
             support,
         }
     }
@@ -243,10 +214,5 @@ impl Drop for Monitor {
         for (observer, _, _) in &self.observers {
             observer.disconnect();
         }
-        if let (Some(window), Some(handle)) = (web_sys::window(), self.frame_handle.take()) {
-            let _ = window.cancel_animation_frame(handle);
-        }
-        // Breaks the frame callback's reference to itself so it is freed.
-        self.frame.borrow_mut().take();
     }
 }

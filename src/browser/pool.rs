@@ -1,41 +1,83 @@
-//! The pool of parse workers: created on first use, kept across runs, resized when
-//! the scenario's `workers` changes, and dropped with the app.
+//! The pool of parse workers: a small typed bridge over `web_sys::Worker`. Workers
+//! are started once and kept across runs; one is terminated and replaced when it is
+//! busy with a cancelled job or dies. See [`crate::worker`] for how a worker loads.
 //!
-//! Worker loading (written down once, here): trunk builds `src/bin/worker.rs` as a
-//! `no-modules` script with a loader shim (`data-loader-shim` in index.html), and
-//! gloo-worker spawns it with `.with_loader(true).spawn("./worker_loader.js")`. The
-//! path is relative to the page's `<base>` (trunk's public URL), so it works under
-//! any sub-path, and no `blob:` URL is made, so a strict CSP allows it.
+//! Each worker has one job at a time (the run engine hands out jobs), so a reply or
+//! an error event always belongs to the job the slot holds. Replies go to that job's
+//! stream as [`JobEvent`]s; a worker's `error` event ends its job with
+//! [`JobEvent::Died`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::mpsc;
 use futures::StreamExt;
-use gloo_worker::{Spawnable, WorkerBridge};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
+use super::clock::{now_ms, with_timeout};
 use crate::lab::error::LabError;
-use crate::protocol::{DocSource, JobId, ParseRequest, ParseResponse};
-use crate::worker::ParseWorker;
+use crate::protocol::{JobId, WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
 
-type Routes = Rc<RefCell<HashMap<JobId, mpsc::UnboundedSender<ParseResponse>>>>;
+/// The script a pool worker runs, relative to the page's `<base>`.
+pub const WORKER_SCRIPT: &str = "./boot.js";
 
-struct Slot {
-    bridge: WorkerBridge<ParseWorker>,
-    /// Jobs sent and not yet answered with `Parsed` or `Failed`.
-    outstanding: Rc<RefCell<u32>>,
+/// What happens to a job posted to a worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobEvent {
+    /// The body was posted; the page's main thread spent `cost_ms` doing it.
+    HandedOff {
+        /// Main-thread time of `postMessage` with the transfer list.
+        cost_ms: f64,
+    },
+    /// The worker answered.
+    Reply(WorkerReply),
+    /// The worker died (an uncaught error, a trap) before it finished the job.
+    Died(String),
 }
 
-/// The worker's loader shim, relative to the page's `<base>`.
-pub const WORKER_SCRIPT: &str = "./worker_loader.js";
+/// A job waiting for its worker to be ready.
+struct Queued {
+    message: js_sys::Object,
+    transfer: js_sys::Array,
+}
 
-/// A resizable pool of [`ParseWorker`]s.
+#[derive(Default)]
+struct SlotState {
+    ready: bool,
+    /// Set when the worker reported an error: it is not used again.
+    dead: Option<String>,
+    /// The job it holds, and where that job's events go.
+    job: Option<(JobId, mpsc::UnboundedSender<JobEvent>)>,
+    /// A job posted before the worker was ready.
+    queued: Option<Queued>,
+    /// Told once the worker is ready (or dead): see [`WorkerPool::ready`].
+    waiting: Vec<mpsc::UnboundedSender<bool>>,
+}
+
+type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
+type ErrorHandler = Closure<dyn FnMut(ErrorEvent)>;
+
+struct Slot {
+    worker: Worker,
+    state: Rc<RefCell<SlotState>>,
+    _on_message: MessageHandler,
+    _on_error: ErrorHandler,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+/// A resizable pool of parse workers.
 pub struct WorkerPool {
     script_url: String,
-    slots: RefCell<Vec<Slot>>,
-    routes: Routes,
+    slots: RefCell<Vec<Option<Slot>>>,
 }
 
 impl WorkerPool {
@@ -44,147 +86,229 @@ impl WorkerPool {
         Self {
             script_url: script_url.to_string(),
             slots: RefCell::default(),
-            routes: Routes::default(),
         }
     }
 
-    /// Grows or shrinks the pool to `k` workers. Existing workers are kept. Returns
-    /// how many were started (they are loading until [`WorkerPool::warm`] says so).
+    /// Grows or shrinks the pool to `k` workers and starts any that are missing.
+    /// Existing workers are kept. Returns how many were started; the first worker
+    /// that cannot be started is the error (its slot stays empty, and a job for it
+    /// fails with that error).
     pub fn resize(&self, k: usize) -> Result<usize, LabError> {
         let mut slots = self.slots.borrow_mut();
-        // Dropping a bridge tells its worker to close.
+        // Dropping a slot terminates its worker.
         slots.truncate(k);
-        let before = slots.len();
-        while slots.len() < k {
-            slots.push(self.spawn()?);
+        slots.resize_with(k, || None);
+        let mut started = 0;
+        for slot in slots.iter_mut().filter(|s| s.is_none()) {
+            *slot = Some(spawn(&self.script_url)?);
+            started += 1;
         }
-        Ok(k - before)
+        Ok(started)
     }
 
-    fn spawn(&self) -> Result<Slot, LabError> {
-        // gloo-worker's `spawn` panics when the browser refuses to create a worker;
-        // check first that there is a Worker constructor at all.
-        let has_workers =
-            js_sys::Reflect::has(&js_sys::global(), &JsValue::from_str("Worker")).unwrap_or(false);
-        if !has_workers {
-            return Err(LabError::Worker("this browser has no Web Workers".into()));
+    /// Terminates worker `worker` (1-based) and starts a fresh one in its place. If
+    /// the fresh one cannot start, the slot stays empty and its next job fails.
+    pub fn replace(&self, worker: u32) {
+        let mut slots = self.slots.borrow_mut();
+        if let Some(slot) = (worker as usize)
+            .checked_sub(1)
+            .and_then(|i| slots.get_mut(i))
+        {
+            *slot = None;
+            *slot = spawn(&self.script_url).ok();
         }
-        // A frame sandboxed without allow-same-origin has an opaque origin ("null"), and
-        // `new Worker` of a URL on the server throws there (it is never same-origin).
-        let origin = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("origin"))
-            .ok()
-            .and_then(|o| o.as_string());
-        if origin.as_deref() == Some("null") {
-            return Err(LabError::Worker(
-                "this frame is sandboxed without allow-same-origin, where Web Workers cannot start"
-                    .into(),
-            ));
-        }
-        let routes = Rc::clone(&self.routes);
-        let outstanding = Rc::new(RefCell::new(0u32));
-        let counter = Rc::clone(&outstanding);
-        let bridge = ParseWorker::spawner()
-            .callback(move |response: ParseResponse| {
-                let job = match &response {
-                    ParseResponse::Fetched { job, .. } | ParseResponse::Pong { job } => *job,
-                    ParseResponse::Parsed { job, .. } | ParseResponse::Failed { job, .. } => {
-                        let mut n = counter.borrow_mut();
-                        *n = n.saturating_sub(1);
-                        *job
-                    }
-                };
-                // Replies of cancelled runs have no route any more and are dropped here.
-                if let Some(tx) = routes.borrow().get(&job) {
-                    let _ = tx.unbounded_send(response);
-                }
-            })
-            .with_loader(true)
-            .spawn(&self.script_url);
-        Ok(Slot {
-            bridge,
-            outstanding,
-        })
     }
 
-    /// Sends a job to the least busy worker. Returns that worker's 1-based number and
-    /// the stream of its replies for this job (`Fetched`, then `Parsed` or `Failed`).
-    pub fn load(
-        &self,
-        job: JobId,
-        source: DocSource,
-        query: String,
-        timeout_ms: u32,
-    ) -> (usize, mpsc::UnboundedReceiver<ParseResponse>) {
-        let slots = self.slots.borrow();
-        let (index, slot) = slots
-            .iter()
-            .enumerate()
-            .min_by_key(|(_, s)| *s.outstanding.borrow())
-            .expect("the pool is resized to at least one worker before a run");
-        let (tx, rx) = mpsc::unbounded();
-        self.routes.borrow_mut().insert(job, tx);
-        *slot.outstanding.borrow_mut() += 1;
-        slot.bridge.send(ParseRequest::Load {
-            job,
-            source,
-            query,
-            timeout_ms,
-        });
-        (index + 1, rx)
-    }
-
-    /// Resolves once every worker has answered a ping (they are loaded and listening),
-    /// or after `timeout_ms`. Returns whether all answered.
-    pub async fn warm(&self, timeout_ms: u32) -> bool {
-        let pings: Vec<_> = self
+    /// Resolves once every worker of the pool is ready (loaded and listening), or
+    /// after `timeout_ms`. Returns whether all were.
+    pub async fn ready(&self, timeout_ms: u32) -> bool {
+        let receivers: Vec<mpsc::UnboundedReceiver<bool>> = self
             .slots
             .borrow()
             .iter()
-            .enumerate()
-            .map(|(i, slot)| {
-                let job = JobId {
-                    run: 0,
-                    doc: i as u32,
-                };
+            .flatten()
+            .filter(|slot| !slot.state.borrow().ready)
+            .map(|slot| {
                 let (tx, rx) = mpsc::unbounded();
-                self.routes.borrow_mut().insert(job, tx);
-                slot.bridge.send(ParseRequest::Ping { job });
-                (job, rx)
+                slot.state.borrow_mut().waiting.push(tx);
+                rx
             })
             .collect();
-        let jobs: Vec<JobId> = pings.iter().map(|(job, _)| *job).collect();
         let all = futures::future::join_all(
-            pings
+            receivers
                 .into_iter()
-                .map(|(_, mut rx)| async move { rx.next().await }),
+                .map(|mut rx| async move { rx.next().await.unwrap_or(false) }),
         );
-        let answered = match futures::future::select(
-            Box::pin(all),
-            gloo_timers::future::TimeoutFuture::new(timeout_ms),
-        )
-        .await
-        {
-            futures::future::Either::Left((replies, _)) => replies.iter().all(Option::is_some),
-            futures::future::Either::Right(_) => false,
+        with_timeout(all, timeout_ms)
+            .await
+            .is_ok_and(|answers| answers.into_iter().all(|ok| ok))
+    }
+
+    /// Posts `job` to worker `worker` (1-based), transferring `body` (the page's
+    /// buffer is detached afterwards). Returns the stream of the job's events.
+    pub fn post(
+        &self,
+        worker: u32,
+        request: &WorkerRequest,
+        body: &js_sys::ArrayBuffer,
+    ) -> Result<mpsc::UnboundedReceiver<JobEvent>, LabError> {
+        let WorkerRequest::Work { job, .. } = request;
+        let mut slots = self.slots.borrow_mut();
+        let index = (worker as usize)
+            .checked_sub(1)
+            .filter(|&i| i < slots.len())
+            .ok_or_else(|| LabError::Worker(format!("the pool has no worker-{worker}")))?;
+        // An empty slot (its worker could not start) or a worker that died while idle
+        // gets a fresh worker: that is no fault of this job.
+        let usable = slots[index]
+            .as_ref()
+            .is_some_and(|slot| slot.state.borrow().dead.is_none());
+        if !usable {
+            slots[index] = None;
+            slots[index] = Some(spawn(&self.script_url)?);
+        }
+        let slot = slots[index].as_ref().expect("the slot was just filled");
+        let mut state = slot.state.borrow_mut();
+        let (tx, rx) = mpsc::unbounded();
+        let message = js_sys::Object::new();
+        let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&message, &key.into(), value);
+        set(REQUEST_KEY, &request.to_json().into())
+            .and_then(|_| set(BODY_KEY, body))
+            .map_err(|_| LabError::Worker("could not build the message".into()))?;
+        let queued = Queued {
+            message,
+            transfer: js_sys::Array::of1(body),
         };
-        for job in jobs {
-            self.forget(job);
+        state.job = Some((*job, tx.clone()));
+        if state.ready {
+            send(&slot.worker, queued, &tx)?;
+        } else {
+            // Posted on `Ready`: a module worker may not listen yet, and a message
+            // that arrives before its handler is set is lost.
+            state.queued = Some(queued);
         }
-        answered
+        Ok(rx)
     }
+}
 
-    /// Forgets a finished job's route.
-    pub fn forget(&self, job: JobId) {
-        self.routes.borrow_mut().remove(&job);
-    }
+/// Posts a job with its transfer list and reports what that cost the main thread.
+fn send(
+    worker: &Worker,
+    job: Queued,
+    events: &mpsc::UnboundedSender<JobEvent>,
+) -> Result<(), LabError> {
+    let before = now_ms();
+    worker
+        .post_message_with_transfer(&job.message, &job.transfer)
+        .map_err(|e| LabError::Worker(format!("postMessage failed: {}", js_text(&e))))?;
+    let cost_ms = now_ms() - before;
+    let _ = events.unbounded_send(JobEvent::HandedOff { cost_ms });
+    Ok(())
+}
 
-    /// Drops every job of `run` and older: their replies are ignored, workers abort
-    /// their requests and skip their work. The pool stays usable.
-    pub fn cancel(&self, run: u32) {
-        self.routes.borrow_mut().retain(|job, _| job.run > run);
-        for slot in self.slots.borrow().iter() {
-            *slot.outstanding.borrow_mut() = 0;
-            slot.bridge.send(ParseRequest::Cancel { run });
-        }
+fn js_text(value: &JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+fn spawn(script_url: &str) -> Result<Slot, LabError> {
+    let global = js_sys::global();
+    if !js_sys::Reflect::has(&global, &"Worker".into()).unwrap_or(false) {
+        return Err(LabError::Worker("this browser has no Web Workers".into()));
     }
+    // A frame sandboxed without allow-same-origin has an opaque origin ("null"), and
+    // `new Worker` of a URL on the server throws there (it is never same-origin).
+    let origin = js_sys::Reflect::get(&global, &"origin".into())
+        .ok()
+        .and_then(|o| o.as_string());
+    if origin.as_deref() == Some("null") {
+        return Err(LabError::Worker(
+            "this frame is sandboxed without allow-same-origin, where Web Workers cannot start"
+                .into(),
+        ));
+    }
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    // `new Worker` throws instead of panicking like gloo-worker's spawn: the job's row
+    // shows the error and the page goes on.
+    let worker = Worker::new_with_options(script_url, &options).map_err(|e| {
+        LabError::Worker(format!(
+            "the browser refused to start a worker: {}",
+            js_text(&e)
+        ))
+    })?;
+    let state = Rc::new(RefCell::new(SlotState::default()));
+
+    let on_message = {
+        let (state, worker) = (Rc::clone(&state), worker.clone());
+        MessageHandler::new(move |event: MessageEvent| {
+            let reply = event
+                .data()
+                .as_string()
+                .and_then(|text| serde_json::from_str::<WorkerReply>(&text).ok());
+            let Some(reply) = reply else { return };
+            let mut state = state.borrow_mut();
+            if reply == WorkerReply::Ready {
+                state.ready = true;
+                state.waiting.drain(..).for_each(|tx| {
+                    let _ = tx.unbounded_send(true);
+                });
+                if let (Some(queued), Some((_, tx))) = (state.queued.take(), state.job.clone()) {
+                    if let Err(error) = send(&worker, queued, &tx) {
+                        let _ = tx.unbounded_send(JobEvent::Died(error.to_string()));
+                    }
+                }
+                return;
+            }
+            let job = match &reply {
+                WorkerReply::Started { job, .. }
+                | WorkerReply::Parsed { job, .. }
+                | WorkerReply::Failed { job, .. } => *job,
+                WorkerReply::Ready => return,
+            };
+            let finished = !matches!(reply, WorkerReply::Started { .. });
+            if let Some((current, tx)) = &state.job {
+                if *current == job {
+                    let _ = tx.unbounded_send(JobEvent::Reply(reply));
+                    if finished {
+                        state.job = None;
+                    }
+                }
+            }
+        })
+    };
+    let on_error = {
+        let state = Rc::clone(&state);
+        ErrorHandler::new(move |event: ErrorEvent| {
+            // The default action would log it as an uncaught error of the page; the
+            // row shows it instead.
+            event.prevent_default();
+            let message = event.message();
+            let why = if message.is_empty() {
+                "it could not load or threw an error".to_string()
+            } else {
+                message
+            };
+            let mut state = state.borrow_mut();
+            state.dead = Some(why.clone());
+            state.queued = None;
+            state.waiting.drain(..).for_each(|tx| {
+                let _ = tx.unbounded_send(false);
+            });
+            if let Some((_, tx)) = state.job.take() {
+                let _ = tx.unbounded_send(JobEvent::Died(why));
+            }
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Slot {
+        worker,
+        state,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
 }

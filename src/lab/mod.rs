@@ -2,7 +2,9 @@
 //! `performance.now()` milliseconds, so everything here is tested natively.
 
 pub mod corpus;
+pub mod engine;
 pub mod error;
+pub mod events;
 pub mod page;
 pub mod report;
 pub mod scenario;

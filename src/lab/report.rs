@@ -6,8 +6,11 @@ use serde::Serialize;
 
 use super::error::LabError;
 use super::scenario::{ParseStrategy, Scenario};
-use super::timeline::MainThreadReport;
+use super::timeline::{MainThreadReport, WorkSpan};
 use super::work::WorkSummary;
+
+/// The `thread` name of the page's main thread.
+pub const MAIN_THREAD: &str = "main";
 
 /// Where a document is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -17,12 +20,16 @@ pub enum DocState {
     Queued,
     /// Its request is in flight.
     Fetching,
-    /// Its body arrived and is being worked on.
+    /// The page holds its body; it waits for a thread to work on it.
+    Waiting,
+    /// Its body is being worked on.
     Parsing,
     /// Finished with a summary.
     Done,
     /// Finished with an error.
     Error,
+    /// The run was cancelled before it finished.
+    Cancelled,
 }
 
 impl DocState {
@@ -31,9 +38,11 @@ impl DocState {
         match self {
             Self::Queued => "queued",
             Self::Fetching => "fetching",
+            Self::Waiting => "waiting",
             Self::Parsing => "parsing",
             Self::Done => "done",
             Self::Error => "error",
+            Self::Cancelled => "cancelled",
         }
     }
 }
@@ -59,12 +68,22 @@ pub struct DocRecord {
     pub fuzzy_hits: u32,
     /// When its request was sent.
     pub fetch_start_ms: Option<f64>,
-    /// When its body had fully arrived.
+    /// When its body had fully arrived (the page's code saw it).
     pub fetch_end_ms: Option<f64>,
+    /// When the simulated server sent its answer, as stamped by the server. Between
+    /// this and `fetch_end_ms` the response sat ready while the page's code could not
+    /// run: in blocking mode, that is the stretch the lesson is about.
+    pub answered_ms: Option<f64>,
+    /// From `fetch_end_ms` until its work started: waiting for a free worker or for
+    /// the main thread.
+    pub queued_ms: Option<f64>,
     /// When the work on it started.
     pub parse_start_ms: Option<f64>,
     /// When the work on it ended.
     pub parse_end_ms: Option<f64>,
+    /// Time actually spent working on it, ms: the sum of the slices in `sliced` mode
+    /// (where the wall span also holds the yields), the whole span otherwise.
+    pub work_ms: Option<f64>,
     /// `"main"` or `"worker-<i>"` (1-based), once parsing started.
     pub thread: Option<String>,
     /// Main-thread time spent handing the document to a worker, ms (worker mode only).
@@ -86,8 +105,11 @@ impl DocRecord {
             fuzzy_hits: 0,
             fetch_start_ms: None,
             fetch_end_ms: None,
+            answered_ms: None,
+            queued_ms: None,
             parse_start_ms: None,
             parse_end_ms: None,
+            work_ms: None,
             thread: None,
             handoff_ms: None,
             error: None,
@@ -101,7 +123,10 @@ impl DocRecord {
 
     /// Whether the document has finished, well or not.
     pub fn is_finished(&self) -> bool {
-        matches!(self.state, DocState::Done | DocState::Error)
+        matches!(
+            self.state,
+            DocState::Done | DocState::Error | DocState::Cancelled
+        )
     }
 }
 
@@ -115,7 +140,7 @@ pub enum RunEvent {
         /// When.
         at_ms: f64,
     },
-    /// The body of `doc` arrived.
+    /// The page holds the whole body of `doc`.
     Fetched {
         /// Document id.
         doc: u32,
@@ -123,6 +148,8 @@ pub enum RunEvent {
         at_ms: f64,
         /// Body size.
         bytes: u64,
+        /// When the server answered, if it said (see [`DocRecord::answered_ms`]).
+        answered_ms: Option<f64>,
     },
     /// The work on `doc` started on `thread`.
     ParseStarted {
@@ -141,6 +168,8 @@ pub enum RunEvent {
         at_ms: f64,
         /// What it found.
         summary: WorkSummary,
+        /// Time actually spent working (see [`DocRecord::work_ms`]).
+        work_ms: f64,
     },
     /// `doc` was handed to a worker, which cost the main thread `cost_ms`.
     HandedOff {
@@ -228,18 +257,34 @@ impl RunLog {
                 d.state = DocState::Fetching;
                 d.fetch_start_ms = Some(at_ms);
             }
-            RunEvent::Fetched { at_ms, bytes, .. } => {
+            RunEvent::Fetched {
+                at_ms,
+                bytes,
+                answered_ms,
+                ..
+            } => {
+                d.state = DocState::Waiting;
                 d.fetch_end_ms = Some(at_ms);
+                // A server clock a hair ahead of ours must not put the answer after
+                // the moment we held it.
+                d.answered_ms = answered_ms.map(|a| a.min(at_ms));
                 d.bytes = bytes;
             }
             RunEvent::ParseStarted { at_ms, thread, .. } => {
                 d.state = DocState::Parsing;
                 d.parse_start_ms = Some(at_ms);
+                d.queued_ms = d.fetch_end_ms.map(|f| (at_ms - f).max(0.0));
                 d.thread = Some(thread);
             }
-            RunEvent::Parsed { at_ms, summary, .. } => {
+            RunEvent::Parsed {
+                at_ms,
+                summary,
+                work_ms,
+                ..
+            } => {
                 d.state = DocState::Done;
                 d.parse_end_ms = Some(at_ms);
+                d.work_ms = Some(work_ms);
                 d.links = summary.links;
                 d.words = summary.words;
                 d.distinct_words = summary.distinct_words;
@@ -271,7 +316,8 @@ impl RunLog {
         self.end(now_ms, RunOutcome::Finished)
     }
 
-    /// Marks the run cancelled at `now_ms`.
+    /// Marks the run cancelled at `now_ms`; documents that had not finished are
+    /// marked cancelled, their open span closed there.
     pub fn cancel(&mut self, now_ms: f64) -> bool {
         self.end(now_ms, RunOutcome::Cancelled)
     }
@@ -282,6 +328,15 @@ impl RunLog {
         }
         self.outcome = outcome;
         self.ended_ms = Some(now_ms);
+        for d in self.docs.iter_mut().filter(|d| !d.is_finished()) {
+            d.state = DocState::Cancelled;
+            if d.fetch_start_ms.is_some() && d.fetch_end_ms.is_none() {
+                d.fetch_end_ms = Some(now_ms);
+            }
+            if d.parse_start_ms.is_some() && d.parse_end_ms.is_none() {
+                d.parse_end_ms = Some(now_ms);
+            }
+        }
         true
     }
 
@@ -290,16 +345,37 @@ impl RunLog {
         self.ended_ms.unwrap_or(now_ms) - self.started_ms
     }
 
-    /// The best any strategy could do with these documents: every fetch overlapped
-    /// (the longest simulated latency) plus the work shared by `k` threads
-    /// (k = pool size in worker mode, else 1).
-    pub fn ideal_ms(&self) -> f64 {
-        let parse_total: f64 = self.docs.iter().filter_map(DocRecord::parse_ms).sum();
-        let k = match self.scenario.parse {
+    /// The threads that can do this run's work: the pool's workers (no more than
+    /// there are documents) in worker mode, else the main thread alone.
+    pub fn work_threads(&self) -> u32 {
+        match self.scenario.parse {
             ParseStrategy::Worker => self.scenario.workers.min(self.scenario.docs).max(1),
             _ => 1,
-        };
-        f64::from(self.scenario.latency) + parse_total / f64::from(k)
+        }
+    }
+
+    /// The best any strategy could do with these documents: every fetch overlapped
+    /// (the longest simulated latency) plus the CPU work shared by the threads that
+    /// can do it. The work is what was measured working (`work_ms`, the sum of the
+    /// slices in sliced mode), never wall spans, which overlap when parses interleave.
+    pub fn ideal_ms(&self) -> f64 {
+        let work_total: f64 = self.docs.iter().filter_map(|d| d.work_ms).sum();
+        f64::from(self.scenario.latency) + work_total / f64::from(self.work_threads())
+    }
+
+    /// The main-thread work spans, for attributing long tasks to documents.
+    pub fn main_work(&self) -> Vec<WorkSpan> {
+        self.docs
+            .iter()
+            .filter(|d| d.thread.as_deref() == Some(MAIN_THREAD))
+            .filter_map(|d| {
+                Some(WorkSpan {
+                    doc: d.id,
+                    start_ms: d.parse_start_ms?,
+                    end_ms: d.parse_end_ms,
+                })
+            })
+            .collect()
     }
 
     /// What the fetches alone take one after another.
@@ -380,7 +456,8 @@ mod tests {
         assert!(log.apply(RunEvent::Fetched {
             doc: 1,
             at_ms: 601.0,
-            bytes: 10
+            bytes: 10,
+            answered_ms: Some(600.5),
         }));
         assert!(log.apply(RunEvent::ParseStarted {
             doc: 1,
@@ -397,13 +474,15 @@ mod tests {
         assert!(log.apply(RunEvent::Parsed {
             doc: 1,
             at_ms: 652.0,
-            summary
+            summary,
+            work_ms: 50.0,
         }));
         let d = &log.docs[0];
         assert_eq!(
             (d.state, d.links, d.parse_ms()),
             (DocState::Done, 3, Some(50.0))
         );
+        assert_eq!((d.answered_ms, d.queued_ms), (Some(600.5), Some(1.0)));
         assert!(!log.all_finished());
         assert!(log.apply(RunEvent::Failed {
             doc: 2,
@@ -446,10 +525,44 @@ mod tests {
                 doc,
                 at_ms: 600.0,
                 summary: WorkSummary::default(),
+                work_ms: 100.0,
             });
         }
         assert_eq!(log.ideal_ms(), 600.0);
         assert_eq!(log.sum_of_latencies_ms(), 1000.0);
+    }
+
+    #[test]
+    fn ideal_counts_the_work_not_the_wall_span_of_interleaved_slices() {
+        let mut s = scenario(2);
+        s.parse = ParseStrategy::Sliced;
+        let mut log = RunLog::new(1, s, 0.0);
+        // Both sliced parses span 500..1500 ms, but each only worked 400 ms of it.
+        for doc in 1..=2 {
+            log.apply(RunEvent::ParseStarted {
+                doc,
+                at_ms: 500.0,
+                thread: "main".into(),
+            });
+            log.apply(RunEvent::Parsed {
+                doc,
+                at_ms: 1500.0,
+                summary: WorkSummary::default(),
+                work_ms: 400.0,
+            });
+        }
+        assert_eq!(log.ideal_ms(), 500.0 + 800.0);
+    }
+
+    #[test]
+    fn cancel_closes_open_spans_and_marks_unfinished_documents() {
+        let mut log = RunLog::new(1, scenario(2), 0.0);
+        log.apply(RunEvent::FetchStarted { doc: 1, at_ms: 1.0 });
+        assert!(log.cancel(50.0));
+        let d = &log.docs[0];
+        assert_eq!((d.state, d.fetch_end_ms), (DocState::Cancelled, Some(50.0)));
+        assert_eq!(log.docs[1].state, DocState::Cancelled);
+        assert!(log.all_finished());
     }
 
     #[test]

@@ -7,8 +7,6 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
-use super::report::DocRecord;
-
 /// A frame at 60 Hz, ms.
 pub const FRAME_MS: f64 = 1000.0 / 60.0;
 /// The web's long-task threshold (Long Tasks API, RAIL's response budget), ms.
@@ -24,6 +22,28 @@ pub enum TaskSource {
     Longtask,
     /// `PerformanceObserver` type `long-animation-frame`.
     LongAnimationFrame,
+}
+
+/// Which of the browser's instruments this page has (the UI says what is missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Support {
+    /// `PerformanceObserver` type `longtask`.
+    pub longtask: bool,
+    /// `PerformanceObserver` type `long-animation-frame`.
+    pub long_animation_frame: bool,
+    /// `PerformanceObserver` type `event` (Event Timing).
+    pub event_timing: bool,
+}
+
+/// A document's work on the main thread, for attributing long tasks to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkSpan {
+    /// The document.
+    pub doc: u32,
+    /// When the work started, ms.
+    pub start_ms: f64,
+    /// When it ended (`None`: still going).
+    pub end_ms: Option<f64>,
 }
 
 /// A period the main thread was busy for 50 ms or more.
@@ -129,8 +149,8 @@ impl MainThreadLog {
     }
 
     /// Summarizes `[from_ms, to_ms]`, attributing each long task to the document whose
-    /// main-thread work overlapped it most.
-    pub fn summarize(&self, from_ms: f64, to_ms: f64, docs: &[DocRecord]) -> MainThreadReport {
+    /// main-thread work (`work`) overlapped it most.
+    pub fn summarize(&self, from_ms: f64, to_ms: f64, work: &[WorkSpan]) -> MainThreadReport {
         // The frame before the window counts: the gap from it into the window is real.
         let before = self.frames.iter().rev().find(|&&t| t < from_ms).copied();
         let frames_in: Vec<f64> = self
@@ -185,7 +205,7 @@ impl MainThreadLog {
             .map(|t| LongTask {
                 start_ms: t.start_ms,
                 duration_ms: t.duration_ms,
-                cause: attribute(t.start_ms, t.duration_ms, docs, &renders),
+                cause: attribute(t.start_ms, t.duration_ms, work, &renders),
             })
             .collect();
         let long_animation_frames = self
@@ -229,17 +249,16 @@ fn push_bounded<T>(queue: &mut VecDeque<T>, value: T, max_len: usize) {
 pub fn attribute(
     start_ms: f64,
     duration_ms: f64,
-    docs: &[DocRecord],
+    work: &[WorkSpan],
     renders: &[(f64, f64)],
 ) -> String {
     let end_ms = start_ms + duration_ms;
     let overlap = |s: f64, e: f64| e.min(end_ms) - s.max(start_ms);
-    let parse = docs
+    let parse = work
         .iter()
-        .filter(|d| d.thread.as_deref() == Some("main"))
-        .filter_map(|d| {
-            let o = overlap(d.parse_start_ms?, d.parse_end_ms.unwrap_or(end_ms));
-            (o > 0.0).then_some((o, d.id))
+        .filter_map(|w| {
+            let o = overlap(w.start_ms, w.end_ms.unwrap_or(end_ms));
+            (o > 0.0).then_some((o, w.doc))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0));
     if let Some((_, id)) = parse {
@@ -310,8 +329,6 @@ pub struct MainThreadReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::report::{RunEvent, RunLog};
-    use crate::lab::scenario::Scenario;
 
     fn frames(log: &mut MainThreadLog, from: f64, to: f64) {
         let mut t = from;
@@ -343,19 +360,14 @@ mod tests {
 
     #[test]
     fn long_tasks_are_attributed_to_the_overlapping_parse() {
-        let mut run = RunLog::new(1, Scenario::with_cores(2), 0.0);
-        for (doc, start, end) in [(1, 100.0, 450.0), (2, 500.0, 840.0)] {
-            run.apply(RunEvent::ParseStarted {
+        let work: Vec<WorkSpan> = [(1, 100.0, 450.0), (2, 500.0, 840.0)]
+            .into_iter()
+            .map(|(doc, start_ms, end)| WorkSpan {
                 doc,
-                at_ms: start,
-                thread: "main".into(),
-            });
-            run.apply(RunEvent::Parsed {
-                doc,
-                at_ms: end,
-                summary: Default::default(),
-            });
-        }
+                start_ms,
+                end_ms: Some(end),
+            })
+            .collect();
         let mut log = MainThreadLog::new(100, 60_000.0);
         for (start, duration) in [(99.0, 350.0), (500.0, 340.0), (2000.0, 80.0)] {
             log.add_task(
@@ -377,7 +389,7 @@ mod tests {
             },
             460.0,
         );
-        let s = log.summarize(0.0, 3000.0, &run.docs);
+        let s = log.summarize(0.0, 3000.0, &work);
         let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
         assert_eq!(
             causes,

@@ -36,19 +36,7 @@ pub struct WorkSummary {
 ///
 /// `content_type` is the response header, if there was one.
 pub fn decode_document(bytes: Vec<u8>, content_type: Option<&str>) -> Result<String, LabError> {
-    if let Some(ct) = content_type {
-        let essence = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        if essence != "text/html" {
-            return Err(LabError::NotHtml {
-                content_type: ct.to_string(),
-            });
-        }
-    }
+    check_content_type(content_type)?;
     if bytes.len() > MAX_DOCUMENT_BYTES {
         return Err(LabError::TooLarge {
             bytes: bytes.len(),
@@ -58,6 +46,27 @@ pub fn decode_document(bytes: Vec<u8>, content_type: Option<&str>) -> Result<Str
     String::from_utf8(bytes).map_err(|e| LabError::NotUtf8 {
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Checks a response's `Content-Type` (if it had one) names HTML. The page checks it
+/// from the headers, before it reads the body.
+pub fn check_content_type(content_type: Option<&str>) -> Result<(), LabError> {
+    let Some(ct) = content_type else {
+        return Ok(());
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "text/html" {
+        Ok(())
+    } else {
+        Err(LabError::NotHtml {
+            content_type: ct.to_string(),
+        })
+    }
 }
 
 /// Runs the whole work on `html` in one go.

@@ -5,11 +5,11 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::browser::controller::LabEvent;
-use crate::browser::monitor::Support;
+use crate::lab::events::LabEvent;
 use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::Scenario;
 use crate::lab::timeline::MainThreadReport;
+use crate::lab::timeline::Support;
 
 /// How many past runs the comparison table keeps.
 pub const HISTORY_LEN: usize = 6;

@@ -3,8 +3,8 @@
 
 use yew::prelude::*;
 
-use crate::browser::monitor::Support;
-use crate::lab::report::{DocRecord, DocState, RunLog};
+use crate::lab::report::{DocRecord, DocState, RunLog, MAIN_THREAD};
+use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
 
 /// Props of [`DocumentRows`].
@@ -112,20 +112,27 @@ fn bar(
 
 fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
     let t0 = run.started_ms;
-    let fetch_ms = d.fetch_start_ms.map(|s| d.fetch_end_ms.unwrap_or(now) - s);
-    let fetch_label = format!("doc {}: fetch {:.0} ms", d.id, fetch_ms.unwrap_or(0.0));
     let thread = d.thread.clone().unwrap_or_default();
-    let parse_class = if thread == "main" {
+    let parse_class = if thread == MAIN_THREAD {
         "parse-main"
     } else {
         "parse-worker"
     };
-    let parse_ms = d.parse_start_ms.map(|s| d.parse_end_ms.unwrap_or(now) - s);
-    let parse_label = format!(
-        "doc {}: parse on {thread} {:.0} ms",
-        d.id,
-        parse_ms.unwrap_or(0.0)
-    );
+    let span = |from: Option<f64>, to: Option<f64>| Some(to.unwrap_or(now) - from?);
+    // Waiting for the server ends when the server answered (if it said) or when the
+    // page held the body; the rest of the wait is the response sitting ready while
+    // the page's code could not run.
+    let server_end = d.answered_ms.or(d.fetch_end_ms);
+    let server_ms = span(d.fetch_start_ms, server_end);
+    let loop_ms = d.answered_ms.zip(d.fetch_end_ms).map(|(a, f)| f - a);
+    // Queued: from holding the body until the work started (still open while waiting).
+    let queued_end = d.parse_start_ms.or(match d.state {
+        DocState::Waiting => None,
+        _ => d.fetch_end_ms,
+    });
+    let queued_ms = span(d.fetch_end_ms, queued_end);
+    let parse_ms = span(d.parse_start_ms, d.parse_end_ms);
+    let doc = d.id;
     let outcome = match d.state {
         DocState::Done => html! {
             <span class="found">{ format!("{} links · {} words · {} hits", d.links, d.words, d.hits) }</span>
@@ -136,13 +143,26 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
         DocState::Parsing => {
             html! { <span class="found">{ format!("parsing on {thread}…") }</span> }
         }
+        DocState::Waiting => {
+            html! { <span class="found">{ "fetched, waiting for a thread…" }</span> }
+        }
         DocState::Fetching => html! { <span class="found">{ "waiting for the server…" }</span> },
         DocState::Queued => html! { <span class="found">{ "queued" }</span> },
+        DocState::Cancelled => html! { <span class="found">{ "cancelled" }</span> },
     };
-    let times = match (fetch_ms, parse_ms) {
-        (Some(f), Some(p)) => format!("{f:.0} + {p:.0} ms"),
-        (Some(f), None) => format!("{f:.0} ms"),
-        _ => String::new(),
+    let times: Vec<String> = [
+        server_ms.map(|s| s + loop_ms.unwrap_or(0.0)),
+        queued_ms.filter(|q| *q >= 0.5),
+        parse_ms,
+    ]
+    .iter()
+    .flatten()
+    .map(|v| format!("{v:.0}"))
+    .collect();
+    let times = if times.is_empty() {
+        String::new()
+    } else {
+        format!("{} ms", times.join(" + "))
     };
     html! {
         <li class={classes!("doc-row", d.state.as_str())} data-testid="doc-row"
@@ -150,8 +170,16 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
             <span class="doc-name">{ format!("doc {}", d.id) }</span>
             <span class="lane">
                 <svg class="lane-svg" height="14" aria-hidden="true">
-                    { bar("fetch", d.fetch_start_ms, d.fetch_end_ms, now, t0, scale, fetch_label) }
-                    { bar(parse_class, d.parse_start_ms, d.parse_end_ms, now, t0, scale, parse_label) }
+                    { bar("fetch", d.fetch_start_ms, server_end, now, t0, scale,
+                        format!("doc {doc}: waiting for the server {:.0} ms", server_ms.unwrap_or(0.0))) }
+                    if let Some(loop_ms) = loop_ms.filter(|l| *l >= 1.0) {
+                        { bar("answered", d.answered_ms, d.fetch_end_ms, now, t0, scale,
+                            format!("doc {doc}: answered, waiting {loop_ms:.0} ms for the page's loop")) }
+                    }
+                    { bar("queued", d.fetch_end_ms, queued_end, now, t0, scale,
+                        format!("doc {doc}: queued {:.0} ms for a thread", queued_ms.unwrap_or(0.0))) }
+                    { bar(parse_class, d.parse_start_ms, d.parse_end_ms, now, t0, scale,
+                        format!("doc {doc}: parsing on {thread} {:.0} ms", parse_ms.unwrap_or(0.0))) }
                 </svg>
             </span>
             <span class="times">{ times }</span>
@@ -197,6 +225,8 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
             </div>
             <p class="legend">
                 <span class="key fetch"></span>{ "waiting for the server " }
+                <span class="key answered"></span>{ "answered, waiting for the page's loop " }
+                <span class="key queued"></span>{ "queued for a thread " }
                 <span class="key parse-main"></span>{ "parsing on the main thread " }
                 <span class="key parse-worker"></span>{ "parsing in a worker " }
                 <span class="key frame-gap"></span>{ "no frame drawn " }

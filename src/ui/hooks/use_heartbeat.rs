@@ -5,15 +5,10 @@
 //! animation would keep moving on the compositor thread while the main thread is
 //! frozen and so hide exactly what this shows.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::browser::clock::now_ms;
+use crate::browser::frames::FrameLoop;
 
 /// Distance the dot travels per second, as a fraction of its track.
 const LAPS_PER_SECOND: f64 = 0.5;
@@ -27,29 +22,15 @@ pub struct HeartbeatRefs {
     pub frames: NodeRef,
 }
 
-/// The rAF callback, shared with itself so it can ask for the next frame.
-type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
-
-#[derive(Default)]
-struct Beat {
-    frames: u64,
-    handle: Option<i32>,
-}
-
 /// Runs the loop while mounted. (The measuring is done by `browser::monitor`; this
 /// only draws.)
 #[hook]
 pub fn use_heartbeat(refs: HeartbeatRefs) {
-    let beat = use_mut_ref(Beat::default);
     use_effect_with(refs, move |refs| {
         let refs = refs.clone();
-        let frame: FrameCallback = Rc::new(RefCell::new(None));
-        let next = frame.clone();
-        let loop_beat = beat.clone();
-        *frame.borrow_mut() = Some(Closure::new(move |_frame_start: f64| {
-            let now = now_ms();
-            let mut b = loop_beat.borrow_mut();
-            b.frames += 1;
+        let mut frames: u64 = 0;
+        let frame_loop = FrameLoop::start(move |now| {
+            frames += 1;
             if let Some(dot) = refs.dot.cast::<HtmlElement>() {
                 let lap = (now / 1000.0 * LAPS_PER_SECOND).fract();
                 // Back and forth across the track: 0 → 1 → 0.
@@ -60,27 +41,9 @@ pub fn use_heartbeat(refs: HeartbeatRefs) {
                 );
             }
             if let Some(el) = refs.frames.cast::<HtmlElement>() {
-                el.set_text_content(Some(&b.frames.to_string()));
+                el.set_text_content(Some(&frames.to_string()));
             }
-            if let (Some(window), Some(cb)) = (web_sys::window(), next.borrow().as_ref()) {
-                b.handle = window
-                    .request_animation_frame(cb.as_ref().unchecked_ref())
-                    .ok();
-            }
-        }));
-        if let (Some(window), Some(cb)) = (web_sys::window(), frame.borrow().as_ref()) {
-            beat.borrow_mut().handle = window
-                .request_animation_frame(cb.as_ref().unchecked_ref())
-                .ok();
-        }
-        move || {
-            if let (Some(window), Some(handle)) =
-                (web_sys::window(), beat.borrow_mut().handle.take())
-            {
-                let _ = window.cancel_animation_frame(handle);
-            }
-            // Breaks the closure's reference to itself so it is freed.
-            frame.borrow_mut().take();
-        }
+        });
+        move || drop(frame_loop)
     });
 }

@@ -1,11 +1,14 @@
 //! The in-page latency simulator: where no service worker can run (a sandboxed
-//! iframe, a browser setting, `simulator=page`), the page or the worker waits out the
-//! latency itself and builds the document from the corpus with
+//! iframe, a browser setting, `simulator=page`), the page waits out the latency
+//! itself and builds the document from the corpus with
 //! [`crate::lab::corpus::build_doc`], byte for byte what `sw.js` would have served.
 //!
-//! NOTE: its timers share the event loop of the thread that runs them, so a blocked
-//! main thread also delays the simulated server — unlike the service worker, whose
-//! timers run on their own thread.
+//! NOTE: its timers share the page's event loop, so a blocked main thread also
+//! delays the simulated server, unlike the service worker, whose timers run on its
+//! own thread. Its answer is therefore stamped with the moment the simulated server
+//! was due to answer (request + latency): the time it then spent waiting for the
+//! page's loop is the same "answered, waiting for the loop" stretch the service
+//! worker shows.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -14,11 +17,26 @@ use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 
-use super::fetch::{get, Fetched};
+use super::clock::now_ms;
+use super::fetch::{array_buffer, get, Body};
 use crate::lab::corpus::{body_inner, build_doc};
 use crate::lab::error::LabError;
-use crate::lab::work::decode_document;
-use crate::protocol::SimulatedDoc;
+use crate::lab::scenario::FailKind;
+
+/// A document for the in-page simulator to build.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimulatedDoc {
+    /// Absolute URL of the corpus folder, ending in `/`.
+    pub corpus_url: String,
+    /// Document number.
+    pub doc: u32,
+    /// Simulated server time.
+    pub latency_ms: u32,
+    /// Size, KiB.
+    pub size_kb: u32,
+    /// How the simulated server fails it, if it does.
+    pub fail: Option<FailKind>,
+}
 
 type Corpus = Rc<Vec<Vec<u8>>>;
 type CorpusLoad = Shared<LocalBoxFuture<'static, Result<Corpus, LabError>>>;
@@ -29,12 +47,13 @@ thread_local! {
     static CORPUS: RefCell<Option<CorpusLoad>> = const { RefCell::new(None) };
 }
 
+fn bytes_of(buffer: &js_sys::ArrayBuffer) -> Vec<u8> {
+    js_sys::Uint8Array::new(buffer.as_ref()).to_vec()
+}
+
 async fn fetch_corpus(corpus_url: String) -> Result<Corpus, LabError> {
-    let text = get(&format!("{corpus_url}index.json"), None)
-        .await?
-        .text()
-        .await
-        .map_err(|e| LabError::Network(e.to_string()))?;
+    let index = get(&format!("{corpus_url}index.json"), None).await?;
+    let text = String::from_utf8_lossy(&bytes_of(&array_buffer(&index).await?)).into_owned();
     let index: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| LabError::Simulator(format!("corpus/index.json: {e}")))?;
     let names: Vec<String> = index["files"]
@@ -53,11 +72,8 @@ async fn fetch_corpus(corpus_url: String) -> Result<Corpus, LabError> {
     }
     let mut parts = Vec::with_capacity(names.len());
     for name in names {
-        let bytes = get(&format!("{corpus_url}{name}"), None)
-            .await?
-            .binary()
-            .await
-            .map_err(|e| LabError::Network(e.to_string()))?;
+        let response = get(&format!("{corpus_url}{name}"), None).await?;
+        let bytes = bytes_of(&array_buffer(&response).await?);
         parts.push(body_inner(&bytes).to_vec());
     }
     Ok(Rc::new(parts))
@@ -82,12 +98,17 @@ fn corpus(corpus_url: &str) -> CorpusLoad {
     })
 }
 
-/// Waits out the document's latency, then builds it (or fails it, as asked).
-pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Fetched, LabError> {
+/// Waits out the document's latency, then builds it (or fails it, as asked). A
+/// `hang` never answers: the caller's time limit ends it.
+pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
+    let due_ms = now_ms() + f64::from(doc.latency_ms);
     // The corpus loads while the latency runs, as the service worker does.
     let load = corpus(&doc.corpus_url);
-    TimeoutFuture::new(doc.latency_ms).await;
-    if doc.fail {
+    match doc.fail {
+        Some(FailKind::Hang) => futures::future::pending::<()>().await,
+        _ => TimeoutFuture::new(doc.latency_ms).await,
+    }
+    if doc.fail == Some(FailKind::Status500) {
         return Err(LabError::Status {
             status: 500,
             status_text: "Internal Server Error (simulated)".into(),
@@ -95,7 +116,8 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Fetched, LabError>
     }
     let corpus = load.await?;
     let bytes = build_doc(doc.doc, doc.size_kb as usize * 1024, &corpus);
-    let size = bytes.len() as u64;
-    let html = decode_document(bytes, Some("text/html"))?;
-    Ok(Fetched { html, bytes: size })
+    Ok(Body {
+        buffer: js_sys::Uint8Array::from(bytes.as_slice()).buffer(),
+        answered_ms: Some(due_ms),
+    })
 }

@@ -1,0 +1,79 @@
+//! Where a run's documents come from: a real `fetch` of the service worker's URL,
+//! or the in-page simulator. Each document has its own abort signal and time limit,
+//! so a timeout or a failure never touches another document.
+
+use web_sys::AbortController;
+
+use super::clock::with_timeout;
+use super::fetch::{fetch_document, Body};
+use super::page_simulator::{simulated_document, SimulatedDoc};
+use crate::lab::error::LabError;
+use crate::lab::scenario::{FailKind, Scenario};
+
+/// Which latency simulator serves the documents, decided once at start-up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Simulator {
+    /// Real fetches, answered by the service worker.
+    ServiceWorker,
+    /// The in-page simulator, for this reason.
+    InPage(String),
+}
+
+/// Resolves `relative` against the page's `<base>`, so the app works under any sub-path.
+fn absolute(relative: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten());
+    base.and_then(|base| web_sys::Url::new_with_base(relative, &base).ok())
+        .map(|u| u.href())
+        .unwrap_or_else(|| relative.to_string())
+}
+
+/// The service worker's URL for document `doc` of `scenario`.
+pub fn document_url(scenario: &Scenario, doc: u32) -> String {
+    let mut relative = format!(
+        "doc/{doc}?latency_ms={}&size_kb={}",
+        scenario.latency, scenario.size
+    );
+    match scenario.failure(doc) {
+        Some(FailKind::Status500) => relative.push_str("&fail=500"),
+        Some(FailKind::Hang) => relative.push_str("&fail=hang"),
+        // A crash happens in the worker that parses the document, not on the server.
+        Some(FailKind::Crash) | None => {}
+    }
+    absolute(&relative)
+}
+
+/// Gets document `doc` from `simulator`, giving up after the scenario's timeout.
+/// `abort` cancels the request (the run was cancelled, or the time ran out).
+pub async fn load(
+    simulator: &Simulator,
+    scenario: &Scenario,
+    doc: u32,
+    abort: &AbortController,
+) -> Result<Body, LabError> {
+    let request = async {
+        match simulator {
+            Simulator::ServiceWorker => {
+                fetch_document(&document_url(scenario, doc), &abort.signal()).await
+            }
+            Simulator::InPage(_) => {
+                simulated_document(&SimulatedDoc {
+                    corpus_url: absolute("corpus/"),
+                    doc,
+                    latency_ms: scenario.latency,
+                    size_kb: scenario.size,
+                    fail: scenario.failure(doc),
+                })
+                .await
+            }
+        }
+    };
+    match with_timeout(request, scenario.timeout).await {
+        Ok(result) => result,
+        Err(_) => {
+            abort.abort();
+            Err(LabError::Timeout(scenario.timeout))
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Carries out one run: the engine ([`crate::lab::engine`]) decides, this does. It
+//! starts each fetch on the page's event loop, runs the work on the main thread or
+//! posts the body to a pool worker, and feeds every outcome back to the engine.
+//!
+//! The operations in flight (fetches, sliced parses, worker jobs) are streams in one
+//! `SelectAll`, polled by one task: that is `join_all` over the documents, handing
+//! back each result as it arrives. NOTE: in blocking mode a parse runs inside that
+//! task, so while it runs, no other fetch's continuation can run either: their
+//! responses wait, and their "waiting for the server" bars stretch. That stretch is
+//! the lesson, not an artefact.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use futures::channel::oneshot;
+use futures::future::{select, Either};
+use futures::stream::{self, LocalBoxStream, SelectAll};
+use futures::StreamExt;
+use web_sys::AbortController;
+
+use super::clock::{from_epoch_ms, now_ms};
+use super::documents::{load, Simulator};
+use super::fetch::Body;
+use super::main_work::{work_blocking, work_sliced};
+use super::pool::{JobEvent, WorkerPool};
+use crate::lab::engine::{Command, Engine, JobId, Thread};
+use crate::lab::error::LabError;
+use crate::lab::report::{RunEvent, RunLog};
+use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
+use crate::lab::work::WorkSummary;
+use crate::protocol::{WorkerReply, WorkerRequest};
+
+/// What an operation in flight reports back.
+enum Outcome {
+    Fetched {
+        doc: u32,
+        result: Result<Body, LabError>,
+    },
+    SlicedDone {
+        doc: u32,
+        result: Result<WorkSummary, LabError>,
+        work_ms: f64,
+    },
+    Worker {
+        doc: u32,
+        event: JobEvent,
+    },
+}
+type Operations = SelectAll<LabStream>;
+
+/// One run in progress. Shared by the task that drives it and the controller, which
+/// may cancel it at any moment.
+pub struct ActiveRun {
+    engine: RefCell<Engine>,
+    simulator: Simulator,
+    pool: Rc<WorkerPool>,
+    /// Each document's own abort controller, while its request is in flight.
+    aborts: RefCell<HashMap<u32, AbortController>>,
+    /// Fetched bodies waiting for a thread.
+    bodies: RefCell<HashMap<u32, Body>>,
+    /// Wakes the driving task when the run is cancelled from outside.
+    wake: RefCell<Option<oneshot::Sender<()>>>,
+    on_event: Box<dyn Fn(RunEvent)>,
+}
+
+impl ActiveRun {
+    /// A run of `scenario` starting now. `on_event` gets every change to its record.
+    /// Drive it with [`ActiveRun::drive`].
+    pub fn new(
+        run_id: u32,
+        scenario: Scenario,
+        simulator: Simulator,
+        pool: Rc<WorkerPool>,
+        on_event: impl Fn(RunEvent) + 'static,
+    ) -> (Rc<Self>, oneshot::Receiver<()>) {
+        let (wake, woken) = oneshot::channel();
+        let run = Rc::new(Self {
+            engine: RefCell::new(Engine::new(run_id, scenario, now_ms())),
+            simulator,
+            pool,
+            aborts: RefCell::default(),
+            bodies: RefCell::default(),
+            wake: RefCell::new(Some(wake)),
+            on_event: Box::new(on_event),
+        });
+        (run, woken)
+    }
+
+    /// The run's id.
+    pub fn run_id(&self) -> u32 {
+        self.engine.borrow().run_id()
+    }
+
+    /// A copy of the run's record so far.
+    pub fn log(&self) -> RunLog {
+        self.engine.borrow().log().clone()
+    }
+
+    /// Calls `f` with the run's record, without copying it.
+    pub fn with_log<T>(&self, f: impl FnOnce(&RunLog) -> T) -> T {
+        f(self.engine.borrow().log())
+    }
+
+    /// Cancels the run at once: requests are aborted, busy workers replaced, and
+    /// the driving task stops (dropping a sliced parse at its next slice).
+    pub fn cancel(&self) {
+        let cancelled = self.engine.borrow_mut().cancel(now_ms());
+        if cancelled {
+            // Cancelling only asks to abort, replace and stop: nothing to keep.
+            self.carry_out(&mut Operations::new());
+            self.flush_events();
+        }
+        if let Some(wake) = self.wake.borrow_mut().take() {
+            let _ = wake.send(());
+        }
+    }
+
+    /// Runs until every document has finished or the run is cancelled.
+    pub async fn drive(self: Rc<Self>, mut woken: oneshot::Receiver<()>) {
+        let mut operations = Operations::new();
+        loop {
+            self.carry_out(&mut operations);
+            self.flush_events();
+            if self.engine.borrow().is_over() {
+                return;
+            }
+            match select(operations.next(), &mut woken).await {
+                Either::Left((Some(outcome), _)) => self.handle(outcome),
+                // Nothing in flight, yet not over: a broken invariant of the engine.
+                // End the run rather than spin.
+                Either::Left((None, _)) => self.cancel(),
+                // Cancelled from outside (the engine already knows).
+                Either::Right(_) => {}
+            }
+        }
+    }
+
+    fn flush_events(&self) {
+        loop {
+            let event = self.engine.borrow_mut().poll_event();
+            match event {
+                Some(event) => (self.on_event)(event),
+                None => return,
+            }
+        }
+    }
+
+    fn job(&self, doc: u32) -> JobId {
+        JobId {
+            run: self.run_id(),
+            doc,
+        }
+    }
+
+    fn scenario(&self) -> Scenario {
+        self.engine.borrow().log().scenario.clone()
+    }
+
+    /// Does what the engine asks, until it asks nothing more.
+    fn carry_out(&self, operations: &mut Operations) {
+        loop {
+            let command = self.engine.borrow_mut().poll_command();
+            let Some(command) = command else { return };
+            match command {
+                Command::StartFetch { doc } => operations.push(self.start_fetch(doc)),
+                Command::WorkOnMain { doc } => {
+                    if let Some(op) = self.work_on_main(doc) {
+                        operations.push(op);
+                    }
+                }
+                Command::PostToWorker { doc, worker } => {
+                    if let Some(op) = self.post_to_worker(doc, worker) {
+                        operations.push(op);
+                    }
+                }
+                Command::AbortFetch { doc } => {
+                    if let Some(abort) = self.aborts.borrow_mut().remove(&doc) {
+                        abort.abort();
+                    }
+                }
+                // The sliced parse is an operation of the driving task, which stops.
+                Command::StopMainWork { .. } => {}
+                Command::ReplaceWorker { worker } => self.pool.replace(worker),
+            }
+        }
+    }
+
+    fn start_fetch(&self, doc: u32) -> LabStream {
+        let scenario = self.scenario();
+        let simulator = self.simulator.clone();
+        let abort = AbortController::new();
+        if let Ok(abort) = &abort {
+            self.aborts.borrow_mut().insert(doc, abort.clone());
+        }
+        stream::once(async move {
+            let result = match abort {
+                Ok(abort) => load(&simulator, &scenario, doc, &abort).await,
+                Err(_) => Err(LabError::Network("AbortController is unavailable".into())),
+            };
+            Outcome::Fetched { doc, result }
+        })
+        .boxed_local()
+    }
+
+    fn work_on_main(&self, doc: u32) -> Option<LabStream> {
+        let job = self.job(doc);
+        let scenario = self.scenario();
+        let body = self.bodies.borrow_mut().remove(&doc);
+        let Some(body) = body else {
+            let error = LabError::Worker(format!("doc {doc}'s body went missing"));
+            self.engine
+                .borrow_mut()
+                .handle_work_failed(job, error, now_ms());
+            return None;
+        };
+        let started = now_ms();
+        self.engine.borrow_mut().handle_work_started(job, started);
+        if scenario.parse == ParseStrategy::Sliced {
+            return Some(
+                stream::once(async move {
+                    let (result, work_ms) = work_sliced(body.buffer, scenario.query).await;
+                    Outcome::SlicedDone {
+                        doc,
+                        result,
+                        work_ms,
+                    }
+                })
+                .boxed_local(),
+            );
+        }
+        // Blocking: right here, in this task.
+        let result = work_blocking(&body.buffer, &scenario.query);
+        let ended = now_ms();
+        self.finish_work(job, result, ended - started, ended);
+        None
+    }
+
+    fn finish_work(
+        &self,
+        job: JobId,
+        result: Result<WorkSummary, LabError>,
+        work_ms: f64,
+        at_ms: f64,
+    ) {
+        let mut engine = self.engine.borrow_mut();
+        match result {
+            Ok(summary) => engine.handle_parsed(job, summary, work_ms, at_ms),
+            Err(error) => engine.handle_work_failed(job, error, at_ms),
+        };
+    }
+
+    fn post_to_worker(&self, doc: u32, worker: u32) -> Option<LabStream> {
+        let job = self.job(doc);
+        let scenario = self.scenario();
+        let body = self.bodies.borrow_mut().remove(&doc);
+        let request = WorkerRequest::Work {
+            job,
+            query: scenario.query.clone(),
+            crash: scenario.failure(doc) == Some(FailKind::Crash),
+        };
+        let posted = match body {
+            Some(body) => self.pool.post(worker, &request, &body.buffer),
+            None => Err(LabError::Worker(format!("doc {doc}'s body went missing"))),
+        };
+        match posted {
+            Ok(events) => Some(
+                events
+                    .map(move |event| Outcome::Worker { doc, event })
+                    .boxed_local(),
+            ),
+            Err(error) => {
+                self.engine
+                    .borrow_mut()
+                    .handle_work_failed(job, error, now_ms());
+                None
+            }
+        }
+    }
+
+    /// Feeds one outcome to the engine.
+    fn handle(&self, outcome: Outcome) {
+        let now = now_ms();
+        match outcome {
+            Outcome::Fetched { doc, result } => {
+                self.aborts.borrow_mut().remove(&doc);
+                let job = self.job(doc);
+                let mut engine = self.engine.borrow_mut();
+                match result {
+                    Ok(body) => {
+                        let (bytes, answered_ms) = (body.bytes(), body.answered_ms);
+                        self.bodies.borrow_mut().insert(doc, body);
+                        engine.handle_fetched(job, bytes, answered_ms, now);
+                    }
+                    Err(error) => {
+                        engine.handle_fetch_failed(job, error, now);
+                    }
+                }
+            }
+            Outcome::SlicedDone {
+                doc,
+                result,
+                work_ms,
+            } => self.finish_work(self.job(doc), result, work_ms, now),
+            Outcome::Worker { doc, event } => self.handle_worker(doc, event, now),
+        }
+    }
+
+    fn handle_worker(&self, doc: u32, event: JobEvent, now: f64) {
+        let job = self.job(doc);
+        let mut engine = self.engine.borrow_mut();
+        match event {
+            JobEvent::HandedOff { cost_ms } => {
+                engine.handle_handed_off(job, cost_ms);
+            }
+            JobEvent::Reply(WorkerReply::Started { at_epoch_ms, .. }) => {
+                engine.handle_work_started(job, from_epoch_ms(at_epoch_ms));
+            }
+            JobEvent::Reply(WorkerReply::Parsed {
+                summary,
+                end_epoch_ms,
+                work_ms,
+                ..
+            }) => {
+                engine.handle_parsed(job, summary, work_ms, from_epoch_ms(end_epoch_ms));
+            }
+            JobEvent::Reply(WorkerReply::Failed {
+                error, at_epoch_ms, ..
+            }) => {
+                engine.handle_work_failed(job, error, from_epoch_ms(at_epoch_ms));
+            }
+            JobEvent::Reply(WorkerReply::Ready) => {}
+            JobEvent::Died(why) => {
+                if let Some(Thread::Worker(worker)) = engine.working_on(doc) {
+                    engine.handle_worker_died(worker, &why, now);
+                }
+            }
+        }
+    }
+}
+
+type LabStream = LocalBoxStream<'static, Outcome>;

@@ -1,0 +1,432 @@
+//! The run engine: the rules of one run as a state machine that does no I/O and
+//! reads no clock (the sans-IO shape of quinn's `Connection`).
+//!
+//! The seed's code is `data = await download(url)` on the event loop, then
+//! `await loop.run_in_executor(pool, parse, data)`: the downloads stay on the page's
+//! loop and only the work moves. So in every mode the engine asks the page to fetch
+//! (sequential: one document after another, each fetched *and* worked on before the
+//! next; concurrent: all at once), and hands each fetched body to a thread: the main
+//! thread (one document at a time) or one of `k` pool workers (one job each).
+//!
+//! The driver (`browser::driver`) tells the engine what happened through
+//! `handle_*` methods, with `now_ms` passed in, and carries out what
+//! [`Engine::poll_command`] asks. Every change to the run's record comes out of
+//! [`Engine::poll_event`], for the screen. Each race (a late reply of an old run, a
+//! cancel between fetch and parse, a worker that dies) is then a native test of a
+//! sequence of calls.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+use super::error::LabError;
+use super::report::{RunEvent, RunLog, RunOutcome, MAIN_THREAD};
+use super::scenario::{FetchStrategy, ParseStrategy, Scenario};
+use super::work::WorkSummary;
+
+/// Names one document of one run. Every message about a document carries it, so a
+/// reply of an older run is never taken for one of the current run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct JobId {
+    /// The run it belongs to (increases with every run).
+    pub run: u32,
+    /// The document's 1-based number.
+    pub doc: u32,
+}
+
+/// Where a document's work runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thread {
+    /// The page's main thread.
+    Main,
+    /// Pool worker number `n` (1-based).
+    Worker(u32),
+}
+
+impl Thread {
+    /// The name used in reports: `"main"` or `"worker-<n>"`.
+    pub fn name(self) -> String {
+        match self {
+            Thread::Main => MAIN_THREAD.to_string(),
+            Thread::Worker(n) => format!("worker-{n}"),
+        }
+    }
+}
+
+/// What the driver must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Fetch `doc` on the page's event loop, with its own abort signal and timeout.
+    StartFetch {
+        /// Document id.
+        doc: u32,
+    },
+    /// Work on `doc`'s body on the main thread (in one go, or in slices, as the
+    /// scenario's parse strategy says).
+    WorkOnMain {
+        /// Document id.
+        doc: u32,
+    },
+    /// Hand `doc`'s body to pool worker `worker` (1-based), without a copy.
+    PostToWorker {
+        /// Document id.
+        doc: u32,
+        /// The worker.
+        worker: u32,
+    },
+    /// Abort `doc`'s request: the run was cancelled.
+    AbortFetch {
+        /// Document id.
+        doc: u32,
+    },
+    /// Stop the main-thread work on `doc` (a sliced parse stops at its next slice).
+    StopMainWork {
+        /// Document id.
+        doc: u32,
+    },
+    /// Terminate pool worker `worker` and start a fresh one in its place: it is busy
+    /// with a cancelled job, or it died.
+    ReplaceWorker {
+        /// The worker (1-based).
+        worker: u32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Not fetched yet (sequential runs).
+    Pending,
+    Fetching,
+    /// The page holds the body; waiting for a thread.
+    Ready,
+    Working(Thread),
+    Finished,
+}
+
+/// One run's rules. Create one per run; events of other runs are ignored.
+#[derive(Debug)]
+pub struct Engine {
+    log: RunLog,
+    phases: Vec<Phase>,
+    /// One slot per thread that can work: the doc it works on.
+    slots: Vec<Option<u32>>,
+    /// Fetched documents waiting for a thread, in arrival order.
+    ready: VecDeque<u32>,
+    commands: VecDeque<Command>,
+    events: VecDeque<RunEvent>,
+}
+
+impl Engine {
+    /// A run of `scenario` that starts at `now_ms`: its first fetches are queued.
+    pub fn new(run_id: u32, scenario: Scenario, now_ms: f64) -> Self {
+        let log = RunLog::new(run_id, scenario, now_ms);
+        let threads = log.work_threads() as usize;
+        let docs = log.scenario.docs as usize;
+        let mut engine = Self {
+            phases: vec![Phase::Pending; docs],
+            slots: vec![None; threads],
+            ready: VecDeque::new(),
+            commands: VecDeque::new(),
+            events: VecDeque::new(),
+            log,
+        };
+        match engine.log.scenario.fetch {
+            FetchStrategy::Concurrent => {
+                for doc in 1..=engine.log.scenario.docs {
+                    engine.start_fetch(doc, now_ms);
+                }
+            }
+            FetchStrategy::Sequential => engine.start_fetch(1, now_ms),
+        }
+        engine
+    }
+
+    // --- getters -----------------------------------------------------------------
+
+    /// The run's record so far.
+    pub fn log(&self) -> &RunLog {
+        &self.log
+    }
+
+    /// The run's id.
+    pub fn run_id(&self) -> u32 {
+        self.log.run_id
+    }
+
+    /// Whether the run has finished or was cancelled.
+    pub fn is_over(&self) -> bool {
+        self.log.outcome != RunOutcome::Running
+    }
+
+    /// The thread `doc` is being worked on, if it is.
+    pub fn working_on(&self, doc: u32) -> Option<Thread> {
+        match self.phase(doc)? {
+            Phase::Working(thread) => Some(thread),
+            _ => None,
+        }
+    }
+
+    // --- poll ------------------------------------------------------------------------
+
+    /// The next thing the driver must do, if any.
+    pub fn poll_command(&mut self) -> Option<Command> {
+        self.commands.pop_front()
+    }
+
+    /// The next change to the run's record, for the screen.
+    pub fn poll_event(&mut self) -> Option<RunEvent> {
+        self.events.pop_front()
+    }
+
+    // --- events from outside ---------------------------------------------------------
+
+    /// The page holds `job`'s whole body (`bytes` long). `answered_ms` is when the
+    /// server said it answered, on the page's clock. Returns whether it was taken.
+    pub fn handle_fetched(
+        &mut self,
+        job: JobId,
+        bytes: u64,
+        answered_ms: Option<f64>,
+        now_ms: f64,
+    ) -> bool {
+        if !self.is_in(job, Phase::Fetching) {
+            return false;
+        }
+        self.set_phase(job.doc, Phase::Ready);
+        self.record(RunEvent::Fetched {
+            doc: job.doc,
+            at_ms: now_ms,
+            bytes,
+            answered_ms,
+        });
+        self.ready.push_back(job.doc);
+        self.assign_threads();
+        true
+    }
+
+    /// `job`'s request failed (status, network, timeout, a bad body).
+    pub fn handle_fetch_failed(&mut self, job: JobId, error: LabError, now_ms: f64) -> bool {
+        if !self.is_in(job, Phase::Fetching) {
+            return false;
+        }
+        self.fail(job.doc, error, now_ms);
+        true
+    }
+
+    /// Main-thread time spent handing `job` to its worker.
+    pub fn handle_handed_off(&mut self, job: JobId, cost_ms: f64) -> bool {
+        if !self.is_working(job) {
+            return false;
+        }
+        self.record(RunEvent::HandedOff {
+            doc: job.doc,
+            cost_ms,
+        });
+        true
+    }
+
+    /// The work on `job` started at `at_ms` (on the page's clock), on the thread the
+    /// engine gave it.
+    pub fn handle_work_started(&mut self, job: JobId, at_ms: f64) -> bool {
+        let Some(thread) = self.working(job) else {
+            return false;
+        };
+        self.record(RunEvent::ParseStarted {
+            doc: job.doc,
+            at_ms,
+            thread: thread.name(),
+        });
+        true
+    }
+
+    /// The work on `job` ended at `at_ms` with `summary`, after `work_ms` of actual
+    /// work. Frees its thread for the next document.
+    pub fn handle_parsed(
+        &mut self,
+        job: JobId,
+        summary: WorkSummary,
+        work_ms: f64,
+        at_ms: f64,
+    ) -> bool {
+        let Some(thread) = self.working(job) else {
+            return false;
+        };
+        self.free(thread);
+        self.set_phase(job.doc, Phase::Finished);
+        self.record(RunEvent::Parsed {
+            doc: job.doc,
+            at_ms,
+            summary,
+            work_ms,
+        });
+        self.after_document(at_ms);
+        true
+    }
+
+    /// The work on `job` failed without taking its thread down (a body that is not
+    /// UTF-8, a worker that could not be started). Frees the thread.
+    pub fn handle_work_failed(&mut self, job: JobId, error: LabError, now_ms: f64) -> bool {
+        let Some(thread) = self.working(job) else {
+            return false;
+        };
+        self.free(thread);
+        self.fail(job.doc, error, now_ms);
+        true
+    }
+
+    /// Pool worker `worker` died (`why`): its document fails, and the pool replaces it.
+    pub fn handle_worker_died(&mut self, worker: u32, why: &str, now_ms: f64) -> bool {
+        if self.log.scenario.parse != ParseStrategy::Worker || self.is_over() {
+            return false;
+        }
+        let Some(slot) = (worker as usize)
+            .checked_sub(1)
+            .and_then(|i| self.slots.get_mut(i))
+        else {
+            return false;
+        };
+        let doc = slot.take();
+        self.commands.push_back(Command::ReplaceWorker { worker });
+        if let Some(doc) = doc {
+            let error = LabError::Worker(format!(
+                "worker-{worker} stopped while working on doc {doc}: {why}; a fresh worker replaces it"
+            ));
+            self.fail(doc, error, now_ms);
+        } else {
+            self.assign_threads();
+        }
+        true
+    }
+
+    // --- commands from the application -------------------------------------------
+
+    /// Cancels the run: requests are aborted, work in progress stops (busy workers
+    /// are replaced, a sliced parse stops at its next slice), queued work is dropped.
+    /// Returns `false` if the run was already over.
+    pub fn cancel(&mut self, now_ms: f64) -> bool {
+        if self.is_over() {
+            return false;
+        }
+        for doc in 1..=self.log.scenario.docs {
+            match self.phase(doc) {
+                Some(Phase::Fetching) => self.commands.push_back(Command::AbortFetch { doc }),
+                Some(Phase::Working(Thread::Main)) => {
+                    self.commands.push_back(Command::StopMainWork { doc })
+                }
+                Some(Phase::Working(Thread::Worker(worker))) => {
+                    self.commands.push_back(Command::ReplaceWorker { worker })
+                }
+                _ => {}
+            }
+            self.set_phase(doc, Phase::Finished);
+        }
+        self.ready.clear();
+        self.slots.iter_mut().for_each(|s| *s = None);
+        self.log.cancel(now_ms);
+        true
+    }
+
+    // --- internals -------------------------------------------------------------------
+
+    fn phase(&self, doc: u32) -> Option<Phase> {
+        self.phases.get((doc as usize).checked_sub(1)?).copied()
+    }
+
+    fn set_phase(&mut self, doc: u32, phase: Phase) {
+        if let Some(p) = (doc as usize)
+            .checked_sub(1)
+            .and_then(|i| self.phases.get_mut(i))
+        {
+            *p = phase;
+        }
+    }
+
+    fn is_in(&self, job: JobId, phase: Phase) -> bool {
+        job.run == self.log.run_id && !self.is_over() && self.phase(job.doc) == Some(phase)
+    }
+
+    fn working(&self, job: JobId) -> Option<Thread> {
+        if job.run != self.log.run_id || self.is_over() {
+            return None;
+        }
+        self.working_on(job.doc)
+    }
+
+    fn is_working(&self, job: JobId) -> bool {
+        self.working(job).is_some()
+    }
+
+    fn record(&mut self, event: RunEvent) {
+        if self.log.apply(event.clone()) {
+            self.events.push_back(event);
+        }
+    }
+
+    fn start_fetch(&mut self, doc: u32, now_ms: f64) {
+        self.set_phase(doc, Phase::Fetching);
+        self.commands.push_back(Command::StartFetch { doc });
+        self.record(RunEvent::FetchStarted { doc, at_ms: now_ms });
+    }
+
+    fn fail(&mut self, doc: u32, error: LabError, now_ms: f64) {
+        self.set_phase(doc, Phase::Finished);
+        self.record(RunEvent::Failed {
+            doc,
+            at_ms: now_ms,
+            error,
+        });
+        self.after_document(now_ms);
+    }
+
+    fn free(&mut self, thread: Thread) {
+        let index = match thread {
+            Thread::Main => 0,
+            Thread::Worker(n) => (n as usize).saturating_sub(1),
+        };
+        if let Some(slot) = self.slots.get_mut(index) {
+            *slot = None;
+        }
+    }
+
+    /// Gives waiting documents to free threads, oldest first.
+    fn assign_threads(&mut self) {
+        let on_workers = self.log.scenario.parse == ParseStrategy::Worker;
+        while let Some(index) = self.slots.iter().position(Option::is_none) {
+            let Some(doc) = self.ready.pop_front() else {
+                return;
+            };
+            self.slots[index] = Some(doc);
+            let (thread, command) = if on_workers {
+                let worker = index as u32 + 1;
+                (
+                    Thread::Worker(worker),
+                    Command::PostToWorker { doc, worker },
+                )
+            } else {
+                (Thread::Main, Command::WorkOnMain { doc })
+            };
+            self.set_phase(doc, Phase::Working(thread));
+            self.commands.push_back(command);
+        }
+    }
+
+    /// A document finished, well or not: start the next fetch (sequential), give a
+    /// freed thread its next document, and end the run when all are done.
+    fn after_document(&mut self, now_ms: f64) {
+        if self.log.scenario.fetch == FetchStrategy::Sequential {
+            let next =
+                (1..=self.log.scenario.docs).find(|&d| self.phase(d) == Some(Phase::Pending));
+            let busy = self
+                .phases
+                .iter()
+                .any(|p| !matches!(p, Phase::Pending | Phase::Finished));
+            if let (Some(doc), false) = (next, busy) {
+                self.start_fetch(doc, now_ms);
+            }
+        }
+        self.assign_threads();
+        if self.phases.iter().all(|p| *p == Phase::Finished) {
+            self.log.finish(now_ms);
+        }
+    }
+}

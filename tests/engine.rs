@@ -1,0 +1,306 @@
+//! Native tests of the run engine (`lab::engine`): scripted sequences of events,
+//! including the races a browser produces — a reply of an old run arriving after a
+//! new run started, a cancel between fetch and parse, a worker dying mid-parse.
+#![cfg(not(target_arch = "wasm32"))]
+
+use event_loop_lab::lab::engine::{Command, Engine, JobId};
+use event_loop_lab::lab::error::LabError;
+use event_loop_lab::lab::report::{DocState, RunOutcome};
+use event_loop_lab::lab::scenario::{FetchStrategy, ParseStrategy, Scenario};
+use event_loop_lab::lab::work::WorkSummary;
+
+fn scenario(docs: u32, fetch: FetchStrategy, parse: ParseStrategy, workers: u32) -> Scenario {
+    Scenario {
+        docs,
+        latency: 100,
+        fetch,
+        parse,
+        workers,
+        ..Scenario::with_cores(2)
+    }
+}
+
+fn commands(engine: &mut Engine) -> Vec<Command> {
+    std::iter::from_fn(|| engine.poll_command()).collect()
+}
+
+fn job(run: u32, doc: u32) -> JobId {
+    JobId { run, doc }
+}
+
+fn summary(links: u32) -> WorkSummary {
+    WorkSummary {
+        links,
+        ..WorkSummary::default()
+    }
+}
+
+fn states(engine: &Engine) -> Vec<DocState> {
+    engine.log().docs.iter().map(|d| d.state).collect()
+}
+
+#[test]
+fn concurrent_worker_run_fetches_all_on_the_page_and_gives_each_worker_one_job() {
+    let s = scenario(3, FetchStrategy::Concurrent, ParseStrategy::Worker, 2);
+    let mut e = Engine::new(1, s, 0.0);
+    assert_eq!(
+        commands(&mut e),
+        (1..=3)
+            .map(|doc| Command::StartFetch { doc })
+            .collect::<Vec<_>>()
+    );
+    for doc in 1..=3 {
+        assert!(e.handle_fetched(job(1, doc), 1000, Some(100.0), 101.0));
+    }
+    // Two workers: docs 1 and 2 go out, doc 3 waits for a free worker.
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::PostToWorker { doc: 1, worker: 1 },
+            Command::PostToWorker { doc: 2, worker: 2 }
+        ]
+    );
+    assert_eq!(states(&e)[2], DocState::Waiting);
+    assert!(e.handle_work_started(job(1, 2), 102.0));
+    assert!(e.handle_parsed(job(1, 2), summary(5), 50.0, 152.0));
+    assert_eq!(
+        commands(&mut e),
+        [Command::PostToWorker { doc: 3, worker: 2 }]
+    );
+    assert!(e.handle_work_started(job(1, 3), 153.0));
+    let d3 = &e.log().docs[2];
+    assert_eq!(
+        (d3.queued_ms, d3.thread.as_deref()),
+        (Some(52.0), Some("worker-2"))
+    );
+    assert!(e.handle_work_started(job(1, 1), 102.0));
+    assert!(e.handle_parsed(job(1, 1), summary(5), 50.0, 152.0));
+    assert!(!e.is_over());
+    assert!(e.handle_parsed(job(1, 3), summary(5), 50.0, 203.0));
+    assert!(e.is_over());
+    let log = e.log();
+    assert_eq!(log.outcome, RunOutcome::Finished);
+    assert_eq!(log.ended_ms, Some(203.0));
+    assert!(log.ideal_ms() <= log.elapsed_ms(203.0));
+}
+
+#[test]
+fn sequential_fetches_the_next_document_only_after_the_last_one_is_worked_on() {
+    let s = scenario(2, FetchStrategy::Sequential, ParseStrategy::Blocking, 2);
+    let mut e = Engine::new(1, s, 0.0);
+    assert_eq!(commands(&mut e), [Command::StartFetch { doc: 1 }]);
+    e.handle_fetched(job(1, 1), 10, None, 100.0);
+    assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 1 }]);
+    e.handle_work_started(job(1, 1), 100.0);
+    e.handle_parsed(job(1, 1), summary(1), 40.0, 140.0);
+    assert_eq!(commands(&mut e), [Command::StartFetch { doc: 2 }]);
+    assert_eq!(e.log().docs[1].fetch_start_ms, Some(140.0));
+}
+
+#[test]
+fn a_failed_document_never_touches_another_and_sequential_runs_go_on() {
+    let s = scenario(3, FetchStrategy::Sequential, ParseStrategy::Blocking, 1);
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    e.handle_fetch_failed(job(1, 1), LabError::Timeout(200), 200.0);
+    // The next document starts at once, with nothing inherited from the failure.
+    assert_eq!(commands(&mut e), [Command::StartFetch { doc: 2 }]);
+    e.handle_fetched(job(1, 2), 10, None, 300.0);
+    assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 2 }]);
+    assert_eq!(
+        states(&e),
+        [DocState::Error, DocState::Waiting, DocState::Queued]
+    );
+    assert_eq!(
+        e.log().docs[0].error.as_deref(),
+        Some("no response within 200 ms")
+    );
+}
+
+#[test]
+fn a_reply_of_an_old_run_is_ignored_by_the_new_one() {
+    let s = scenario(1, FetchStrategy::Concurrent, ParseStrategy::Worker, 1);
+    let mut old = Engine::new(1, s.clone(), 0.0);
+    old.handle_fetched(job(1, 1), 10, None, 100.0);
+    commands(&mut old);
+    old.cancel(120.0);
+    let mut new = Engine::new(2, s, 130.0);
+    commands(&mut new);
+    // Run 1's worker reply arrives late: it must not finish run 2's doc 1.
+    assert!(!new.handle_fetched(job(1, 1), 10, None, 140.0));
+    assert!(!new.handle_work_started(job(1, 1), 141.0));
+    assert!(!new.handle_parsed(job(1, 1), summary(9), 10.0, 150.0));
+    assert_eq!(states(&new), [DocState::Fetching]);
+    assert!(new.poll_event().is_some_and(|e| matches!(
+        e,
+        event_loop_lab::lab::report::RunEvent::FetchStarted { doc: 1, .. }
+    )));
+    assert!(new.poll_event().is_none());
+}
+
+#[test]
+fn cancel_between_fetch_and_parse_drops_queued_work_and_replaces_busy_workers() {
+    let s = scenario(3, FetchStrategy::Concurrent, ParseStrategy::Worker, 1);
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    e.handle_fetched(job(1, 1), 10, None, 100.0);
+    e.handle_fetched(job(1, 2), 10, None, 101.0);
+    assert_eq!(
+        commands(&mut e),
+        [Command::PostToWorker { doc: 1, worker: 1 }]
+    );
+    assert!(e.cancel(110.0));
+    // Doc 1 is on worker 1: terminate it. Doc 2 waited: dropped. Doc 3: abort its request.
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::ReplaceWorker { worker: 1 },
+            Command::AbortFetch { doc: 3 }
+        ]
+    );
+    assert!(!e.cancel(111.0));
+    assert!(!e.handle_parsed(job(1, 1), summary(1), 5.0, 112.0));
+    assert!(commands(&mut e).is_empty());
+    assert_eq!(e.log().outcome, RunOutcome::Cancelled);
+    assert!(e.log().docs.iter().all(|d| d.state == DocState::Cancelled));
+}
+
+#[test]
+fn cancel_stops_main_thread_work() {
+    let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Sliced, 1);
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    e.handle_fetched(job(1, 2), 10, None, 100.0);
+    assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 2 }]);
+    e.handle_work_started(job(1, 2), 100.0);
+    e.cancel(130.0);
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::AbortFetch { doc: 1 },
+            Command::StopMainWork { doc: 2 }
+        ]
+    );
+}
+
+#[test]
+fn a_worker_dying_mid_parse_fails_its_document_and_the_next_one_gets_a_fresh_worker() {
+    let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Worker, 1);
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    e.handle_fetched(job(1, 1), 10, None, 100.0);
+    e.handle_fetched(job(1, 2), 10, None, 100.0);
+    e.handle_work_started(job(1, 1), 101.0);
+    assert_eq!(
+        commands(&mut e),
+        [Command::PostToWorker { doc: 1, worker: 1 }]
+    );
+    assert!(e.handle_worker_died(1, "RuntimeError: unreachable", 150.0));
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::ReplaceWorker { worker: 1 },
+            Command::PostToWorker { doc: 2, worker: 1 }
+        ]
+    );
+    let error = e.log().docs[0].error.clone().unwrap_or_default();
+    assert!(
+        error.contains("worker-1 stopped while working on doc 1"),
+        "{error}"
+    );
+    // A late reply of the dead worker changes nothing.
+    assert!(!e.handle_parsed(job(1, 1), summary(1), 1.0, 151.0));
+    e.handle_work_started(job(1, 2), 160.0);
+    e.handle_parsed(job(1, 2), summary(3), 40.0, 200.0);
+    assert!(e.is_over());
+    assert_eq!(states(&e), [DocState::Error, DocState::Done]);
+}
+
+#[test]
+fn an_idle_worker_that_dies_is_replaced_without_touching_any_document() {
+    let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Worker, 2);
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    assert!(e.handle_worker_died(2, "gone", 10.0));
+    assert_eq!(commands(&mut e), [Command::ReplaceWorker { worker: 2 }]);
+    assert_eq!(states(&e), [DocState::Fetching, DocState::Fetching]);
+    // A worker the pool does not have is no event of this run.
+    assert!(!e.handle_worker_died(3, "gone", 11.0));
+}
+
+#[test]
+fn two_runs_back_to_back_each_finish_on_their_own_events() {
+    let s = scenario(1, FetchStrategy::Concurrent, ParseStrategy::Blocking, 1);
+    for run in 1..=2 {
+        let t0 = f64::from(run) * 1000.0;
+        let mut e = Engine::new(run, s.clone(), t0);
+        assert_eq!(commands(&mut e), [Command::StartFetch { doc: 1 }]);
+        e.handle_fetched(job(run, 1), 10, Some(t0 + 100.0), t0 + 100.0);
+        assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 1 }]);
+        e.handle_work_started(job(run, 1), t0 + 100.0);
+        e.handle_parsed(job(run, 1), summary(2), 30.0, t0 + 130.0);
+        assert!(e.is_over());
+        assert_eq!(e.log().elapsed_ms(0.0), 130.0);
+    }
+}
+
+#[test]
+fn a_work_failure_frees_the_thread_for_the_next_document() {
+    let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Blocking, 1);
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    e.handle_fetched(job(1, 1), 10, None, 100.0);
+    e.handle_fetched(job(1, 2), 10, None, 100.0);
+    assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 1 }]);
+    e.handle_work_started(job(1, 1), 100.0);
+    e.handle_work_failed(job(1, 1), LabError::NotUtf8 { offset: 3 }, 101.0);
+    assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 2 }]);
+}
+
+#[test]
+fn ideal_never_exceeds_the_total_in_any_mode() {
+    // A scripted run per mode: fetches answer at the latency (100 ms); each document
+    // takes 60 ms of work, on whichever thread the engine gives it.
+    for parse in [
+        ParseStrategy::Blocking,
+        ParseStrategy::Sliced,
+        ParseStrategy::Worker,
+    ] {
+        for fetch in [FetchStrategy::Concurrent, FetchStrategy::Sequential] {
+            let mut e = Engine::new(1, scenario(4, fetch, parse, 2), 0.0);
+            let mut now = 0.0;
+            let mut in_flight: Vec<u32> = Vec::new();
+            let mut working: Vec<(u32, f64)> = Vec::new();
+            while !e.is_over() {
+                for command in commands(&mut e) {
+                    match command {
+                        Command::StartFetch { doc } => in_flight.push(doc),
+                        Command::WorkOnMain { doc } | Command::PostToWorker { doc, .. } => {
+                            e.handle_work_started(job(1, doc), now);
+                            working.push((doc, now + 60.0));
+                        }
+                        other => panic!("unexpected {other:?}"),
+                    }
+                }
+                // The next thing to happen: a fetch at +100 ms, or a work's end.
+                if let Some(&(doc, end)) = working.iter().min_by(|a, b| a.1.total_cmp(&b.1)) {
+                    now = end;
+                    working.retain(|w| w.0 != doc);
+                    e.handle_parsed(job(1, doc), summary(1), 60.0, now);
+                } else if !in_flight.is_empty() {
+                    now += 100.0;
+                    for doc in std::mem::take(&mut in_flight) {
+                        e.handle_fetched(job(1, doc), 10, Some(now), now);
+                    }
+                }
+            }
+            let log = e.log();
+            let total = log.elapsed_ms(now);
+            assert!(
+                log.ideal_ms() <= total + 1e-9,
+                "{parse} {fetch}: ideal {} > total {total}",
+                log.ideal_ms()
+            );
+        }
+    }
+}
