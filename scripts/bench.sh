@@ -6,6 +6,8 @@
 #   3. main-thread cost of handing a document to a worker, ms per MB
 #   4. per strategy on the default scenario: longest long task, long-task count,
 #      longest gap between animation frames, and the run's total time
+#   5. a small worker run right after cancelling a heavy one mid-parse, against the
+#      same run on a clean pool (the ratio shows whether cancel stopped the work)
 # The same data, with every individual run, goes to target/bench.json.
 #
 #   scripts/bench.sh                  (about 2-3 minutes on a 2-core machine once built)

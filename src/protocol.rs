@@ -1,17 +1,23 @@
 //! Messages between the page and its parse workers, shared by both sides.
 //!
 //! The page fetches every document itself and hands only the work to a worker, as
-//! `run_in_executor` does. A request is posted as a plain object
-//! `{ request: "<JSON of WorkerRequest>", body: ArrayBuffer }` with the body in the
-//! transfer list, so the bytes move to the worker without a copy (the page's buffer
-//! becomes detached). The JSON part and every reply are a few hundred bytes: a worker
-//! never sends a document or an index back, since decoding a big reply on the main
-//! thread would itself be a freeze. Every reply echoes the [`JobId`] of its request.
+//! `run_in_executor` does. A job is posted as a plain object
+//! `{ request: "<JSON of WorkerRequest>", body: Blob }`. The body is the `Blob` the
+//! page's `fetch` gave it: posting a `Blob` passes a handle to the same bytes, so
+//! nothing is copied and the bytes never cross the page's main thread (the worker
+//! reads them on its own thread). The JSON part and every reply are a few hundred
+//! bytes: a worker never sends a document or an index back, since decoding a big
+//! reply on the main thread would itself be a freeze. Every reply echoes the
+//! [`JobId`] of its request.
 //!
-//! NOTE: why not gloo-worker: it copies every message through its codec (bincode into
-//! a fresh buffer, no transfer list): a 1 MB body cost the main thread ~1 ms as a
-//! `String` and ~5 ms as a `Vec<u8>`, where a transferred `ArrayBuffer` costs ~0.03 ms
-//! at any size (measured on this project's machine; `scripts/bench.sh` has the row).
+//! NOTE: the choice, measured (`scripts/bench.sh` has the hand-over row):
+//! - gloo-worker copies every message through its codec (bincode into a fresh buffer,
+//!   no transfer list): a 1 MB body cost the page ~1 ms as a `String`, ~5 ms as a
+//!   `Vec<u8>`;
+//! - `response.arrayBuffer()` then a transferred `ArrayBuffer` costs ~0.03 ms to post
+//!   at any size, but reading the body into the page's memory stalled its frames up
+//!   to 56 ms for 6 × 3 MiB (see `browser::fetch`);
+//! - a `Blob` handle costs about as little to post, and the page never reads the bytes.
 
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,5 @@
-//! The parse worker: receives a document's bytes, runs the heavy work on them and
-//! replies with a summary. It runs in a dedicated Web Worker, so its long synchronous
+//! The parse worker: receives a document (a `Blob` handle), reads its bytes, runs
+//! the heavy work on them and replies with a summary. It runs in a dedicated Web Worker, so its long synchronous
 //! work never blocks the page's event loop.
 //!
 //! Worker loading (written down once, here): a pool worker is a *module* worker of
@@ -16,7 +16,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
+use wasm_bindgen_futures::spawn_local;
+
 use crate::browser::clock::{epoch_ms, now_ms};
+use crate::browser::fetch::read_blob;
 use crate::lab::error::LabError;
 use crate::lab::work::{analyze, decode_document};
 use crate::protocol::{WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
@@ -55,7 +58,7 @@ fn post(scope: &DedicatedWorkerGlobalScope, reply: &WorkerReply) {
     let _ = scope.post_message(&JsValue::from_str(&reply.to_json()));
 }
 
-/// Runs when the page posts a job: decode, work, reply.
+/// Runs when the page posts a job: read the body, decode, work, reply.
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let request = js_sys::Reflect::get(data, &REQUEST_KEY.into())
         .ok()
@@ -65,46 +68,52 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let Some(WorkerRequest::Work { job, query, crash }) = request else {
         return;
     };
-    let started = now_ms();
-    post(
-        scope,
-        &WorkerReply::Started {
-            job,
-            at_epoch_ms: epoch_ms(),
-        },
-    );
-    if crash {
-        // `fail=N:crash`: a parser bug, as the lesson shows it. With panic = "abort"
-        // the wasm instance traps, the worker reports an uncaught error to the page,
-        // and the pool replaces it.
-        panic!(
-            "doc {}: simulated parser crash (fail={}:crash)",
-            job.doc, job.doc
-        );
-    }
     let body = js_sys::Reflect::get(data, &BODY_KEY.into())
         .ok()
-        .and_then(|b| b.dyn_into::<js_sys::ArrayBuffer>().ok());
-    let result = match body {
-        // The content type was checked on the page, from the headers.
-        Some(body) => decode_document(js_sys::Uint8Array::new(&body).to_vec(), None),
-        None => Err(LabError::Worker("the job arrived without its body".into())),
-    };
-    let reply = match result {
-        Ok(html) => {
-            let summary = analyze(&html, &query);
-            WorkerReply::Parsed {
+        .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
+    let scope = scope.clone();
+    spawn_local(async move {
+        // The bytes come out of the browser's blob storage on this thread, not the page's.
+        let bytes = match body {
+            Some(blob) => read_blob(&blob)
+                .await
+                .map(|buffer| js_sys::Uint8Array::new(buffer.as_ref()).to_vec()),
+            None => Err(LabError::Worker("the job arrived without its body".into())),
+        };
+        let started = now_ms();
+        post(
+            &scope,
+            &WorkerReply::Started {
                 job,
-                summary,
-                end_epoch_ms: epoch_ms(),
-                work_ms: now_ms() - started,
-            }
+                at_epoch_ms: epoch_ms(),
+            },
+        );
+        if crash {
+            // `fail=N:crash`: a parser bug, as the lesson shows it. With panic = "abort"
+            // the wasm instance traps, the worker reports an uncaught error to the
+            // page, and the pool replaces it.
+            panic!(
+                "doc {}: simulated parser crash (fail={}:crash)",
+                job.doc, job.doc
+            );
         }
-        Err(error) => WorkerReply::Failed {
-            job,
-            error,
-            at_epoch_ms: epoch_ms(),
-        },
-    };
-    post(scope, &reply);
+        // The content type was checked on the page, from the headers.
+        let reply = match bytes.and_then(|bytes| decode_document(bytes, None)) {
+            Ok(html) => {
+                let summary = analyze(&html, &query);
+                WorkerReply::Parsed {
+                    job,
+                    summary,
+                    end_epoch_ms: epoch_ms(),
+                    work_ms: now_ms() - started,
+                }
+            }
+            Err(error) => WorkerReply::Failed {
+                job,
+                error,
+                at_epoch_ms: epoch_ms(),
+            },
+        };
+        post(&scope, &reply);
+    });
 }

@@ -50,6 +50,9 @@ fn concurrent_worker_run_fetches_all_on_the_page_and_gives_each_worker_one_job()
             .collect::<Vec<_>>()
     );
     for doc in 1..=3 {
+        assert!(e.handle_fetch_started(job(1, doc), 1.0));
+    }
+    for doc in 1..=3 {
         assert!(e.handle_fetched(job(1, doc), 1000, Some(100.0), 101.0));
     }
     // Two workers: docs 1 and 2 go out, doc 3 waits for a free worker.
@@ -94,7 +97,9 @@ fn sequential_fetches_the_next_document_only_after_the_last_one_is_worked_on() {
     e.handle_work_started(job(1, 1), 100.0);
     e.handle_parsed(job(1, 1), summary(1), 40.0, 140.0);
     assert_eq!(commands(&mut e), [Command::StartFetch { doc: 2 }]);
-    assert_eq!(e.log().docs[1].fetch_start_ms, Some(140.0));
+    assert_eq!(e.log().docs[1].state, DocState::Queued);
+    e.handle_fetch_started(job(1, 2), 141.0);
+    assert_eq!(e.log().docs[1].fetch_start_ms, Some(141.0));
 }
 
 #[test]
@@ -126,10 +131,12 @@ fn a_reply_of_an_old_run_is_ignored_by_the_new_one() {
     old.cancel(120.0);
     let mut new = Engine::new(2, s, 130.0);
     commands(&mut new);
+    assert!(new.handle_fetch_started(job(2, 1), 131.0));
     // Run 1's worker reply arrives late: it must not finish run 2's doc 1.
     assert!(!new.handle_fetched(job(1, 1), 10, None, 140.0));
     assert!(!new.handle_work_started(job(1, 1), 141.0));
     assert!(!new.handle_parsed(job(1, 1), summary(9), 10.0, 150.0));
+    assert!(!new.handle_fetch_started(job(1, 1), 141.0));
     assert_eq!(states(&new), [DocState::Fetching]);
     assert!(new.poll_event().is_some_and(|e| matches!(
         e,
@@ -170,6 +177,7 @@ fn cancel_stops_main_thread_work() {
     let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Sliced, 1);
     let mut e = Engine::new(1, s, 0.0);
     commands(&mut e);
+    e.handle_fetch_started(job(1, 1), 0.0);
     e.handle_fetched(job(1, 2), 10, None, 100.0);
     assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 2 }]);
     e.handle_work_started(job(1, 2), 100.0);
@@ -221,6 +229,8 @@ fn an_idle_worker_that_dies_is_replaced_without_touching_any_document() {
     let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Worker, 2);
     let mut e = Engine::new(1, s, 0.0);
     commands(&mut e);
+    e.handle_fetch_started(job(1, 1), 0.0);
+    e.handle_fetch_started(job(1, 2), 0.0);
     assert!(e.handle_worker_died(2, "gone", 10.0));
     assert_eq!(commands(&mut e), [Command::ReplaceWorker { worker: 2 }]);
     assert_eq!(states(&e), [DocState::Fetching, DocState::Fetching]);
@@ -235,6 +245,7 @@ fn two_runs_back_to_back_each_finish_on_their_own_events() {
         let t0 = f64::from(run) * 1000.0;
         let mut e = Engine::new(run, s.clone(), t0);
         assert_eq!(commands(&mut e), [Command::StartFetch { doc: 1 }]);
+        e.handle_fetch_started(job(run, 1), t0);
         e.handle_fetched(job(run, 1), 10, Some(t0 + 100.0), t0 + 100.0);
         assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 1 }]);
         e.handle_work_started(job(run, 1), t0 + 100.0);
@@ -274,7 +285,10 @@ fn ideal_never_exceeds_the_total_in_any_mode() {
             while !e.is_over() {
                 for command in commands(&mut e) {
                     match command {
-                        Command::StartFetch { doc } => in_flight.push(doc),
+                        Command::StartFetch { doc } => {
+                            e.handle_fetch_started(job(1, doc), now);
+                            in_flight.push(doc);
+                        }
                         Command::WorkOnMain { doc } | Command::PostToWorker { doc, .. } => {
                             e.handle_work_started(job(1, doc), now);
                             working.push((doc, now + 60.0));

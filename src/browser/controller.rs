@@ -274,9 +274,10 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
     // Workers this run needs are started before its clock starts: booting a worker
     // is a one-off cost, not what a run measures. A worker that cannot start fails
     // the rows it is given.
+    // That includes the fresh workers that replaced those of a cancelled run.
     if scenario.parse == ParseStrategy::Worker && still_current(&inner, run_id) {
         let k = scenario.workers.min(scenario.docs) as usize;
-        if inner.pool.resize(k).is_ok_and(|started| started > 0) {
+        if inner.pool.resize(k).is_ok() {
             inner.pool.ready(WORKER_START_TIMEOUT_MS).await;
         }
     }

@@ -116,8 +116,11 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
     }
     let corpus = load.await?;
     let bytes = build_doc(doc.doc, doc.size_kb as usize * 1024, &corpus);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
+        .map_err(|_| LabError::Simulator("could not make a Blob of the document".into()))?;
     Ok(Body {
-        buffer: js_sys::Uint8Array::from(bytes.as_slice()).buffer(),
+        blob,
         answered_ms: Some(due_ms),
     })
 }

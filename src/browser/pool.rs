@@ -28,7 +28,7 @@ pub const WORKER_SCRIPT: &str = "./boot.js";
 pub enum JobEvent {
     /// The body was posted; the page's main thread spent `cost_ms` doing it.
     HandedOff {
-        /// Main-thread time of `postMessage` with the transfer list.
+        /// Main-thread time of the `postMessage`.
         cost_ms: f64,
     },
     /// The worker answered.
@@ -40,7 +40,6 @@ pub enum JobEvent {
 /// A job waiting for its worker to be ready.
 struct Queued {
     message: js_sys::Object,
-    transfer: js_sys::Array,
 }
 
 #[derive(Default)]
@@ -144,13 +143,13 @@ impl WorkerPool {
             .is_ok_and(|answers| answers.into_iter().all(|ok| ok))
     }
 
-    /// Posts `job` to worker `worker` (1-based), transferring `body` (the page's
-    /// buffer is detached afterwards). Returns the stream of the job's events.
+    /// Posts `job` with its `body` to worker `worker` (1-based). A `Blob` is posted
+    /// as a handle: no byte is copied. Returns the stream of the job's events.
     pub fn post(
         &self,
         worker: u32,
         request: &WorkerRequest,
-        body: &js_sys::ArrayBuffer,
+        body: &web_sys::Blob,
     ) -> Result<mpsc::UnboundedReceiver<JobEvent>, LabError> {
         let WorkerRequest::Work { job, .. } = request;
         let mut slots = self.slots.borrow_mut();
@@ -175,10 +174,7 @@ impl WorkerPool {
         set(REQUEST_KEY, &request.to_json().into())
             .and_then(|_| set(BODY_KEY, body))
             .map_err(|_| LabError::Worker("could not build the message".into()))?;
-        let queued = Queued {
-            message,
-            transfer: js_sys::Array::of1(body),
-        };
+        let queued = Queued { message };
         state.job = Some((*job, tx.clone()));
         if state.ready {
             send(&slot.worker, queued, &tx)?;
@@ -191,7 +187,7 @@ impl WorkerPool {
     }
 }
 
-/// Posts a job with its transfer list and reports what that cost the main thread.
+/// Posts a job and reports what that cost the main thread.
 fn send(
     worker: &Worker,
     job: Queued,
@@ -199,7 +195,7 @@ fn send(
 ) -> Result<(), LabError> {
     let before = now_ms();
     worker
-        .post_message_with_transfer(&job.message, &job.transfer)
+        .post_message(&job.message)
         .map_err(|e| LabError::Worker(format!("postMessage failed: {}", js_text(&e))))?;
     let cost_ms = now_ms() - before;
     let _ = events.unbounded_send(JobEvent::HandedOff { cost_ms });

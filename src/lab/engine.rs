@@ -56,7 +56,8 @@ impl Thread {
 /// What the driver must do next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// Fetch `doc` on the page's event loop, with its own abort signal and timeout.
+    /// Fetch `doc` on the page's event loop, with its own abort signal and timeout,
+    /// and say when it started ([`Engine::handle_fetch_started`]).
     StartFetch {
         /// Document id.
         doc: u32,
@@ -133,10 +134,10 @@ impl Engine {
         match engine.log.scenario.fetch {
             FetchStrategy::Concurrent => {
                 for doc in 1..=engine.log.scenario.docs {
-                    engine.start_fetch(doc, now_ms);
+                    engine.start_fetch(doc);
                 }
             }
-            FetchStrategy::Sequential => engine.start_fetch(1, now_ms),
+            FetchStrategy::Sequential => engine.start_fetch(1),
         }
         engine
     }
@@ -179,6 +180,18 @@ impl Engine {
     }
 
     // --- events from outside ---------------------------------------------------------
+
+    /// The request for `job` was sent at `now_ms`.
+    pub fn handle_fetch_started(&mut self, job: JobId, now_ms: f64) -> bool {
+        if !self.is_in(job, Phase::Fetching) {
+            return false;
+        }
+        self.record(RunEvent::FetchStarted {
+            doc: job.doc,
+            at_ms: now_ms,
+        });
+        true
+    }
 
     /// The page holds `job`'s whole body (`bytes` long). `answered_ms` is when the
     /// server said it answered, on the page's clock. Returns whether it was taken.
@@ -362,10 +375,10 @@ impl Engine {
         }
     }
 
-    fn start_fetch(&mut self, doc: u32, now_ms: f64) {
+    /// Asks for `doc`'s fetch; the driver says when it really started.
+    fn start_fetch(&mut self, doc: u32) {
         self.set_phase(doc, Phase::Fetching);
         self.commands.push_back(Command::StartFetch { doc });
-        self.record(RunEvent::FetchStarted { doc, at_ms: now_ms });
     }
 
     fn fail(&mut self, doc: u32, error: LabError, now_ms: f64) {
@@ -421,7 +434,7 @@ impl Engine {
                 .iter()
                 .any(|p| !matches!(p, Phase::Pending | Phase::Finished));
             if let (Some(doc), false) = (next, busy) {
-                self.start_fetch(doc, now_ms);
+                self.start_fetch(doc);
             }
         }
         self.assign_threads();

@@ -114,7 +114,8 @@ async function pageRun(config) {
     documents: report.documents.map((d) => ({
       id: d.id,
       bytes: d.bytes,
-      parse_ms: d.parse_start_ms !== null && d.parse_end_ms !== null ? d.parse_end_ms - d.parse_start_ms : null,
+      // Time actually spent working (the sum of the slices in sliced mode).
+      parse_ms: d.work_ms ?? null,
       thread: d.thread,
       handoff_ms: d.handoff_ms ?? null,
       error: d.error,
@@ -124,6 +125,25 @@ async function pageRun(config) {
     frames: window_.length,
     max_frame_gap_ms: window_.length > 1 ? maxGap : null,
   };
+}
+
+// Runs in the page: starts `heavy`, cancels it while a document is being parsed, then
+// runs `small` and returns its total. The poll has a deadline; nothing sleeps.
+async function cancelThenRun({ heavy, small, deadlineMs }) {
+  const pending = window.eventLoopLab.run(heavy);
+  const deadline = performance.now() + deadlineMs;
+  await new Promise((resolve, reject) => {
+    const poll = () => {
+      if (document.querySelector('[data-testid=doc-row][data-state=parsing]')) resolve();
+      else if (performance.now() > deadline) reject(new Error('no document was being parsed'));
+      else setTimeout(poll, 2);
+    };
+    poll();
+  });
+  window.eventLoopLab.cancel();
+  const cancelled = await pending;
+  const report = await window.eventLoopLab.run(small);
+  return { cancelled: cancelled.outcome, outcome: report.outcome, total_ms: report.total_ms };
 }
 
 /** Checks that a run did what was asked; throws with details otherwise. */
@@ -209,6 +229,26 @@ try {
   // 3: hand-off cost, many documents so the 0.1 ms clock granularity averages out.
   const HANDOFF = { ...WORK, docs: 32, size: 1024, parse: 'worker', workers: defaultWorkers };
   const handoff = await measure('handoff', HANDOFF);
+  // 5: a small run right after cancelling a heavy one mid-parse, against the same small
+  // run on a clean pool, alternating so both see the same machine load.
+  const SMALL = { ...WORK, docs: 2, size: 1024, parse: 'worker', workers: 2 };
+  const HEAVY = { ...WORK, docs: 8, size: 6144, parse: 'worker', workers: 2 };
+  const cancelPairs = [];
+  await measure('cancel: small run warm-up', SMALL);
+  for (let i = 1; i <= RUNS; i++) {
+    const clean = await withTimeout(page.evaluate(pageRun, SMALL), RUN_TIMEOUT_MS, 'cancel: the clean run took too long');
+    check('cancel: clean run', SMALL, clean);
+    const after = await withTimeout(
+      page.evaluate(cancelThenRun, { heavy: HEAVY, small: SMALL, deadlineMs: 60_000 }),
+      RUN_TIMEOUT_MS,
+      'cancel: the run after cancel took too long',
+    );
+    if (after.cancelled !== 'cancelled' || after.outcome !== 'finished') {
+      throw new Error(`cancel: heavy run ${after.cancelled}, small run ${after.outcome}`);
+    }
+    cancelPairs.push({ clean_ms: clean.total_ms, after_cancel_ms: after.total_ms });
+    log(`cancel ${i}/${RUNS}: clean ${fmt(clean.total_ms)} ms, after cancel ${fmt(after.total_ms)} ms`);
+  }
   // 4: the main thread under each strategy, default scenario.
   const strategies = {};
   for (const parse of ['blocking', 'sliced', 'worker']) {
@@ -238,6 +278,11 @@ try {
     pool_speedup: Object.fromEntries(
       [1, 2, 4].map((k) => [k, { total_ms: T(pool[k]), speedup: t1 / T(pool[k]), runs_total_ms: pool[k].map((r) => r.total_ms) }]),
     ),
+    cancel: {
+      clean_ms: median(cancelPairs.map((p) => p.clean_ms)),
+      after_cancel_ms: median(cancelPairs.map((p) => p.after_cancel_ms)),
+      pairs: cancelPairs,
+    },
     handoff: {
       ms_per_mb: handoffMedian,
       median_run: handoffMid,
@@ -303,7 +348,7 @@ try {
         `${fmt(ps[k].total_ms)} ms, ${fmt(ps[k].speedup, 2)}× | ` +
         `total_ms; speedup T(1)/T(${k}); runs ${runsList(ps[k].runs_total_ms)} ms |`,
     ),
-    `| 3. Main-thread cost of handing a document to a worker | docs=32, size=1024 KiB, latency=0, workers=${defaultWorkers} | ` +
+    `| 3. Main-thread cost of handing a body to a worker (a Blob handle; target ≤ 0.1 ms/MB) | docs=32, size=1024 KiB, latency=0, workers=${defaultWorkers} | ` +
       `${handoffResult} | sum(handoff_ms) / sum(MB); ${handoffDetails} |`,
     ...['blocking', 'sliced', 'worker'].map(
       (p) =>
@@ -316,6 +361,13 @@ try {
         `total ${runsList(mt[p].runs.map((r) => r.total_ms))} ms |`,
     ),
   ];
+  const c = results.cancel;
+  lines.push(
+    `| 5. Cancel stops the work (target: ratio ≤ 1.1) | ${scen(SMALL)}, workers=2, right after cancelling ` +
+      `docs=${HEAVY.docs} × ${HEAVY.size} KiB mid-parse, vs on a clean pool | ${fmt(c.after_cancel_ms / c.clean_ms, 2)}× | ` +
+      `median total_ms ${fmt(c.after_cancel_ms)} after cancel vs ${fmt(c.clean_ms)} clean; pairs ` +
+      `${cancelPairs.map((p) => `${fmt(p.after_cancel_ms)}/${fmt(p.clean_ms)}`).join(', ')} ms |`,
+  );
   const table = lines.join('\n');
 
   const json = {
@@ -328,7 +380,7 @@ try {
     runs_per_config: RUNS,
     warmup_runs_per_config: 1,
     mb: MB,
-    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF },
+    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY },
     native,
     results,
     page_errors: pageErrors,

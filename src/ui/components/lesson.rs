@@ -44,14 +44,15 @@ pub fn Lesson(props: &LessonProps) -> Html {
         .filter_map(|d| d.parse_ms())
         .fold(0.0, f64::max);
     let parse = match s.parse {
-        ParseStrategy::Blocking => format!("Parsing ran on the main thread in one go (up to {longest_parse:.0} ms per document): nothing else could run meanwhile — no frame, no typing, no other fetch's continuation. That is the frozen dot, and it is why the later waits stretch: those responses had arrived, but their code could not run until the parse before them finished."),
-        ParseStrategy::Sliced => "Parsing ran on the main thread in slices of about 8 ms with a real yield between them, so frames and input got through — at the cost of some overhead.".to_string(),
-        ParseStrategy::Worker => format!("Parsing ran in {} Web Worker(s), off the main thread: the page kept drawing frames the whole time. Each worker has an event loop of its own, and its parse blocks it: a document whose worker was still busy shows a longer wait, although the server answered on time.", s.workers.min(s.docs)),
+        ParseStrategy::Blocking => format!("Parsing ran on the main thread in one go (up to {longest_parse:.0} ms per document): nothing else could run meanwhile — no frame, no typing, no other fetch's continuation. That is the frozen dot, and it is why the later waits stretch: the server had answered (the dashed part of a bar), but the page's code that takes the response could not run until the parse before it finished."),
+        ParseStrategy::Sliced => "Parsing ran on the main thread in slices of about 8 ms with a real yield between them, so frames and input got through — at the cost of some overhead. One document is worked on at a time; the others wait their turn (grey).".to_string(),
+        ParseStrategy::Worker => format!("The page fetched every document on its own event loop and handed only the parse to {} Web Worker(s), moving the bytes without a copy — as run_in_executor moves only the call. The main thread stayed free, so each wait ended when the server answered, and the page kept drawing frames. A document whose workers were all busy waited its turn (grey).", s.workers.min(s.docs)),
     };
     let (rust, python) = match (s.fetch, s.parse) {
-        (FetchStrategy::Concurrent, ParseStrategy::Worker) => ("join_all(docs.map(|d| pool.load(d)))  // worker fetches + parses", "await asyncio.gather(*(loop.run_in_executor(pool, work, d) for d in docs))"),
+        (FetchStrategy::Concurrent, ParseStrategy::Worker) => ("join_all(docs.map(|d| async { let body = fetch(d).await; pool.run(work, body).await }))", "await asyncio.gather(*(fetch_then_run_in_executor(pool, work, d) for d in docs))"),
         (FetchStrategy::Concurrent, ParseStrategy::Sliced) => ("join_all(docs.map(|d| async { let html = fetch(d).await; parse_sliced(&html).await }))", "await asyncio.gather(*(fetch_then_parse_with_sleep0(d) for d in docs))"),
         (FetchStrategy::Concurrent, ParseStrategy::Blocking) => ("join_all(docs.map(|d| async { let html = fetch(d).await; analyze(&html) }))", "await asyncio.gather(*(fetch_then_parse(d) for d in docs))  # parse blocks the loop"),
+        (FetchStrategy::Sequential, ParseStrategy::Worker) => ("for d in docs { let body = fetch(d).await; pool.run(work, body).await }", "for d in docs: data = await download(d); await loop.run_in_executor(pool, parse, data)"),
         (FetchStrategy::Sequential, _) => ("for d in docs { let html = fetch(d).await; analyze(&html) }", "for d in docs: html = await fetch(d); parse(html)"),
     };
     html! {
