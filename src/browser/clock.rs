@@ -49,3 +49,13 @@ pub async fn with_timeout<F: std::future::Future>(
         Either::Right(_) => Err(Elapsed),
     }
 }
+
+/// Waits for a new task of this thread's event loop (a `setTimeout(0)`), so the
+/// browser can paint, handle input and deliver what it has queued in between.
+///
+/// NOTE: `.await` on a ready future, or on a resolved promise, does not do that: it
+/// continues in the same task or in a microtask, and the browser renders and
+/// dispatches input only between tasks, after the microtask queue is empty.
+pub async fn next_task() {
+    gloo_timers::future::TimeoutFuture::new(0).await;
+}

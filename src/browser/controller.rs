@@ -11,11 +11,10 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
-use super::clock::now_ms;
+use super::clock::{next_task, now_ms};
 use super::documents::Simulator;
 use super::driver::ActiveRun;
 use super::monitor::Monitor;
@@ -319,7 +318,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
     let at_ms = log.ended_ms.unwrap_or_else(now_ms);
     // A long task is reported after it ends, so the one that just ended the run is
     // not known yet: let the task end, then take what the observers hold.
-    TimeoutFuture::new(0).await;
+    next_task().await;
     if let Some(monitor) = inner.monitor.borrow().as_ref() {
         monitor.collect();
     }

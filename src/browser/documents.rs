@@ -5,10 +5,28 @@
 use web_sys::AbortController;
 
 use super::clock::with_timeout;
-use super::fetch::{fetch_document, Body};
+use super::fetch::{fetch_document, read_blob, Body};
 use super::page_simulator::{simulated_document, SimulatedDoc};
 use crate::lab::error::LabError;
-use crate::lab::scenario::{FailKind, Scenario};
+use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
+
+/// A fetched body, as the thread that will work on it needs it.
+pub enum Payload {
+    /// For a worker: a handle; the worker reads the bytes on its own thread.
+    Blob(web_sys::Blob),
+    /// For the main thread: the bytes, read into the page's memory.
+    Bytes(js_sys::ArrayBuffer),
+}
+
+/// A document the page holds.
+pub struct Fetched {
+    /// The body.
+    pub payload: Payload,
+    /// Its size.
+    pub bytes: u64,
+    /// When the server answered, on the page's clock, if it said.
+    pub answered_ms: Option<f64>,
+}
 
 /// Which latency simulator serves the documents, decided once at start-up.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,14 +62,15 @@ pub fn document_url(scenario: &Scenario, doc: u32) -> String {
     absolute(&relative)
 }
 
-/// Gets document `doc` from `simulator`, giving up after the scenario's timeout.
-/// `abort` cancels the request (the run was cancelled, or the time ran out).
+/// Gets document `doc` from `simulator`, giving up after the scenario's timeout, in
+/// the form the thread that works on it needs. `abort` cancels the request (the run
+/// was cancelled, or the time ran out).
 pub async fn load(
     simulator: &Simulator,
     scenario: &Scenario,
     doc: u32,
     abort: &AbortController,
-) -> Result<Body, LabError> {
+) -> Result<Fetched, LabError> {
     let request = async {
         match simulator {
             Simulator::ServiceWorker => {
@@ -70,10 +89,28 @@ pub async fn load(
         }
     };
     match with_timeout(request, scenario.timeout).await {
-        Ok(result) => result,
+        Ok(result) => hold(result?, scenario.parse).await,
         Err(_) => {
             abort.abort();
             Err(LabError::Timeout(scenario.timeout))
         }
     }
+}
+
+/// Takes the body in the form its thread needs: a worker gets the blob handle, the
+/// main thread the bytes (read now, while the loop is free, as `await
+/// response.arrayBuffer()` would).
+async fn hold(body: Body, parse: ParseStrategy) -> Result<Fetched, LabError> {
+    let (bytes, answered_ms) = (body.bytes(), body.answered_ms);
+    let payload = match parse {
+        ParseStrategy::Worker => Payload::Blob(body.blob),
+        ParseStrategy::Blocking | ParseStrategy::Sliced => {
+            Payload::Bytes(read_blob(&body.blob).await?)
+        }
+    };
+    Ok(Fetched {
+        payload,
+        bytes,
+        answered_ms,
+    })
 }

@@ -17,12 +17,10 @@ use futures::channel::oneshot;
 use futures::future::{select, Either};
 use futures::stream::{self, LocalBoxStream, SelectAll};
 use futures::StreamExt;
-use gloo_timers::future::TimeoutFuture;
 use web_sys::AbortController;
 
-use super::clock::{from_epoch_ms, now_ms};
-use super::documents::{load, Simulator};
-use super::fetch::{read_blob, Body};
+use super::clock::{from_epoch_ms, next_task, now_ms};
+use super::documents::{load, Fetched, Payload, Simulator};
 use super::main_work::{work_blocking, work_sliced};
 use super::pool::{JobEvent, WorkerPool};
 use crate::lab::engine::{Command, Engine, JobId, Thread};
@@ -31,21 +29,6 @@ use crate::lab::report::{RunEvent, RunLog};
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
 use crate::lab::work::WorkSummary;
 use crate::protocol::{WorkerReply, WorkerRequest};
-
-/// A fetched body, as the thread that will work on it needs it.
-enum Payload {
-    /// For a worker: a handle; the worker reads the bytes on its own thread.
-    Blob(web_sys::Blob),
-    /// For the main thread: the bytes, read into the page's memory.
-    Bytes(js_sys::ArrayBuffer),
-}
-
-/// A document the page holds.
-struct Fetched {
-    payload: Payload,
-    bytes: u64,
-    answered_ms: Option<f64>,
-}
 
 /// What an operation in flight reports back.
 enum Outcome {
@@ -220,7 +203,7 @@ impl ActiveRun {
         }
         let started = stream::once(async move {
             for _ in 0..later {
-                TimeoutFuture::new(0).await;
+                next_task().await;
             }
             Outcome::FetchStarted {
                 doc,
@@ -232,10 +215,6 @@ impl ActiveRun {
             let result = match abort {
                 Ok(abort) => load(&simulator, &scenario, doc, &abort).await,
                 Err(_) => Err(LabError::Network("AbortController is unavailable".into())),
-            };
-            let result = match result {
-                Ok(body) => hold(body, scenario.parse).await,
-                Err(error) => Err(error),
             };
             Outcome::Fetched { doc, result }
         });
@@ -389,21 +368,3 @@ type LabStream = LocalBoxStream<'static, Outcome>;
 /// own. A run's fetches start in groups a task apart instead: a few ms in all, with
 /// each document's start recorded when its request really went out.
 const FETCH_STARTS_PER_TASK: u32 = 8;
-
-/// Takes the body in the form its thread needs: a worker gets the blob handle, the
-/// main thread the bytes (read now, while the loop is free, as `await
-/// response.arrayBuffer()` would).
-async fn hold(body: Body, parse: ParseStrategy) -> Result<Fetched, LabError> {
-    let (bytes, answered_ms) = (body.bytes(), body.answered_ms);
-    let payload = match parse {
-        ParseStrategy::Worker => Payload::Blob(body.blob),
-        ParseStrategy::Blocking | ParseStrategy::Sliced => {
-            Payload::Bytes(read_blob(&body.blob).await?)
-        }
-    };
-    Ok(Fetched {
-        payload,
-        bytes,
-        answered_ms,
-    })
-}

@@ -2,9 +2,7 @@
 //! yield between them (`sliced`). Decoding the body (a copy out of the buffer and the
 //! UTF-8 check) is part of the work, as it is in a worker.
 
-use gloo_timers::future::TimeoutFuture;
-
-use super::clock::now_ms;
+use super::clock::{next_task, now_ms};
 use crate::lab::error::LabError;
 use crate::lab::work::{analyze, decode_document, Analyzer, WorkSummary};
 
@@ -25,7 +23,7 @@ pub fn work_blocking(buffer: &js_sys::ArrayBuffer, query: &str) -> Result<WorkSu
     Ok(analyze(&decode(buffer)?, query))
 }
 
-/// The same work in slices of about [`SLICE_MS`], yielding to the event loop between
+/// The same work in slices of about 8 ms (`SLICE_MS`), yielding to the event loop between
 /// them. Returns the result and the time actually spent working (the sum of the
 /// slices, without the yields). Dropping the future stops the work at its next slice.
 pub async fn work_sliced(
@@ -54,16 +52,12 @@ pub async fn work_sliced(
     }
 }
 
-/// Lets the browser paint and handle input before continuing.
-///
-/// NOTE: `.await` on a ready future, or on a resolved promise, does not do that: it
-/// continues in the same task or in a microtask, and the browser renders and
-/// dispatches input only between tasks, after the microtask queue is empty. A real
-/// yield is a new task. We use `setTimeout(0)`, not `scheduler.yield()`: the latter
+/// Lets the browser paint and handle input before continuing: a new task (see
+/// [`next_task`]). We use `setTimeout(0)`, not `scheduler.yield()`: the latter
 /// resumes ahead of rendering, and in Chromium 156 that let a frame through only about
 /// every 110 ms during a sliced parse (measured by `scripts/bench.sh`), while
 /// `setTimeout(0)` lets every due frame in, at the cost of the 4 ms clamp browsers put
 /// on nested timeouts.
 async fn yield_to_event_loop() {
-    TimeoutFuture::new(0).await;
+    next_task().await;
 }

@@ -3,12 +3,11 @@
 //! server time. Registered relative to the page, so its scope is the app's own
 //! folder and two apps on one site do not collide.
 
-use futures::future::{select, Either};
-use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::clock::with_timeout;
 use crate::lab::error::LabError;
 
 /// How long a first visit may take to install and activate the service worker.
@@ -54,12 +53,10 @@ pub async fn start() -> Result<(), LabError> {
     let outcome = if container.controller().is_some() {
         Ok(())
     } else {
-        match select(rx, TimeoutFuture::new(READY_TIMEOUT_MS)).await {
-            Either::Left(_) => Ok(()),
-            Either::Right(_) => Err(unavailable(
-                "the service worker did not take control in time",
-            )),
-        }
+        with_timeout(rx, READY_TIMEOUT_MS)
+            .await
+            .map(|_| ())
+            .map_err(|_| unavailable("the service worker did not take control in time"))
     };
     container.set_oncontrollerchange(None);
     drop(on_change);

@@ -2,10 +2,13 @@
 //! `performance.now()` milliseconds, so everything here is tested natively.
 
 pub mod corpus;
+pub mod doc_record;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod failures;
 pub mod page;
+pub mod params;
 pub mod report;
 pub mod scenario;
 pub mod timeline;

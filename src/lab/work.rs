@@ -28,7 +28,7 @@ pub struct WorkSummary {
     pub distinct_words: u32,
     /// Occurrences of the query's words in the text.
     pub hits: u32,
-    /// Words of the text within a typo of some query word (see [`TypoSearch`]).
+    /// Words of the text within a typo of some query word (see `TypoSearch`).
     pub fuzzy_hits: u32,
 }
 

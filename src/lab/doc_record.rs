@@ -1,0 +1,125 @@
+//! One document's record within a run: where it is in its life ([`DocState`]) and
+//! what happened to it when ([`DocRecord`]). [`RunLog`](super::report::RunLog) keeps
+//! one per document and updates it from events; both are re-exported from
+//! [`report`](super::report).
+
+use serde::Serialize;
+
+/// Where a document is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocState {
+    /// Not started yet (sequential runs, or waiting for its turn).
+    Queued,
+    /// Its request is in flight.
+    Fetching,
+    /// The page holds its body; it waits for a thread to work on it.
+    Waiting,
+    /// Its body is being worked on.
+    Parsing,
+    /// Finished with a summary.
+    Done,
+    /// Finished with an error.
+    Error,
+    /// The run was cancelled before it finished.
+    Cancelled,
+}
+
+impl DocState {
+    /// The lowercase name used in reports and `data-state` attributes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Fetching => "fetching",
+            Self::Waiting => "waiting",
+            Self::Parsing => "parsing",
+            Self::Done => "done",
+            Self::Error => "error",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// One document of a run. Times are `performance.now()` ms on the page's clock.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DocRecord {
+    /// 1-based document number.
+    pub id: u32,
+    /// Where it is now.
+    pub state: DocState,
+    /// Body size in bytes, once fetched.
+    pub bytes: u64,
+    /// `<a href>` count, once parsed.
+    pub links: u32,
+    /// Words in the text, once parsed.
+    pub words: u32,
+    /// Distinct words, once parsed.
+    pub distinct_words: u32,
+    /// Query hits, once parsed.
+    pub hits: u32,
+    /// Words within a typo of a query word, once parsed.
+    pub fuzzy_hits: u32,
+    /// When its request was sent.
+    pub fetch_start_ms: Option<f64>,
+    /// When its body had fully arrived (the page's code saw it).
+    pub fetch_end_ms: Option<f64>,
+    /// When the simulated server sent its answer, as stamped by the server. Between
+    /// this and `fetch_end_ms` the response sat ready while the page's code could not
+    /// run: in blocking mode, that is the stretch the lesson is about.
+    pub answered_ms: Option<f64>,
+    /// From `fetch_end_ms` until its work started: waiting for a free worker or for
+    /// the main thread.
+    pub queued_ms: Option<f64>,
+    /// When the work on it started.
+    pub parse_start_ms: Option<f64>,
+    /// When the work on it ended.
+    pub parse_end_ms: Option<f64>,
+    /// Time actually spent working on it, ms: the sum of the slices in `sliced` mode
+    /// (where the wall span also holds the yields), the whole span otherwise.
+    pub work_ms: Option<f64>,
+    /// `"main"` or `"worker-<i>"` (1-based), once parsing started.
+    pub thread: Option<String>,
+    /// Main-thread time spent handing the document to a worker, ms (worker mode only).
+    pub handoff_ms: Option<f64>,
+    /// What went wrong, as shown on its row.
+    pub error: Option<String>,
+}
+
+impl DocRecord {
+    /// A document not started yet: queued, nothing measured.
+    pub(super) fn new(id: u32) -> Self {
+        Self {
+            id,
+            state: DocState::Queued,
+            bytes: 0,
+            links: 0,
+            words: 0,
+            distinct_words: 0,
+            hits: 0,
+            fuzzy_hits: 0,
+            fetch_start_ms: None,
+            fetch_end_ms: None,
+            answered_ms: None,
+            queued_ms: None,
+            parse_start_ms: None,
+            parse_end_ms: None,
+            work_ms: None,
+            thread: None,
+            handoff_ms: None,
+            error: None,
+        }
+    }
+
+    /// Time spent on the work, ms.
+    pub fn parse_ms(&self) -> Option<f64> {
+        Some(self.parse_end_ms? - self.parse_start_ms?)
+    }
+
+    /// Whether the document has finished, well or not.
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self.state,
+            DocState::Done | DocState::Error | DocState::Cancelled
+        )
+    }
+}

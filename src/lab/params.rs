@@ -1,0 +1,208 @@
+//! Reading the URL query's parameters one value at a time: the parser of each kind of
+//! value, the [`ParamNotice`] for a bad one, and [`parse_query`], which splits a query
+//! string into pairs.
+//!
+//! Bad values never fail: each parser says what to use instead, and
+//! [`Scenario::apply`](super::scenario::Scenario::apply) stores it. Everything public
+//! here is re-exported from [`scenario`](super::scenario).
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+use thiserror::Error;
+
+use super::failures::{parse_fail_list, FailKind, Failure, FAIL_KINDS};
+use super::scenario::{ParseStrategy, QUERY_MAX_CHARS};
+
+/// A query value the app could not use as given, and what it used instead.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ParamNotice {
+    /// Not a whole number.
+    #[error("{param}={value:?} is not a whole number; using {used}")]
+    NotANumber {
+        /// Parameter name.
+        param: String,
+        /// What was given.
+        value: String,
+        /// What is used instead.
+        used: u32,
+    },
+    /// A number outside the parameter's limits.
+    #[error("{param}={value} is outside {min}–{max}; using {used}")]
+    OutOfRange {
+        /// Parameter name.
+        param: String,
+        /// What was given.
+        value: String,
+        /// Lower limit.
+        min: u32,
+        /// Upper limit.
+        max: u32,
+        /// The nearest limit, used instead.
+        used: u32,
+    },
+    /// Not one of the parameter's choices.
+    #[error("{param}={value:?} is not one of {choices}; using {used}")]
+    UnknownChoice {
+        /// Parameter name.
+        param: String,
+        /// What was given.
+        value: String,
+        /// The accepted values.
+        choices: &'static str,
+        /// What is used instead.
+        used: String,
+    },
+    /// `fail` has an item that is not a document number, optionally with a known kind.
+    #[error("fail={value:?} must list document numbers 1–{docs}, each optionally with :KIND ({FAIL_KINDS}), separated by commas; ignoring it")]
+    BadFailList {
+        /// What was given.
+        value: String,
+        /// Documents in the run.
+        docs: u32,
+    },
+    /// `fail` has `crash` items but the parse strategy has no worker to crash.
+    #[error("fail={} applies only to parse=worker (a worker that dies); ignored in {parse} mode", crash_items(.docs))]
+    CrashIgnored {
+        /// The documents with `crash`, sorted.
+        docs: Vec<u32>,
+        /// The parse strategy of the run.
+        parse: ParseStrategy,
+    },
+    /// The query is empty or too long.
+    #[error("query must be 1–{QUERY_MAX_CHARS} characters with at least one letter or digit; keeping {kept:?}")]
+    BadQuery {
+        /// The query kept.
+        kept: String,
+    },
+}
+
+/// `5:crash` or `3:crash,5:crash`, as the items were written.
+fn crash_items(docs: &[u32]) -> String {
+    docs.iter()
+        .map(|doc| format!("{doc}:{}", FailKind::Crash))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// A parsed value, or the notice for a bad one and what to use instead: `Some` sets the
+/// field (a default or the nearest limit), `None` keeps its current value.
+pub(super) type Parsed<T> = Result<T, (ParamNotice, Option<T>)>;
+
+/// Stores the outcome of parsing in `field` and hands back the notice, if any.
+pub(super) fn set<T>(field: &mut T, parsed: Parsed<T>) -> Option<ParamNotice> {
+    match parsed {
+        Ok(v) => {
+            *field = v;
+            None
+        }
+        Err((notice, fallback)) => {
+            if let Some(v) = fallback {
+                *field = v;
+            }
+            Some(notice)
+        }
+    }
+}
+
+/// A whole number within `limits`; else `default`, or the nearest limit when out of range.
+pub(super) fn number(
+    param: &str,
+    value: &str,
+    limits: RangeInclusive<u32>,
+    default: u32,
+) -> Parsed<u32> {
+    // Accept what a JS number becomes as text ("800", "800.0") but not "8e2" or "0x10".
+    let as_float = value
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && v.fract() == 0.0 && !value.contains(['e', 'E', 'x', 'X']));
+    let Some(v) = as_float else {
+        return Err((
+            ParamNotice::NotANumber {
+                param: param.to_string(),
+                value: value.to_string(),
+                used: default,
+            },
+            Some(default),
+        ));
+    };
+    let (min, max) = (*limits.start(), *limits.end());
+    if v < f64::from(min) || v > f64::from(max) {
+        let used = if v < f64::from(min) { min } else { max };
+        return Err((
+            ParamNotice::OutOfRange {
+                param: param.to_string(),
+                value: value.to_string(),
+                min,
+                max,
+                used,
+            },
+            Some(used),
+        ));
+    }
+    // In range and integral, so the cast is exact.
+    Ok(v as u32)
+}
+
+/// One of `fetch`'s or `parse`'s choices (any case), as `pick` names them; else `default`.
+pub(super) fn choice<T: Copy + fmt::Display>(
+    param: &str,
+    value: &str,
+    default: T,
+    pick: impl Fn(&str) -> Option<T>,
+) -> Parsed<T> {
+    pick(&value.to_ascii_lowercase()).ok_or_else(|| {
+        let choices = if param == "fetch" {
+            "sequential, concurrent"
+        } else {
+            "blocking, sliced, worker"
+        };
+        (
+            ParamNotice::UnknownChoice {
+                param: param.to_string(),
+                value: value.to_string(),
+                choices,
+                used: default.to_string(),
+            },
+            Some(default),
+        )
+    })
+}
+
+/// The `fail=` list (see [`parse_fail_list`]); a bad one keeps the current list.
+pub(super) fn fail_list(value: &str, docs: u32) -> Parsed<Vec<Failure>> {
+    parse_fail_list(value).ok_or_else(|| {
+        (
+            ParamNotice::BadFailList {
+                value: value.to_string(),
+                docs,
+            },
+            None,
+        )
+    })
+}
+
+/// A search query with a letter or digit, at most [`QUERY_MAX_CHARS`] long; a bad one
+/// keeps `current`.
+pub(super) fn query(value: &str, current: &str) -> Parsed<String> {
+    let ok = value.chars().count() <= QUERY_MAX_CHARS && value.chars().any(char::is_alphanumeric);
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err((
+            ParamNotice::BadQuery {
+                kept: current.to_string(),
+            },
+            None,
+        ))
+    }
+}
+
+/// Splits `a=1&b=two` into decoded pairs (`+` is a space, `%XX` escapes decoded; bad
+/// escapes are kept literally and bad UTF-8 replaced, so any input gives some pairs).
+pub fn parse_query(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}

@@ -1,0 +1,228 @@
+//! Native tests of the scenario's URL codec: the `fail=` list and its kinds, the
+//! `timeout` limits, the round trip through `to_query`, the report's `config` JSON,
+//! and `parse_query`.
+#![cfg(not(target_arch = "wasm32"))]
+
+use event_loop_lab::lab::scenario::{
+    parse_query, FailKind, Failure, ParamNotice, ParseStrategy, Scenario, FAIL_KINDS,
+};
+
+fn defaults() -> Scenario {
+    Scenario::with_cores(2)
+}
+
+fn failure(doc: u32, kind: FailKind) -> Failure {
+    Failure { doc, kind }
+}
+
+fn with_fail(fail: &str) -> (Scenario, Vec<ParamNotice>) {
+    Scenario::from_query(&format!("fail={fail}"), &defaults())
+}
+
+#[test]
+fn fail_items_carry_a_kind_and_a_bare_number_is_a_500() {
+    let (s, notices) = with_fail("2,3:hang,5:crash");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        s.fail,
+        vec![
+            failure(2, FailKind::Status500),
+            failure(3, FailKind::Hang),
+            failure(5, FailKind::Crash),
+        ]
+    );
+    assert_eq!(s.failure(2), Some(FailKind::Status500));
+    assert_eq!(s.failure(3), Some(FailKind::Hang));
+    assert_eq!(s.failure(4), None);
+    assert!(s.fails(2));
+    assert!(!s.fails(3) && !s.fails(5) && !s.fails(4));
+
+    let (s, notices) = with_fail("2:500, 4 : HANG");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        s.fail,
+        vec![failure(2, FailKind::Status500), failure(4, FailKind::Hang)]
+    );
+}
+
+#[test]
+fn fail_kinds_are_listed_in_one_place() {
+    let names: Vec<&str> = FailKind::ALL.iter().map(|k| k.as_str()).collect();
+    assert_eq!(names.join(", "), FAIL_KINDS);
+    for kind in FailKind::ALL {
+        assert_eq!(FailKind::from_name(&kind.to_string()), Some(kind));
+    }
+}
+
+#[test]
+fn a_bad_fail_item_keeps_the_current_list_with_a_notice() {
+    let (before, _) = with_fail("4:hang");
+    for bad in [
+        "2:boom",
+        "0",
+        "x",
+        "99",
+        "2,",
+        "2:",
+        "1:hang,65",
+        ":hang",
+        "2:hang:hang",
+    ] {
+        let mut s = before.clone();
+        let notices = s.apply([("fail", bad)], &defaults());
+        assert_eq!(s.fail, before.fail, "fail={bad}");
+        assert_eq!(
+            notices,
+            vec![ParamNotice::BadFailList {
+                value: bad.to_string(),
+                docs: 6,
+            }],
+            "fail={bad}"
+        );
+    }
+    let (_, notices) = with_fail("2:boom");
+    assert_eq!(
+        notices[0].to_string(),
+        "fail=\"2:boom\" must list document numbers 1–6, each optionally with :KIND \
+         (500, hang, crash), separated by commas; ignoring it"
+    );
+}
+
+#[test]
+fn the_last_item_for_a_document_wins_and_empty_clears() {
+    let (s, notices) = with_fail("5:crash,2,5:hang,2");
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(
+        s.fail,
+        vec![failure(2, FailKind::Status500), failure(5, FailKind::Hang)]
+    );
+    let mut cleared = s.clone();
+    assert!(cleared.apply([("fail", "")], &defaults()).is_empty());
+    assert!(cleared.fail.is_empty());
+}
+
+#[test]
+fn to_query_round_trips_failures_timeout_and_an_awkward_query() {
+    let s = Scenario {
+        docs: 7,
+        timeout: 1500,
+        parse: ParseStrategy::Worker,
+        fail: vec![
+            failure(1, FailKind::Status500),
+            failure(3, FailKind::Hang),
+            failure(7, FailKind::Crash),
+        ],
+        query: "a b&c=d %41 1+1 ünïcödé 線程 🦀".to_string(),
+        ..defaults()
+    };
+    let q = s.to_query();
+    assert!(
+        q.starts_with("docs=7&latency=800&size=3072&fetch=concurrent&parse=worker&workers=2&timeout=1500&fail=1,3:hang,7:crash&query="),
+        "{q}"
+    );
+    // The query is one pair: nothing in it may split or end it.
+    assert_eq!(q.matches('&').count(), 8, "{q}");
+    let (again, notices) = Scenario::from_query(&q, &defaults());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(again, s);
+
+    let plain = defaults();
+    assert!(!plain.to_query().contains("fail="));
+    assert_eq!(
+        Scenario::from_query(&plain.to_query(), &defaults()).0,
+        plain
+    );
+}
+
+#[test]
+fn config_json_keeps_fail_as_numbers_and_adds_failures() {
+    let (s, _) = Scenario::from_query("fail=2,3:hang&timeout=900", &defaults());
+    let json = serde_json::to_value(&s).expect("a scenario serializes");
+    assert_eq!(json["fail"], serde_json::json!([2, 3]));
+    assert_eq!(
+        json["failures"],
+        serde_json::json!([{"doc": 2, "kind": "500"}, {"doc": 3, "kind": "hang"}])
+    );
+    assert_eq!(json["timeout"], 900);
+    assert_eq!(json["docs"], 6);
+    assert_eq!(json["parse"], "blocking");
+    let json = serde_json::to_value(defaults()).expect("a scenario serializes");
+    assert_eq!(json["fail"], serde_json::json!([]));
+    assert_eq!(json["failures"], serde_json::json!([]));
+}
+
+#[test]
+fn timeout_is_a_number_within_its_limits() {
+    let (s, notices) = Scenario::from_query("timeout=2500", &defaults());
+    assert!(notices.is_empty());
+    assert_eq!(s.timeout, 2500);
+    assert_eq!(defaults().timeout, 20_000);
+
+    let (s, notices) = Scenario::from_query("timeout=5", &defaults());
+    assert_eq!(s.timeout, 100);
+    assert_eq!(
+        notices[0].to_string(),
+        "timeout=5 is outside 100–60000; using 100"
+    );
+    let (s, notices) = Scenario::from_query("timeout=999999", &defaults());
+    assert_eq!(s.timeout, 60_000);
+    assert_eq!(notices.len(), 1);
+    let (s, notices) = Scenario::from_query("timeout=1500&timeout=soon", &defaults());
+    assert_eq!(s.timeout, 20_000);
+    assert_eq!(
+        notices[0].to_string(),
+        "timeout=\"soon\" is not a whole number; using 20000"
+    );
+}
+
+#[test]
+fn crash_items_are_reported_outside_worker_mode() {
+    let (s, _) = Scenario::from_query("fail=5:crash,2:hang,3:crash", &defaults());
+    assert_eq!(
+        s.crash_ignored_notice(),
+        Some(ParamNotice::CrashIgnored {
+            docs: vec![3, 5],
+            parse: ParseStrategy::Blocking,
+        })
+    );
+    assert_eq!(
+        s.crash_ignored_notice().map(|n| n.to_string()).as_deref(),
+        Some(
+            "fail=3:crash,5:crash applies only to parse=worker (a worker that dies); \
+             ignored in blocking mode"
+        )
+    );
+    let sliced = Scenario {
+        parse: ParseStrategy::Sliced,
+        fail: vec![failure(5, FailKind::Crash)],
+        ..defaults()
+    };
+    assert_eq!(
+        sliced.crash_ignored_notice().map(|n| n.to_string()).as_deref(),
+        Some("fail=5:crash applies only to parse=worker (a worker that dies); ignored in sliced mode")
+    );
+    let worker = Scenario {
+        parse: ParseStrategy::Worker,
+        ..s.clone()
+    };
+    assert_eq!(worker.crash_ignored_notice(), None);
+    let (no_crash, _) = with_fail("2:hang");
+    assert_eq!(no_crash.crash_ignored_notice(), None);
+}
+
+#[test]
+fn parse_query_decodes_like_a_form() {
+    assert_eq!(
+        parse_query("?a=1+2&b=%41%zz%&&c&=x&d=x=y&%F0%9F=%E7%B7%9A"),
+        vec![
+            ("a".to_string(), "1 2".to_string()),
+            ("b".to_string(), "A%zz%".to_string()),
+            ("c".to_string(), String::new()),
+            (String::new(), "x".to_string()),
+            ("d".to_string(), "x=y".to_string()),
+            ("\u{FFFD}".to_string(), "線".to_string()),
+        ]
+    );
+    assert!(parse_query("").is_empty());
+    assert!(parse_query("?").is_empty());
+}

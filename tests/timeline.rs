@@ -1,0 +1,188 @@
+//! Native tests of the main-thread record: dropped frames, long tasks and their
+//! causes, input delays, the percentile, and the bound on memory.
+#![cfg(not(target_arch = "wasm32"))]
+
+use event_loop_lab::lab::timeline::{
+    percentile, BusyPeriod, InputSample, MainThreadLog, TaskSource, WorkSpan, FRAME_MS,
+};
+
+fn frames(log: &mut MainThreadLog, from: f64, to: f64) {
+    let mut t = from;
+    while t <= to {
+        log.add_frame(t);
+        t += FRAME_MS;
+    }
+}
+
+#[test]
+fn gaps_longer_than_two_frames_are_dropped_frames() {
+    let mut log = MainThreadLog::new(10_000, 60_000.0);
+    frames(&mut log, 0.0, 100.0);
+    log.add_frame(400.0); // a 300 ms freeze after ~100 ms
+    frames(&mut log, 400.0 + FRAME_MS, 500.0);
+    let s = log.summarize(0.0, 500.0, &[]);
+    assert!(
+        (s.max_frame_gap_ms - 300.0).abs() < FRAME_MS + 0.01,
+        "{}",
+        s.max_frame_gap_ms
+    );
+    assert_eq!(s.frame_gaps.len(), 1);
+    assert!(
+        (16..=18).contains(&s.dropped_frames),
+        "{}",
+        s.dropped_frames
+    );
+}
+
+#[test]
+fn long_tasks_are_attributed_to_the_overlapping_parse() {
+    let work: Vec<WorkSpan> = [(1, 100.0, 450.0), (2, 500.0, 840.0)]
+        .into_iter()
+        .map(|(doc, start_ms, end)| WorkSpan {
+            doc,
+            start_ms,
+            end_ms: Some(end),
+        })
+        .collect();
+    let mut log = MainThreadLog::new(100, 60_000.0);
+    for (start, duration) in [(99.0, 350.0), (500.0, 340.0), (2000.0, 80.0)] {
+        log.add_task(
+            BusyPeriod {
+                start_ms: start,
+                duration_ms: duration,
+                source: TaskSource::Longtask,
+                render_ms: 0.0,
+            },
+            start,
+        );
+    }
+    log.add_task(
+        BusyPeriod {
+            start_ms: 99.0,
+            duration_ms: 351.0,
+            source: TaskSource::LongAnimationFrame,
+            render_ms: 0.0,
+        },
+        460.0,
+    );
+    let s = log.summarize(0.0, 3000.0, &work);
+    let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
+    assert_eq!(
+        causes,
+        [
+            "parse doc 1",
+            "parse doc 2",
+            "other work (the app, another frame)"
+        ]
+    );
+    assert_eq!(s.longest_task_ms, 350.0);
+    assert_eq!(s.long_animation_frames, 1);
+}
+
+#[test]
+fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
+    let mut log = MainThreadLog::new(100, 60_000.0);
+    let task = |start_ms, duration_ms, source, render_ms| BusyPeriod {
+        start_ms,
+        duration_ms,
+        source,
+        render_ms,
+    };
+    log.add_task(task(100.0, 80.0, TaskSource::Longtask, 0.0), 200.0);
+    log.add_task(
+        task(90.0, 95.0, TaskSource::LongAnimationFrame, 70.0),
+        200.0,
+    );
+    log.add_task(task(400.0, 60.0, TaskSource::Longtask, 0.0), 500.0);
+    let s = log.summarize(0.0, 1000.0, &[]);
+    let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
+    assert_eq!(causes, ["rendering", "other work (the app, another frame)"]);
+}
+
+#[test]
+fn long_animation_frames_stand_in_when_long_tasks_are_missing() {
+    let mut log = MainThreadLog::new(100, 60_000.0);
+    log.add_task(
+        BusyPeriod {
+            start_ms: 10.0,
+            duration_ms: 120.0,
+            source: TaskSource::LongAnimationFrame,
+            render_ms: 0.0,
+        },
+        130.0,
+    );
+    assert_eq!(log.summarize(0.0, 200.0, &[]).longest_task_ms, 120.0);
+}
+
+#[test]
+fn a_second_report_of_the_same_input_replaces_the_first() {
+    let mut log = MainThreadLog::new(100, 60_000.0);
+    log.add_input(
+        InputSample {
+            at_ms: 100.0,
+            delay_ms: 180.0,
+        },
+        300.0,
+    );
+    log.add_input(
+        InputSample {
+            at_ms: 100.2,
+            delay_ms: 182.0,
+        },
+        400.0,
+    );
+    log.add_input(
+        InputSample {
+            at_ms: 150.0,
+            delay_ms: 3.0,
+        },
+        400.0,
+    );
+    let s = log.summarize(0.0, 500.0, &[]);
+    assert_eq!(s.inputs.len(), 2);
+    assert_eq!(s.inputs[0].delay_ms, 182.0);
+    assert_eq!(s.input_delay_p95_ms, Some(182.0));
+}
+
+#[test]
+fn percentile_is_nearest_rank() {
+    assert_eq!(percentile(&[], 95.0), None);
+    assert_eq!(percentile(&[5.0], 95.0), Some(5.0));
+    let v: Vec<f64> = (1..=100).map(f64::from).collect();
+    assert_eq!(percentile(&v, 95.0), Some(95.0));
+    assert_eq!(percentile(&[3.0, 1.0, 2.0], 50.0), Some(2.0));
+}
+
+#[test]
+fn memory_stays_bounded_on_a_long_run() {
+    let mut log = MainThreadLog::new(4096, 60_000.0);
+    // An hour of frames, a long task every second, typing all along.
+    let mut t = 0.0;
+    while t < 3_600_000.0 {
+        log.add_frame(t);
+        if (t % 1000.0) < FRAME_MS {
+            log.add_task(
+                BusyPeriod {
+                    start_ms: t,
+                    duration_ms: 60.0,
+                    source: TaskSource::Longtask,
+                    render_ms: 0.0,
+                },
+                t,
+            );
+            log.add_input(
+                InputSample {
+                    at_ms: t,
+                    delay_ms: 5.0,
+                },
+                t,
+            );
+        }
+        t += FRAME_MS;
+    }
+    assert!(log.len() <= 3 * 4096, "{}", log.len());
+    // The last minute is all still there.
+    let s = log.summarize(3_600_000.0 - 30_000.0, 3_600_000.0, &[]);
+    assert!(s.frames > 1700, "{}", s.frames);
+    assert_eq!(s.long_tasks.len(), 30);
+}
