@@ -43,6 +43,12 @@ pub enum WorkerRequest {
         /// kills the worker the way a parser bug would.
         crash: bool,
     },
+    /// Stop `job` at the end of its current slice and do not reply to it: its run
+    /// was cancelled.
+    Cancel {
+        /// The job to stop.
+        job: JobId,
+    },
 }
 
 /// What a worker answers. Times are `performance.timeOrigin + performance.now()` on

@@ -1,34 +1,91 @@
 //! The parse worker: receives a document (a `Blob` handle), reads its bytes, runs
-//! the heavy work on them and replies with a summary. It runs in a dedicated Web Worker, so its long synchronous
-//! work never blocks the page's event loop.
+//! the heavy work on them in slices and replies with a summary. It runs in a
+//! dedicated Web Worker, so its long work never blocks the page's event loop.
 //!
 //! Worker loading (written down once, here): a pool worker is a *module* worker of
-//! `./boot.js`, the same script that starts the page. boot.js loads the same
-//! `app.js` + `app_bg.wasm` (one wasm module for the page and its workers, downloaded
-//! and cached once), and the app's `main` sees that it runs in a worker and calls
-//! [`start`] instead of rendering. The path is relative to the page's `<base>`, so it
-//! works under any sub-path, and no `blob:` URL is made, so a strict CSP
-//! (`worker-src 'self'`) allows it.
+//! `./boot.js`, the same script that starts the page. The pool posts the page's
+//! compiled `WebAssembly.Module` to it first, and boot.js instantiates that with the
+//! same `app.js` glue: one wasm module for the page and its workers, downloaded and
+//! compiled once. The app's `main` sees that it runs in a worker and calls [`start`]
+//! instead of rendering; [`start`] posts `Ready`, and the pool holds jobs until then.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
+use futures::channel::oneshot;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
-
 use wasm_bindgen_futures::spawn_local;
+use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
 use crate::browser::clock::{epoch_ms, now_ms};
 use crate::browser::fetch::read_blob;
 use crate::lab::error::LabError;
-use crate::lab::work::{analyze, decode_document};
-use crate::protocol::{WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
+use crate::lab::work::{decode_document, Analyzer, WorkSummary};
+use crate::protocol::{JobId, WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
+
+/// Work done between two looks at the message queue, ms.
+///
+/// NOTE: why slices in a worker at all: `Worker.terminate()` did not stop a worker in
+/// the middle of a parse here (Chromium 156): the terminated worker kept a core busy
+/// until its parse ended, up to a second later, and slowed the next run. So a
+/// cancelled job is stopped by the worker itself, at the end of its current slice.
+const SLICE_MS: f64 = 20.0;
+/// Bytes processed between clock checks.
+const SLICE_STEP_BYTES: usize = 16 * 1024;
 
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 
+/// A way to yield to this worker's event loop without `setTimeout`'s 4 ms clamp: a
+/// message to itself through a `MessageChannel` is a new task at once.
+struct Yielder {
+    channel: MessageChannel,
+    waiting: std::rc::Rc<RefCell<Option<oneshot::Sender<()>>>>,
+    _on_message: MessageHandler,
+}
+
 thread_local! {
-    /// The message handler, kept for the worker's whole life (the worker ends with it).
+    /// The page's message handler, kept for the worker's whole life.
     static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
+    /// The jobs running here, and whether the page cancelled each.
+    static JOBS: RefCell<HashMap<JobId, bool>> = RefCell::new(HashMap::new());
+    static YIELDER: Option<Yielder> = yielder();
+}
+
+fn yielder() -> Option<Yielder> {
+    let channel = MessageChannel::new().ok()?;
+    let waiting = std::rc::Rc::new(RefCell::new(None::<oneshot::Sender<()>>));
+    let wake = std::rc::Rc::clone(&waiting);
+    let on_message = MessageHandler::new(move |_| {
+        if let Some(tx) = wake.borrow_mut().take() {
+            let _ = tx.send(());
+        }
+    });
+    channel
+        .port1()
+        .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    Some(Yielder {
+        channel,
+        waiting,
+        _on_message: on_message,
+    })
+}
+
+/// Lets this worker's event loop run (and deliver a `Cancel`) before continuing.
+async fn next_task() {
+    let rx = YIELDER.with(|y| {
+        let y = y.as_ref()?;
+        let (tx, rx) = oneshot::channel();
+        *y.waiting.borrow_mut() = Some(tx);
+        y.channel.port2().post_message(&JsValue::NULL).ok()?;
+        Some(rx)
+    });
+    match rx {
+        Some(rx) => {
+            let _ = rx.await;
+        }
+        None => crate::browser::clock::next_task().await,
+    }
 }
 
 /// Whether this code runs in a dedicated worker (and not on a page).
@@ -58,62 +115,125 @@ fn post(scope: &DedicatedWorkerGlobalScope, reply: &WorkerReply) {
     let _ = scope.post_message(&JsValue::from_str(&reply.to_json()));
 }
 
-/// Runs when the page posts a job: read the body, decode, work, reply.
+/// Runs when the page posts a message: a job to start, or one to cancel.
 fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let request = js_sys::Reflect::get(data, &REQUEST_KEY.into())
         .ok()
         .and_then(|r| r.as_string())
         .and_then(|text| serde_json::from_str::<WorkerRequest>(&text).ok());
     // Only the page posts here, and always a valid request: anything else is dropped.
-    let Some(WorkerRequest::Work { job, query, crash }) = request else {
-        return;
-    };
-    let body = js_sys::Reflect::get(data, &BODY_KEY.into())
-        .ok()
-        .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
-    let scope = scope.clone();
-    spawn_local(async move {
-        // The bytes come out of the browser's blob storage on this thread, not the page's.
-        let bytes = match body {
-            Some(blob) => read_blob(&blob)
-                .await
-                .map(|buffer| js_sys::Uint8Array::new(buffer.as_ref()).to_vec()),
-            None => Err(LabError::Worker("the job arrived without its body".into())),
-        };
-        let started = now_ms();
-        post(
-            &scope,
-            &WorkerReply::Started {
-                job,
-                at_epoch_ms: epoch_ms(),
-            },
-        );
-        if crash {
-            // `fail=N:crash`: a parser bug, as the lesson shows it. With panic = "abort"
-            // the wasm instance traps, the worker reports an uncaught error to the
-            // page, and the pool replaces it.
-            panic!(
-                "doc {}: simulated parser crash (fail={}:crash)",
-                job.doc, job.doc
-            );
+    match request {
+        Some(WorkerRequest::Work { job, query, crash }) => {
+            let body = js_sys::Reflect::get(data, &BODY_KEY.into())
+                .ok()
+                .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
+            spawn_local(work(scope.clone(), job, query, crash, body));
         }
-        // The content type was checked on the page, from the headers.
-        let reply = match bytes.and_then(|bytes| decode_document(bytes, None)) {
-            Ok(html) => {
-                let summary = analyze(&html, &query);
-                WorkerReply::Parsed {
-                    job,
-                    summary,
-                    end_epoch_ms: epoch_ms(),
-                    work_ms: now_ms() - started,
-                }
+        Some(WorkerRequest::Cancel { job }) => JOBS.with(|jobs| {
+            // A job that already ended is not remembered: nothing grows.
+            if let Some(cancelled) = jobs.borrow_mut().get_mut(&job) {
+                *cancelled = true;
             }
-            Err(error) => WorkerReply::Failed {
+        }),
+        None => {}
+    }
+}
+
+fn cancelled(job: JobId) -> bool {
+    JOBS.with(|jobs| jobs.borrow().get(&job).copied().unwrap_or(false))
+}
+
+/// One job, from its arrival to its reply.
+async fn work(
+    scope: DedicatedWorkerGlobalScope,
+    job: JobId,
+    query: String,
+    crash: bool,
+    body: Option<web_sys::Blob>,
+) {
+    JOBS.with(|jobs| jobs.borrow_mut().insert(job, false));
+    let reply = run_job(job, &query, crash, body, &scope).await;
+    JOBS.with(|jobs| jobs.borrow_mut().remove(&job));
+    // `None`: cancelled, and the page no longer waits for it.
+    if let Some(reply) = reply {
+        post(&scope, &reply);
+    }
+}
+
+/// Reads the body, decodes it and works on it in slices.
+async fn run_job(
+    job: JobId,
+    query: &str,
+    crash: bool,
+    body: Option<web_sys::Blob>,
+    scope: &DedicatedWorkerGlobalScope,
+) -> Option<WorkerReply> {
+    // The bytes come out of the browser's blob storage on this thread, not the page's.
+    let bytes = match body {
+        Some(blob) => read_blob(&blob)
+            .await
+            .map(|buffer| js_sys::Uint8Array::new(buffer.as_ref()).to_vec()),
+        None => Err(LabError::Worker("the job arrived without its body".into())),
+    };
+    if cancelled(job) {
+        return None;
+    }
+    post(
+        scope,
+        &WorkerReply::Started {
+            job,
+            at_epoch_ms: epoch_ms(),
+        },
+    );
+    if crash {
+        // `fail=N:crash`: a parser bug, as the lesson shows it. With panic = "abort"
+        // the wasm instance traps, the worker reports an uncaught error to the page,
+        // and the pool replaces it.
+        panic!(
+            "doc {}: simulated parser crash (fail={}:crash)",
+            job.doc, job.doc
+        );
+    }
+    let started = now_ms();
+    // The content type was checked on the page, from the headers.
+    let html = match bytes.and_then(|bytes| decode_document(bytes, None)) {
+        Ok(html) => html,
+        Err(error) => {
+            return Some(WorkerReply::Failed {
                 job,
                 error,
                 at_epoch_ms: epoch_ms(),
-            },
-        };
-        post(&scope, &reply);
-    });
+            })
+        }
+    };
+    let decode_ms = now_ms() - started;
+    let (summary, slices_ms) = analyze_in_slices(job, &html, query).await?;
+    Some(WorkerReply::Parsed {
+        job,
+        summary,
+        end_epoch_ms: epoch_ms(),
+        work_ms: decode_ms + slices_ms,
+    })
+}
+
+/// The work in slices of about [`SLICE_MS`], looking for a `Cancel` between them.
+/// Returns the summary and the time spent in the slices, or `None` when cancelled.
+async fn analyze_in_slices(job: JobId, html: &str, query: &str) -> Option<(WorkSummary, f64)> {
+    let mut analyzer = Analyzer::new(html, query);
+    let mut work_ms = 0.0;
+    loop {
+        let slice_start = now_ms();
+        let mut done = false;
+        while !done && now_ms() - slice_start < SLICE_MS {
+            done = analyzer.step(SLICE_STEP_BYTES);
+        }
+        work_ms += now_ms() - slice_start;
+        if done {
+            return Some((analyzer.finish(), work_ms));
+        }
+        next_task().await;
+        if cancelled(job) {
+            return None;
+        }
+    }
 }

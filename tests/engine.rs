@@ -146,7 +146,7 @@ fn a_reply_of_an_old_run_is_ignored_by_the_new_one() {
 }
 
 #[test]
-fn cancel_between_fetch_and_parse_drops_queued_work_and_replaces_busy_workers() {
+fn cancel_between_fetch_and_parse_drops_queued_work_and_stops_busy_workers() {
     let s = scenario(3, FetchStrategy::Concurrent, ParseStrategy::Worker, 1);
     let mut e = Engine::new(1, s, 0.0);
     commands(&mut e);
@@ -157,11 +157,11 @@ fn cancel_between_fetch_and_parse_drops_queued_work_and_replaces_busy_workers() 
         [Command::PostToWorker { doc: 1, worker: 1 }]
     );
     assert!(e.cancel(110.0));
-    // Doc 1 is on worker 1: terminate it. Doc 2 waited: dropped. Doc 3: abort its request.
+    // Doc 1 is on worker 1: stop it there. Doc 2 waited: dropped. Doc 3: abort its request.
     assert_eq!(
         commands(&mut e),
         [
-            Command::ReplaceWorker { worker: 1 },
+            Command::CancelOnWorker { doc: 1, worker: 1 },
             Command::AbortFetch { doc: 3 }
         ]
     );

@@ -12,7 +12,7 @@ use event_loop_lab::browser::page_simulator::{simulated_document, SimulatedDoc};
 use event_loop_lab::browser::pool::{JobEvent, WorkerPool};
 use event_loop_lab::lab::error::LabError;
 use event_loop_lab::lab::scenario::FailKind;
-use event_loop_lab::protocol::{JobId, WorkerReply, WorkerRequest};
+use event_loop_lab::protocol::{JobId, WorkerReply};
 use futures::StreamExt;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::JsCast;
@@ -123,7 +123,15 @@ async fn the_simulator_holds_each_response_for_its_latency_and_sizes_it_exactly(
 
 #[wasm_bindgen_test]
 async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
-    let pool = WorkerPool::new(&format!("{DIST}boot.js"));
+    // The workers run the app's module (this test's own module is another one).
+    let module = JsFuture::from(js_sys::WebAssembly::compile_streaming(
+        &web_sys::window()
+            .unwrap()
+            .fetch_with_str(&format!("{DIST}app_bg.wasm")),
+    ))
+    .await
+    .expect("the app's wasm compiles");
+    let pool = WorkerPool::new(&format!("{DIST}boot.js"), module);
     pool.resize(1).expect("a worker starts");
     assert!(pool.ready(20_000).await, "the worker said it is ready");
     let abort = web_sys::AbortController::new().unwrap();
@@ -136,12 +144,9 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     let bytes = body.bytes();
     assert!(bytes > 10_000, "{bytes}");
     let job = JobId { run: 7, doc: 3 };
-    let request = WorkerRequest::Work {
-        job,
-        query: "thread".into(),
-        crash: false,
-    };
-    let mut events = pool.post(1, &request, &body.blob).expect("posted");
+    let mut events = pool
+        .post(1, job, "thread", false, &body.blob)
+        .expect("posted");
     let mut parsed = None;
     while let Some(event) = events.next().await {
         match event {
@@ -171,12 +176,8 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     )
     .await
     .unwrap();
-    let crash = WorkerRequest::Work {
-        job: JobId { run: 7, doc: 4 },
-        query: "x".into(),
-        crash: true,
-    };
-    let mut events = pool.post(1, &crash, &body.blob).unwrap();
+    let crashing = JobId { run: 7, doc: 4 };
+    let mut events = pool.post(1, crashing, "x", true, &body.blob).unwrap();
     let mut died = false;
     while let Some(event) = events.next().await {
         if let JobEvent::Died(_) = event {
@@ -191,12 +192,8 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     )
     .await
     .unwrap();
-    let again = WorkerRequest::Work {
-        job: JobId { run: 7, doc: 5 },
-        query: "thread".into(),
-        crash: false,
-    };
-    let mut events = pool.post(1, &again, &body.blob).unwrap();
+    let again = JobId { run: 7, doc: 5 };
+    let mut events = pool.post(1, again, "thread", false, &body.blob).unwrap();
     let mut answered = false;
     while let Some(event) = events.next().await {
         if let JobEvent::Reply(WorkerReply::Parsed { summary: s, .. }) = event {

@@ -133,7 +133,7 @@ impl Controller {
             defaults,
             scenario: RefCell::new(scenario),
             simulator: simulator.clone(),
-            pool: Rc::new(WorkerPool::new(WORKER_SCRIPT)),
+            pool: Rc::new(WorkerPool::new(WORKER_SCRIPT, wasm_bindgen::module())),
             next_run_id: Cell::new(1),
             current: RefCell::new(None),
             last_report: RefCell::new(None),
@@ -213,7 +213,7 @@ impl Controller {
     }
 
     /// Cancels the run in progress, if any, at once: its requests are aborted, its
-    /// busy workers replaced, its queued work dropped.
+    /// work stops at its next slice, its queued work is dropped.
     pub fn cancel(&self) {
         let current = self.inner.current.borrow_mut().take();
         if let Some(active) = current.and_then(|c| c.active) {
@@ -272,8 +272,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
     let simulator = inner.simulator.clone().await;
     // Workers this run needs are started before its clock starts: booting a worker
     // is a one-off cost, not what a run measures. A worker that cannot start fails
-    // the rows it is given.
-    // That includes the fresh workers that replaced those of a cancelled run.
+    // the rows it is given. That includes fresh workers that replaced dead ones.
     if scenario.parse == ParseStrategy::Worker && still_current(&inner, run_id) {
         let k = scenario.workers.min(scenario.docs) as usize;
         if inner.pool.resize(k).is_ok() {

@@ -28,7 +28,7 @@ use crate::lab::error::LabError;
 use crate::lab::report::{RunEvent, RunLog};
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
 use crate::lab::work::WorkSummary;
-use crate::protocol::{WorkerReply, WorkerRequest};
+use crate::protocol::WorkerReply;
 
 /// What an operation in flight reports back.
 enum Outcome {
@@ -105,8 +105,9 @@ impl ActiveRun {
         f(self.engine.borrow().log())
     }
 
-    /// Cancels the run at once: requests are aborted, busy workers replaced, and
-    /// the driving task stops (dropping a sliced parse at its next slice).
+    /// Cancels the run at once: requests are aborted, busy workers told to stop at
+    /// their next slice, and the driving task stops (dropping a sliced parse at its
+    /// next slice).
     pub fn cancel(&self) {
         let cancelled = self.engine.borrow_mut().cancel(now_ms());
         if cancelled {
@@ -189,6 +190,7 @@ impl ActiveRun {
                 // The sliced parse is an operation of the driving task, which stops.
                 Command::StopMainWork { .. } => {}
                 Command::ReplaceWorker { worker } => self.pool.replace(worker),
+                Command::CancelOnWorker { doc, worker } => self.pool.cancel(worker, self.job(doc)),
             }
         }
     }
@@ -272,13 +274,9 @@ impl ActiveRun {
         let job = self.job(doc);
         let scenario = self.scenario();
         let body = self.bodies.borrow_mut().remove(&doc);
-        let request = WorkerRequest::Work {
-            job,
-            query: scenario.query.clone(),
-            crash: scenario.failure(doc) == Some(FailKind::Crash),
-        };
+        let crash = scenario.failure(doc) == Some(FailKind::Crash);
         let posted = match body {
-            Some(Payload::Blob(blob)) => self.pool.post(worker, &request, &blob),
+            Some(Payload::Blob(blob)) => self.pool.post(worker, job, &scenario.query, crash, &blob),
             _ => Err(LabError::Worker(format!("doc {doc}'s body went missing"))),
         };
         match posted {

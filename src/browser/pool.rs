@@ -1,6 +1,7 @@
 //! The pool of parse workers: a small typed bridge over `web_sys::Worker`. Workers
-//! are started once and kept across runs; one is terminated and replaced when it is
-//! busy with a cancelled job or dies. See [`crate::worker`] for how a worker loads.
+//! are started once and kept across runs; a cancelled job is stopped by its worker,
+//! and a worker that dies is terminated and replaced. See [`crate::worker`] for how
+//! a worker loads.
 //!
 //! Each worker has one job at a time (the run engine hands out jobs), so a reply or
 //! an error event always belongs to the job the slot holds. Replies go to that job's
@@ -76,14 +77,18 @@ impl Drop for Slot {
 /// A resizable pool of parse workers.
 pub struct WorkerPool {
     script_url: String,
+    module: JsValue,
     slots: RefCell<Vec<Option<Slot>>>,
 }
 
 impl WorkerPool {
-    /// An empty pool whose workers will load `script_url` (normally [`WORKER_SCRIPT`]).
-    pub fn new(script_url: &str) -> Self {
+    /// An empty pool whose workers will load `script_url` (normally [`WORKER_SCRIPT`])
+    /// and run `module`, the compiled `WebAssembly.Module` of the app (normally
+    /// `wasm_bindgen::module()`: the page's own).
+    pub fn new(script_url: &str, module: JsValue) -> Self {
         Self {
             script_url: script_url.to_string(),
+            module,
             slots: RefCell::default(),
         }
     }
@@ -99,7 +104,7 @@ impl WorkerPool {
         slots.resize_with(k, || None);
         let mut started = 0;
         for slot in slots.iter_mut().filter(|s| s.is_none()) {
-            *slot = Some(spawn(&self.script_url)?);
+            *slot = Some(spawn(&self.script_url, &self.module)?);
             started += 1;
         }
         Ok(started)
@@ -114,7 +119,7 @@ impl WorkerPool {
             .and_then(|i| slots.get_mut(i))
         {
             *slot = None;
-            *slot = spawn(&self.script_url).ok();
+            *slot = spawn(&self.script_url, &self.module).ok();
         }
     }
 
@@ -143,15 +148,48 @@ impl WorkerPool {
             .is_ok_and(|answers| answers.into_iter().all(|ok| ok))
     }
 
-    /// Posts `job` with its `body` to worker `worker` (1-based). A `Blob` is posted
-    /// as a handle: no byte is copied. Returns the stream of the job's events.
+    /// Asks worker `worker` (1-based) to stop `job` at the end of its current slice.
+    /// The worker stays: a fresh one would have to start and warm up again.
+    pub fn cancel(&self, worker: u32, job: JobId) {
+        let slots = self.slots.borrow();
+        let slot = (worker as usize)
+            .checked_sub(1)
+            .and_then(|i| slots.get(i))
+            .and_then(Option::as_ref);
+        if let Some(slot) = slot {
+            let mut state = slot.state.borrow_mut();
+            if state
+                .job
+                .as_ref()
+                .is_some_and(|(current, _)| *current == job)
+            {
+                state.job = None;
+                state.queued = None;
+            }
+            let message = js_sys::Object::new();
+            let request = WorkerRequest::Cancel { job }.to_json();
+            if js_sys::Reflect::set(&message, &REQUEST_KEY.into(), &request.into()).is_ok() {
+                // A worker that is not listening any more has nothing to stop.
+                let _ = slot.worker.post_message(&message);
+            }
+        }
+    }
+
+    /// Posts the work on `job` with its `body` to worker `worker` (1-based). A `Blob`
+    /// is posted as a handle: no byte is copied. Returns the stream of the job's events.
     pub fn post(
         &self,
         worker: u32,
-        request: &WorkerRequest,
+        job: JobId,
+        query: &str,
+        crash: bool,
         body: &web_sys::Blob,
     ) -> Result<mpsc::UnboundedReceiver<JobEvent>, LabError> {
-        let WorkerRequest::Work { job, .. } = request;
+        let request = WorkerRequest::Work {
+            job,
+            query: query.to_string(),
+            crash,
+        };
         let mut slots = self.slots.borrow_mut();
         let index = (worker as usize)
             .checked_sub(1)
@@ -164,7 +202,7 @@ impl WorkerPool {
             .is_some_and(|slot| slot.state.borrow().dead.is_none());
         if !usable {
             slots[index] = None;
-            slots[index] = Some(spawn(&self.script_url)?);
+            slots[index] = Some(spawn(&self.script_url, &self.module)?);
         }
         let slot = slots[index].as_ref().expect("the slot was just filled");
         let mut state = slot.state.borrow_mut();
@@ -175,7 +213,7 @@ impl WorkerPool {
             .and_then(|_| set(BODY_KEY, body))
             .map_err(|_| LabError::Worker("could not build the message".into()))?;
         let queued = Queued { message };
-        state.job = Some((*job, tx.clone()));
+        state.job = Some((job, tx.clone()));
         if state.ready {
             send(&slot.worker, queued, &tx)?;
         } else {
@@ -210,7 +248,7 @@ fn js_text(value: &JsValue) -> String {
         .unwrap_or_else(|| format!("{value:?}"))
 }
 
-fn spawn(script_url: &str) -> Result<Slot, LabError> {
+fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
     let global = js_sys::global();
     if !js_sys::Reflect::has(&global, &"Worker".into()).unwrap_or(false) {
         return Err(LabError::Worker("this browser has no Web Workers".into()));
@@ -301,6 +339,11 @@ fn spawn(script_url: &str) -> Result<Slot, LabError> {
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // boot.js waits for the page's compiled module before anything else: the worker
+    // then runs the same code without downloading or compiling it again.
+    worker
+        .post_message(module)
+        .map_err(|e| LabError::Worker(format!("could not send the module: {}", js_text(&e))))?;
     Ok(Slot {
         worker,
         state,

@@ -66,8 +66,15 @@ pub enum Command {
         /// Document id.
         doc: u32,
     },
-    /// Terminate pool worker `worker` and start a fresh one in its place: it is busy
-    /// with a cancelled job, or it died.
+    /// Tell pool worker `worker` to stop the work on `doc` at the end of its current
+    /// slice: the run was cancelled.
+    CancelOnWorker {
+        /// Document id.
+        doc: u32,
+        /// The worker (1-based).
+        worker: u32,
+    },
+    /// Terminate pool worker `worker` and start a fresh one in its place: it died.
     ReplaceWorker {
         /// The worker (1-based).
         worker: u32,

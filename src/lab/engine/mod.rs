@@ -246,8 +246,8 @@ impl Engine {
 
     // --- commands from the application -------------------------------------------
 
-    /// Cancels the run: requests are aborted, work in progress stops (busy workers
-    /// are replaced, a sliced parse stops at its next slice), queued work is dropped.
+    /// Cancels the run: requests are aborted, work in progress stops at its next
+    /// slice (on the main thread or in a worker), queued work is dropped.
     /// Returns `false` if the run was already over.
     pub fn cancel(&mut self, now_ms: f64) -> bool {
         if self.is_over() {
@@ -259,9 +259,9 @@ impl Engine {
                 Some(Phase::Working(Thread::Main)) => {
                     self.commands.push_back(Command::StopMainWork { doc })
                 }
-                Some(Phase::Working(Thread::Worker(worker))) => {
-                    self.commands.push_back(Command::ReplaceWorker { worker })
-                }
+                Some(Phase::Working(Thread::Worker(worker))) => self
+                    .commands
+                    .push_back(Command::CancelOnWorker { doc, worker }),
                 _ => {}
             }
             self.set_phase(doc, Phase::Finished);
