@@ -3,9 +3,8 @@
 //! dedicated Web Worker, so its long work never blocks the page's event loop.
 //!
 //! Worker loading (written down once, here): a pool worker is a *module* worker of
-//! `./boot.js`, the same script that starts the page. The pool posts the page's
-//! compiled `WebAssembly.Module` to it first, and boot.js instantiates that with the
-//! same `app.js` glue: one wasm module for the page and its workers, downloaded and
+//! `./boot.js`, the same script that starts the page. boot.js asks the page for its
+//! compiled `WebAssembly.Module` and instantiates that with the same `app.js` glue: one wasm module for the page and its workers, downloaded and
 //! compiled once. The app's `main` sees that it runs in a worker and calls [`start`]
 //! instead of rendering; [`start`] posts `Ready`, and the pool holds jobs until then.
 

@@ -5,14 +5,20 @@
 // works under any sub-path.
 import init from './app.js';
 
+const wasmUrl = new URL('./app_bg.wasm', import.meta.url);
+
 if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScope) {
-  // A parse worker: the page posts its compiled WebAssembly.Module first, so the
-  // worker neither downloads nor compiles the wasm again, and shares the code the
-  // page's engine has already optimized. (src/browser/pool.rs posts it.)
-  const module = await new Promise((resolve) =>
-    self.addEventListener('message', (event) => resolve(event.data), { once: true }),
-  );
-  await init({ module_or_path: module });
+  // A parse worker asks the page for its compiled WebAssembly.Module, so it neither
+  // downloads nor compiles the wasm again (src/browser/pool.rs answers). It asks
+  // rather than waits for one: a message posted before this module ran could be
+  // lost. If the module cannot come (the page sends null, or the message cannot be
+  // cloned into this worker), the worker loads the wasm by URL instead.
+  const module = await new Promise((resolve) => {
+    self.addEventListener('message', (event) => resolve(event.data), { once: true });
+    self.addEventListener('messageerror', () => resolve(null), { once: true });
+    self.postMessage('event-loop-lab:module?');
+  });
+  await init({ module_or_path: module instanceof WebAssembly.Module ? module : wasmUrl });
 } else {
-  await init({ module_or_path: new URL('./app_bg.wasm', import.meta.url) });
+  await init({ module_or_path: wasmUrl });
 }

@@ -24,6 +24,9 @@ use crate::protocol::{JobId, WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
 /// The script a pool worker runs, relative to the page's `<base>`.
 pub const WORKER_SCRIPT: &str = "./boot.js";
 
+/// What boot.js, started as a worker, posts to ask for the page's compiled module.
+const MODULE_REQUEST: &str = "event-loop-lab:module?";
+
 /// What happens to a job posted to a worker.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobEvent {
@@ -277,12 +280,19 @@ fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
     let state = Rc::new(RefCell::new(SlotState::default()));
 
     let on_message = {
-        let (state, worker) = (Rc::clone(&state), worker.clone());
+        let (state, worker, module) = (Rc::clone(&state), worker.clone(), module.clone());
         MessageHandler::new(move |event: MessageEvent| {
-            let reply = event
-                .data()
-                .as_string()
-                .and_then(|text| serde_json::from_str::<WorkerReply>(&text).ok());
+            let text = event.data().as_string();
+            if text.as_deref() == Some(MODULE_REQUEST) {
+                // The worker runs the page's compiled module: no second download or
+                // compile. `null` (if the module cannot be posted) makes it load the
+                // wasm by URL.
+                if worker.post_message(&module).is_err() {
+                    let _ = worker.post_message(&JsValue::NULL);
+                }
+                return;
+            }
+            let reply = text.and_then(|text| serde_json::from_str::<WorkerReply>(&text).ok());
             let Some(reply) = reply else { return };
             let mut state = state.borrow_mut();
             if reply == WorkerReply::Ready {
@@ -339,11 +349,6 @@ fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    // boot.js waits for the page's compiled module before anything else: the worker
-    // then runs the same code without downloading or compiling it again.
-    worker
-        .post_message(module)
-        .map_err(|e| LabError::Worker(format!("could not send the module: {}", js_text(&e))))?;
     Ok(Slot {
         worker,
         state,
