@@ -273,11 +273,14 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
     // Workers this run needs are started before its clock starts: booting a worker
     // is a one-off cost, not what a run measures. A worker that cannot start fails
     // the rows it is given. That includes fresh workers that replaced dead ones.
-    if scenario.parse == ParseStrategy::Worker && still_current(&inner, run_id) {
-        let k = scenario.workers.min(scenario.docs) as usize;
-        if inner.pool.resize(k).is_ok() {
-            inner.pool.ready(WORKER_START_TIMEOUT_MS).await;
-        }
+    // The pool keeps `workers` workers even when a run has fewer documents (it uses
+    // fewer then): starting and stopping workers between runs costs the page a
+    // message and a module each time.
+    if scenario.parse == ParseStrategy::Worker
+        && still_current(&inner, run_id)
+        && inner.pool.resize(scenario.workers as usize).is_ok()
+    {
+        inner.pool.ready(WORKER_START_TIMEOUT_MS).await;
     }
     if !still_current(&inner, run_id) {
         // Cancelled while waiting for the simulator or the workers: it never started.
