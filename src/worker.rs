@@ -19,8 +19,9 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
 use crate::browser::clock::{epoch_ms, now_ms};
 use crate::browser::fetch::read_blob;
+use crate::browser::slices::analyze_in_slices;
+use crate::lab::body::decode_document;
 use crate::lab::error::LabError;
-use crate::lab::work::{decode_document, Analyzer, WorkSummary};
 use crate::protocol::{JobId, WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
 
 /// Work done between two looks at the message queue, ms.
@@ -30,8 +31,6 @@ use crate::protocol::{JobId, WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
 /// until its parse ended, up to a second later, and slowed the next run. So a
 /// cancelled job is stopped by the worker itself, at the end of its current slice.
 const SLICE_MS: f64 = 20.0;
-/// Bytes processed between clock checks.
-const SLICE_STEP_BYTES: usize = 16 * 1024;
 
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 
@@ -206,33 +205,15 @@ async fn run_job(
         }
     };
     let decode_ms = now_ms() - started;
-    let (summary, slices_ms) = analyze_in_slices(job, &html, query).await?;
+    let (summary, slices_ms) = analyze_in_slices(&html, query, SLICE_MS, || async {
+        next_task().await;
+        !cancelled(job)
+    })
+    .await?;
     Some(WorkerReply::Parsed {
         job,
         summary,
         end_epoch_ms: epoch_ms(),
         work_ms: decode_ms + slices_ms,
     })
-}
-
-/// The work in slices of about [`SLICE_MS`], looking for a `Cancel` between them.
-/// Returns the summary and the time spent in the slices, or `None` when cancelled.
-async fn analyze_in_slices(job: JobId, html: &str, query: &str) -> Option<(WorkSummary, f64)> {
-    let mut analyzer = Analyzer::new(html, query);
-    let mut work_ms = 0.0;
-    loop {
-        let slice_start = now_ms();
-        let mut done = false;
-        while !done && now_ms() - slice_start < SLICE_MS {
-            done = analyzer.step(SLICE_STEP_BYTES);
-        }
-        work_ms += now_ms() - slice_start;
-        if done {
-            return Some((analyzer.finish(), work_ms));
-        }
-        next_task().await;
-        if cancelled(job) {
-            return None;
-        }
-    }
 }

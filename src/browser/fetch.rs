@@ -14,8 +14,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestInit, Response};
 
 use super::clock::from_epoch_ms;
+use crate::lab::body::check_content_type;
 use crate::lab::error::LabError;
-use crate::lab::work::check_content_type;
 
 /// The response header in which both simulators stamp when they answered:
 /// `performance.timeOrigin + performance.now()` on the simulator's clock, ms.

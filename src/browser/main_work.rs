@@ -3,14 +3,14 @@
 //! UTF-8 check) is part of the work, as it is in a worker.
 
 use super::clock::{next_task, now_ms};
+use super::slices::analyze_in_slices;
+use crate::lab::body::decode_document;
 use crate::lab::error::LabError;
-use crate::lab::work::{analyze, decode_document, Analyzer, WorkSummary};
+use crate::lab::work::{analyze, WorkSummary};
 
 /// Main-thread time the `sliced` strategy spends before yielding, ms. Well under the
 /// 50 ms long-task threshold, so a frame and input fit between slices.
-const SLICE_MS: f64 = 8.0;
-/// Bytes processed between clock checks in the `sliced` strategy.
-const SLICE_STEP_BYTES: usize = 16 * 1024;
+pub const SLICE_MS: f64 = 8.0;
 
 fn decode(buffer: &js_sys::ArrayBuffer) -> Result<String, LabError> {
     // The content type was checked on the page, from the headers.
@@ -23,7 +23,7 @@ pub fn work_blocking(buffer: &js_sys::ArrayBuffer, query: &str) -> Result<WorkSu
     Ok(analyze(&decode(buffer)?, query))
 }
 
-/// The same work in slices of about 8 ms (`SLICE_MS`), yielding to the event loop between
+/// The same work in slices of about [`SLICE_MS`], yielding to the event loop between
 /// them. Returns the result and the time actually spent working (the sum of the
 /// slices, without the yields). Dropping the future stops the work at its next slice.
 pub async fn work_sliced(
@@ -36,19 +36,14 @@ pub async fn work_sliced(
         Err(error) => return (Err(error), now_ms() - started),
     };
     drop(buffer);
-    let mut analyzer = Analyzer::new(&html, &query);
-    let mut work_ms = now_ms() - started;
-    loop {
-        let slice_start = now_ms();
-        let mut done = false;
-        while !done && now_ms() - slice_start < SLICE_MS {
-            done = analyzer.step(SLICE_STEP_BYTES);
-        }
-        work_ms += now_ms() - slice_start;
-        if done {
-            return (Ok(analyzer.finish()), work_ms);
-        }
+    let decode_ms = now_ms() - started;
+    let yielded = analyze_in_slices(&html, &query, SLICE_MS, || async {
         yield_to_event_loop().await;
+        true
+    });
+    match yielded.await {
+        Some((summary, slices_ms)) => (Ok(summary), decode_ms + slices_ms),
+        None => unreachable!("a yield never stops the work"),
     }
 }
 

@@ -15,3 +15,4 @@ pub mod monitor;
 pub mod page_simulator;
 pub mod pool;
 pub mod service_worker;
+pub mod slices;

@@ -10,12 +10,6 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::error::LabError;
-
-/// The largest document the app accepts. Larger bodies are refused with an error on
-/// that document's row instead of exhausting memory.
-pub const MAX_DOCUMENT_BYTES: usize = 16 * 1024 * 1024;
-
 /// What the work found in one document. Small on purpose: a worker replies with this,
 /// never with the document or its index (decoding a big reply is itself a freeze).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -30,43 +24,6 @@ pub struct WorkSummary {
     pub hits: u32,
     /// Words of the text within a typo of some query word (see `TypoSearch`).
     pub fuzzy_hits: u32,
-}
-
-/// Checks and decodes a fetched body: HTML, UTF-8, not too large.
-///
-/// `content_type` is the response header, if there was one.
-pub fn decode_document(bytes: Vec<u8>, content_type: Option<&str>) -> Result<String, LabError> {
-    check_content_type(content_type)?;
-    if bytes.len() > MAX_DOCUMENT_BYTES {
-        return Err(LabError::TooLarge {
-            bytes: bytes.len(),
-            limit: MAX_DOCUMENT_BYTES,
-        });
-    }
-    String::from_utf8(bytes).map_err(|e| LabError::NotUtf8 {
-        offset: e.utf8_error().valid_up_to(),
-    })
-}
-
-/// Checks a response's `Content-Type` (if it had one) names HTML. The page checks it
-/// from the headers, before it reads the body.
-pub fn check_content_type(content_type: Option<&str>) -> Result<(), LabError> {
-    let Some(ct) = content_type else {
-        return Ok(());
-    };
-    let essence = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "text/html" {
-        Ok(())
-    } else {
-        Err(LabError::NotHtml {
-            content_type: ct.to_string(),
-        })
-    }
 }
 
 /// Runs the whole work on `html` in one go.
@@ -143,7 +100,7 @@ impl<'a> Analyzer<'a> {
         if chunk.is_empty() {
             return;
         }
-        // tl refuses only inputs over u32::MAX bytes, which MAX_DOCUMENT_BYTES rules out;
+        // tl refuses only inputs over u32::MAX bytes, which the body limit rules out;
         // an empty summary for such a chunk is still the honest answer.
         let Ok(dom) = tl::parse(chunk, tl::ParserOptions::default()) else {
             return;
@@ -441,25 +398,5 @@ mod tests {
         // thread, threads (1), spawn, späwn (1), concurrency, concurency (1);
         // not thraed or spawned (2 edits from a short word).
         assert_eq!((s.hits, s.fuzzy_hits), (3, 6));
-    }
-
-    #[test]
-    fn decode_refuses_bad_bodies_with_clear_errors() {
-        assert!(matches!(
-            decode_document(b"{}".to_vec(), Some("application/json")),
-            Err(LabError::NotHtml { .. })
-        ));
-        assert_eq!(
-            decode_document(vec![b'a', 0xff, b'b'], Some("text/html; charset=utf-8")),
-            Err(LabError::NotUtf8 { offset: 1 })
-        );
-        assert!(matches!(
-            decode_document(vec![b' '; MAX_DOCUMENT_BYTES + 1], None),
-            Err(LabError::TooLarge { .. })
-        ));
-        assert_eq!(
-            decode_document(b"<p>ok</p>".to_vec(), None).as_deref(),
-            Ok("<p>ok</p>")
-        );
     }
 }

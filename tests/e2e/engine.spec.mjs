@@ -84,6 +84,10 @@ test.describe('cancel stops the work', () => {
     const small = { parse: 'worker', workers: 2, docs: 2, size: 1024, latency: 0 };
 
     const heavy = page.evaluate(() => window.eventLoopLab.run({ parse: 'worker', workers: 2, docs: 8, size: 6144, latency: 0 }));
+    // Cancel mid-parse once every body has arrived: the simulated server's own work on
+    // the heavy documents is then over, and only the app's work is left to stop.
+    await expect(lab.docRows.and(page.locator('[data-state="parsing"]')).first()).toBeVisible();
+    await expect(lab.docRows.and(page.locator('[data-state="fetching"], [data-state="queued"]'))).toHaveCount(0);
     await expect(lab.docRows.and(page.locator('[data-state="parsing"]')).first()).toBeVisible();
     await lab.cancelButton.click();
     expect((await heavy).outcome).toBe('cancelled');
