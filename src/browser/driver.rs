@@ -362,7 +362,8 @@ type LabStream = LocalBoxStream<'static, Outcome>;
 
 /// Fetches started in one task, at most. NOTE: starting a fetch costs the page's main
 /// thread 0.3–0.8 ms in Chromium (measured here: 32 fetches through the service worker
-/// took 10–27 ms), so 64 documents started at once would make a long task of their
-/// own. A run's fetches start in groups a task apart instead: a few ms in all, with
-/// each document's start recorded when its request really went out.
-const FETCH_STARTS_PER_TASK: u32 = 8;
+/// took 10–27 ms), and the first frame of a run also draws every row, so 32 or 64
+/// documents started at once made a long task of their own. A run's fetches start in
+/// groups a task apart instead (about 15 ms in all for 32 documents), with each
+/// document's start recorded when its request really went out.
+const FETCH_STARTS_PER_TASK: u32 = 4;
