@@ -63,16 +63,22 @@ impl Inner {
             if let Some(active) = self.active() {
                 self.last_measured_ms.set(now);
                 let main = active.with_log(|log| self.main_thread(log, now));
-                self.pending
-                    .borrow_mut()
-                    .push(LabEvent::MainThreadMeasured {
-                        run_id: active.run_id(),
-                        now_ms: now,
-                        main,
-                    });
+                self.queue(LabEvent::MainThreadMeasured {
+                    run_id: active.run_id(),
+                    now_ms: now,
+                    main,
+                });
             }
         }
         self.flush();
+    }
+
+    /// Queues an event for the next frame. NOTE: `window.eventLoopLab.run(config)`
+    /// changes the scenario and starts a run in one task; drawing the change at once
+    /// and the run's rows a frame later made two renders, and with 32 documents the
+    /// two together made a long task. Everything is drawn once per frame instead.
+    fn queue(&self, event: LabEvent) {
+        self.pending.borrow_mut().push(event);
     }
 
     fn active(&self) -> Option<Rc<ActiveRun>> {
@@ -176,6 +182,7 @@ impl Controller {
     }
 
     /// Applies `key=value` pairs (URL names) to the scenario; reports bad values.
+    /// Shown on the next frame, with whatever else happened by then.
     pub fn edit<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) {
         let notices = self
             .inner
@@ -183,20 +190,16 @@ impl Controller {
             .borrow_mut()
             .apply(pairs, &self.inner.defaults);
         if !notices.is_empty() {
-            self.inner.on_event.emit(LabEvent::NoticesRaised(notices));
+            self.inner.queue(LabEvent::NoticesRaised(notices));
         }
-        self.inner
-            .on_event
-            .emit(LabEvent::ScenarioChanged(self.scenario()));
+        self.inner.queue(LabEvent::ScenarioChanged(self.scenario()));
     }
 
     /// Puts the scenario back to the defaults.
     pub fn reset(&self) {
         self.cancel();
         *self.inner.scenario.borrow_mut() = self.inner.defaults.clone();
-        self.inner
-            .on_event
-            .emit(LabEvent::ScenarioChanged(self.scenario()));
+        self.inner.queue(LabEvent::ScenarioChanged(self.scenario()));
     }
 
     /// The last run that finished (not cancelled), if any.
@@ -289,7 +292,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         return log.report(now_ms(), MainThreadReport::default());
     }
     if let Some(notice) = scenario.crash_ignored_notice() {
-        inner.on_event.emit(LabEvent::NoticesRaised(vec![notice]));
+        inner.queue(LabEvent::NoticesRaised(vec![notice]));
     }
     let events = Rc::downgrade(&inner);
     let (active, woken) = ActiveRun::new(
@@ -299,10 +302,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         Rc::clone(&inner.pool),
         move |event| {
             if let Some(inner) = events.upgrade() {
-                inner
-                    .pending
-                    .borrow_mut()
-                    .push(LabEvent::DocProgressed { run_id, event });
+                inner.queue(LabEvent::DocProgressed { run_id, event });
             }
         },
     );
@@ -310,10 +310,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         current.active = Some(Rc::clone(&active));
     }
     inner.last_measured_ms.set(0.0);
-    inner
-        .pending
-        .borrow_mut()
-        .push(LabEvent::RunStarted(active.log()));
+    inner.queue(LabEvent::RunStarted(active.log()));
     Rc::clone(&active).drive(woken).await;
 
     let log = active.log();
@@ -330,7 +327,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         *inner.last_report.borrow_mut() = Some(report.clone());
     }
     // The end is shown at once, with whatever was still waiting for a frame.
-    inner.pending.borrow_mut().push(LabEvent::RunEnded {
+    inner.queue(LabEvent::RunEnded {
         run_id,
         outcome: log.outcome,
         at_ms,
