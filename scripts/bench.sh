@@ -4,7 +4,8 @@
 #   1. work throughput, MB/s: native, wasm on the main thread, wasm in one worker
 #   2. worker-pool speedup for k = 1, 2, 4 (default scenario, latency 0)
 #   3. main-thread cost of handing a document to a worker, ms per MB
-#   4. per strategy on the default scenario: longest long task, long-task count,
+#   4. per strategy (and per yield kind of `sliced`) on the default scenario: share of
+#      slow frames, longest long task, long-task count,
 #      longest gap between animation frames, and the run's total time
 #   5. a small worker run right after cancelling a heavy one mid-parse, against the
 #      same run on a clean pool (the ratio shows whether cancel stopped the work)

@@ -205,9 +205,18 @@ async fn run_job(
         }
     };
     let decode_ms = now_ms() - started;
-    let (summary, slices_ms) = analyze_in_slices(&html, query, SLICE_MS, || async {
-        next_task().await;
-        !cancelled(job)
+    let mut first = true;
+    let (summary, slices_ms) = analyze_in_slices(&html, query, || {
+        let yield_first = !std::mem::replace(&mut first, false);
+        async move {
+            if yield_first {
+                next_task().await;
+                if cancelled(job) {
+                    return None;
+                }
+            }
+            Some(SLICE_MS)
+        }
     })
     .await?;
     Some(WorkerReply::Parsed {

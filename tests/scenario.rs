@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use event_loop_lab::lab::scenario::{
-    parse_query, FailKind, Failure, ParamNotice, ParseStrategy, Scenario, FAIL_KINDS,
+    parse_query, FailKind, Failure, ParamNotice, ParseStrategy, Scenario, YieldKind, FAIL_KINDS,
 };
 
 fn defaults() -> Scenario {
@@ -107,6 +107,7 @@ fn to_query_round_trips_failures_timeout_and_an_awkward_query() {
         docs: 7,
         timeout: 1500,
         parse: ParseStrategy::Worker,
+        yield_kind: YieldKind::Scheduler,
         fail: vec![
             failure(1, FailKind::Status500),
             failure(3, FailKind::Hang),
@@ -117,11 +118,11 @@ fn to_query_round_trips_failures_timeout_and_an_awkward_query() {
     };
     let q = s.to_query();
     assert!(
-        q.starts_with("docs=7&latency=800&size=3072&fetch=concurrent&parse=worker&workers=2&timeout=1500&fail=1,3:hang,7:crash&query="),
+        q.starts_with("docs=7&latency=800&size=3072&fetch=concurrent&parse=worker&yield=scheduler&workers=2&timeout=1500&fail=1,3:hang,7:crash&query="),
         "{q}"
     );
     // The query is one pair: nothing in it may split or end it.
-    assert_eq!(q.matches('&').count(), 8, "{q}");
+    assert_eq!(q.matches('&').count(), 9, "{q}");
     let (again, notices) = Scenario::from_query(&q, &defaults());
     assert!(notices.is_empty(), "{notices:?}");
     assert_eq!(again, s);
@@ -225,4 +226,20 @@ fn parse_query_decodes_like_a_form() {
     );
     assert!(parse_query("").is_empty());
     assert!(parse_query("?").is_empty());
+}
+
+#[test]
+fn yield_kinds_parse_echo_and_fall_back_with_a_notice() {
+    let (s, notices) = Scenario::from_query("parse=sliced&yield=Microtask", &defaults());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.yield_kind, YieldKind::Microtask);
+    assert_eq!(defaults().yield_kind, YieldKind::Frame);
+    let json = serde_json::to_string(&s).unwrap();
+    assert!(json.contains("\"yield\":\"microtask\""), "{json}");
+    let (s, notices) = Scenario::from_query("yield=sleep", &defaults());
+    assert_eq!(s.yield_kind, YieldKind::Frame);
+    assert_eq!(
+        notices[0].to_string(),
+        "yield=\"sleep\" is not one of frame, timeout, scheduler, microtask; using frame"
+    );
 }

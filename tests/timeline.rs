@@ -100,18 +100,24 @@ fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
 }
 
 #[test]
-fn long_animation_frames_stand_in_when_long_tasks_are_missing() {
-    let mut log = MainThreadLog::new(100, 60_000.0);
-    log.add_task(
-        BusyPeriod {
-            start_ms: 10.0,
-            duration_ms: 120.0,
-            source: TaskSource::LongAnimationFrame,
-            render_ms: 0.0,
-        },
-        130.0,
-    );
+fn long_animation_frames_stand_in_only_where_the_browser_has_no_long_tasks_api() {
+    let frame = BusyPeriod {
+        start_ms: 10.0,
+        duration_ms: 120.0,
+        source: TaskSource::LongAnimationFrame,
+        render_ms: 0.0,
+    };
+    let mut log = MainThreadLog::new(100, 60_000.0).without_long_tasks_api();
+    log.add_task(frame, 130.0);
     assert_eq!(log.summarize(0.0, 200.0, &[]).longest_task_ms, 120.0);
+
+    // With the API, a long frame made of short tasks is a long frame, not a task, even
+    // before any long task has been reported.
+    let mut log = MainThreadLog::new(100, 60_000.0);
+    log.add_task(frame, 130.0);
+    let s = log.summarize(0.0, 200.0, &[]);
+    assert_eq!((s.longest_task_ms, s.long_tasks.len()), (0.0, 0));
+    assert_eq!(s.long_animation_frames, 1);
 }
 
 #[test]

@@ -17,13 +17,14 @@ use yew::Callback;
 use super::clock::{next_task, now_ms};
 use super::documents::Simulator;
 use super::driver::ActiveRun;
+use super::main_work::has_scheduler_yield;
 use super::monitor::Monitor;
 use super::pool::{WorkerPool, WORKER_SCRIPT};
 use super::service_worker;
 use crate::lab::events::LabEvent;
 use crate::lab::page::SimulatorChoice;
 use crate::lab::report::{Report, RunLog};
-use crate::lab::scenario::{ParseStrategy, Scenario};
+use crate::lab::scenario::{ParamNotice, ParseStrategy, Scenario, YieldKind};
 use crate::lab::timeline::MainThreadReport;
 
 /// How long starting workers may take before a run goes ahead anyway.
@@ -293,6 +294,12 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
     }
     if let Some(notice) = scenario.crash_ignored_notice() {
         inner.queue(LabEvent::NoticesRaised(vec![notice]));
+    }
+    if scenario.parse == ParseStrategy::Sliced
+        && scenario.yield_kind == YieldKind::Scheduler
+        && !has_scheduler_yield()
+    {
+        inner.queue(LabEvent::NoticesRaised(vec![ParamNotice::SchedulerMissing]));
     }
     let events = Rc::downgrade(&inner);
     let (active, woken) = ActiveRun::new(

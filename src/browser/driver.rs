@@ -239,7 +239,8 @@ impl ActiveRun {
         if scenario.parse == ParseStrategy::Sliced {
             return Some(
                 stream::once(async move {
-                    let (result, work_ms) = work_sliced(buffer, scenario.query).await;
+                    let (result, work_ms) =
+                        work_sliced(buffer, scenario.query, scenario.yield_kind).await;
                     Outcome::SlicedDone {
                         doc,
                         result,

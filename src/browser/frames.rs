@@ -54,3 +54,38 @@ impl Drop for FrameLoop {
         self.callback.borrow_mut().take();
     }
 }
+
+/// A pending `requestAnimationFrame`; dropping it cancels the request, so a dropped
+/// future never leaves the browser calling a freed callback.
+struct FrameRequest {
+    handle: Option<i32>,
+    _callback: Closure<dyn FnMut(f64)>,
+}
+
+impl Drop for FrameRequest {
+    fn drop(&mut self) {
+        if let (Some(window), Some(handle)) = (web_sys::window(), self.handle) {
+            let _ = window.cancel_animation_frame(handle);
+        }
+    }
+}
+
+/// Resolves inside the next animation frame's callback with `performance.now()` taken
+/// there, or with `None` when the browser draws no frame (a hidden page).
+pub async fn next_frame() -> Option<f64> {
+    let (tx, rx) = futures::channel::oneshot::channel();
+    let mut tx = Some(tx);
+    let callback = Closure::<dyn FnMut(f64)>::new(move |_| {
+        if let Some(tx) = tx.take() {
+            let _ = tx.send(now_ms());
+        }
+    });
+    let handle = web_sys::window()?
+        .request_animation_frame(callback.as_ref().unchecked_ref())
+        .ok();
+    let _request = FrameRequest {
+        handle,
+        _callback: callback,
+    };
+    rx.await.ok()
+}

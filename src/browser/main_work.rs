@@ -1,16 +1,42 @@
-//! The work on the main thread: in one go (`blocking`) or in slices with a real
-//! yield between them (`sliced`). Decoding the body (a copy out of the buffer and the
-//! UTF-8 check) is part of the work, as it is in a worker.
+//! The work on the main thread: in one go (`blocking`) or in slices that give the
+//! event loop back between them (`sliced`), in the four ways of [`YieldKind`].
+//! Decoding the body (a copy out of the buffer and the UTF-8 check) is part of the
+//! work, as it is in a worker.
+//!
+//! Measured on the default scenario (6 × 3 MiB) in headless Chromium 156 on this
+//! project's 2-core machine; `scripts/bench.sh` has the rows:
+//! - `frame`: slices fill each frame up to a few ms before the next one is due, so
+//!   every frame is drawn on time and the work still gets most of each frame;
+//! - `timeout`: `setTimeout(0)` after ~8 ms slices lets frames through, but late (the
+//!   old measurement: 56 % of frame gaps over two frames, gaps up to 84 ms);
+//! - `scheduler`: `scheduler.yield()` resumes ahead of rendering: a frame got through
+//!   only about every 110 ms;
+//! - `microtask`: a resolved promise between slices continues before the browser gets
+//!   control back: one long task per document, as if blocking.
 
-use super::clock::{next_task, now_ms};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::clock::{next_task, now_ms, with_timeout};
+use super::frames::next_frame;
 use super::slices::analyze_in_slices;
 use crate::lab::body::decode_document;
 use crate::lab::error::LabError;
+use crate::lab::scenario::YieldKind;
 use crate::lab::work::{analyze, WorkSummary};
 
-/// Main-thread time the `sliced` strategy spends before yielding, ms. Well under the
-/// 50 ms long-task threshold, so a frame and input fit between slices.
+/// Slice length for the `timeout`, `scheduler` and `microtask` kinds, ms. Well under
+/// the 50 ms long-task threshold, so a frame and input fit between slices when the
+/// yield lets them.
 pub const SLICE_MS: f64 = 8.0;
+/// How early a `frame` slice stops before the next frame is due, ms: room for the
+/// frame's own callbacks, style, layout and paint.
+const FRAME_MARGIN_MS: f64 = 2.0;
+/// The shortest `frame` slice, ms, so the work moves on even in a busy frame.
+const MIN_FRAME_SLICE_MS: f64 = 2.0;
+/// How long `frame` waits for a frame before it works anyway (a hidden page draws
+/// none), ms.
+const FRAME_WAIT_MS: u32 = 100;
 
 fn decode(buffer: &js_sys::ArrayBuffer) -> Result<String, LabError> {
     // The content type was checked on the page, from the headers.
@@ -23,12 +49,116 @@ pub fn work_blocking(buffer: &js_sys::ArrayBuffer, query: &str) -> Result<WorkSu
     Ok(analyze(&decode(buffer)?, query))
 }
 
-/// The same work in slices of about [`SLICE_MS`], yielding to the event loop between
-/// them. Returns the result and the time actually spent working (the sum of the
-/// slices, without the yields). Dropping the future stops the work at its next slice.
+/// Whether this browser has `scheduler.yield()`.
+pub fn has_scheduler_yield() -> bool {
+    scheduler_yield_fn().is_some()
+}
+
+fn scheduler_yield_fn() -> Option<(JsValue, js_sys::Function)> {
+    let scheduler = js_sys::Reflect::get(&js_sys::global(), &"scheduler".into()).ok()?;
+    let function = js_sys::Reflect::get(&scheduler, &"yield".into())
+        .ok()?
+        .dyn_into::<js_sys::Function>()
+        .ok()?;
+    Some((scheduler, function))
+}
+
+/// Gives the loop back the way `kind` says (`frame` is handled by its own loop).
+async fn yield_by(kind: YieldKind) {
+    match kind {
+        // `scheduler.yield()` where the browser has it; `timeout` otherwise (the run
+        // raised a notice).
+        YieldKind::Scheduler => {
+            let promise = scheduler_yield_fn()
+                .and_then(|(scheduler, f)| f.call0(&scheduler).ok())
+                .and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+            match promise {
+                Some(promise) => {
+                    let _ = JsFuture::from(promise).await;
+                }
+                None => next_task().await,
+            }
+        }
+        // NOTE: the trap. This looks like a yield, but a resolved promise continues in
+        // a microtask, and the browser runs every microtask before it draws a frame or
+        // handles input: the document is one long task, as in `blocking`.
+        YieldKind::Microtask => {
+            let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)).await;
+        }
+        // A new task (`setTimeout(0)`): the browser may draw and handle input first.
+        YieldKind::Timeout | YieldKind::Frame => next_task().await,
+    }
+}
+
+/// Frame timing seen by the `frame` kind: the frame interval is measured, not assumed.
+struct FrameClock {
+    last_frame_ms: Option<f64>,
+    /// The latest intervals between frames, ms.
+    recent: std::collections::VecDeque<f64>,
+}
+
+/// How many intervals [`FrameClock`] remembers.
+const FRAME_HISTORY: usize = 16;
+
+impl FrameClock {
+    fn new() -> Self {
+        Self {
+            last_frame_ms: None,
+            recent: std::collections::VecDeque::with_capacity(FRAME_HISTORY),
+        }
+    }
+
+    /// The display's frame interval: the shortest recent one (a longer one had a frame
+    /// missed; using it would make the slices longer and miss more). 60 Hz until a
+    /// frame was seen.
+    fn interval_ms(&self) -> f64 {
+        self.recent
+            .iter()
+            .copied()
+            .fold(None, |min: Option<f64>, d| {
+                Some(min.map_or(d, |m| m.min(d)))
+            })
+            .unwrap_or(1000.0 / 60.0)
+    }
+
+    /// A frame started at `frame_ms`: records it, and returns when this frame's work
+    /// should stop so the next frame is drawn on time.
+    fn deadline_after(&mut self, frame_ms: f64) -> f64 {
+        if let Some(last) = self.last_frame_ms {
+            // Under 4 ms is two callbacks of one frame, not a display's interval.
+            let delta = frame_ms - last;
+            if delta >= 4.0 {
+                if self.recent.len() == FRAME_HISTORY {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(delta);
+            }
+        }
+        self.last_frame_ms = Some(frame_ms);
+        frame_ms + self.interval_ms() - FRAME_MARGIN_MS
+    }
+}
+
+/// For the `frame` kind: waits for the next frame, then for the task after it (the
+/// frame is drawn by then), and returns how long the slice may run.
+async fn frame_slice(clock: &std::cell::RefCell<FrameClock>) -> f64 {
+    let frame = with_timeout(next_frame(), FRAME_WAIT_MS)
+        .await
+        .ok()
+        .flatten();
+    let deadline = frame.map(|frame_ms| clock.borrow_mut().deadline_after(frame_ms));
+    next_task().await;
+    // No frame came (a hidden page): work in plain slices.
+    deadline.map_or(SLICE_MS, |d| (d - now_ms()).max(MIN_FRAME_SLICE_MS))
+}
+
+/// The same work in slices that give the loop back as `kind` says. Returns the result
+/// and the time actually spent working (the sum of the slices, without the yields).
+/// Dropping the future stops the work at its next slice.
 pub async fn work_sliced(
     buffer: js_sys::ArrayBuffer,
     query: String,
+    kind: YieldKind,
 ) -> (Result<WorkSummary, LabError>, f64) {
     let started = now_ms();
     let html = match decode(&buffer) {
@@ -37,22 +167,25 @@ pub async fn work_sliced(
     };
     drop(buffer);
     let decode_ms = now_ms() - started;
-    let yielded = analyze_in_slices(&html, &query, SLICE_MS, || async {
-        yield_to_event_loop().await;
-        true
+    let clock = std::rc::Rc::new(std::cell::RefCell::new(FrameClock::new()));
+    let mut first = true;
+    let sliced = analyze_in_slices(&html, &query, || {
+        let yield_first = !std::mem::replace(&mut first, false);
+        let clock = std::rc::Rc::clone(&clock);
+        async move {
+            match kind {
+                YieldKind::Frame => Some(frame_slice(&clock).await),
+                _ => {
+                    if yield_first {
+                        yield_by(kind).await;
+                    }
+                    Some(SLICE_MS)
+                }
+            }
+        }
     });
-    match yielded.await {
+    match sliced.await {
         Some((summary, slices_ms)) => (Ok(summary), decode_ms + slices_ms),
         None => unreachable!("a yield never stops the work"),
     }
-}
-
-/// Lets the browser paint and handle input before continuing: a new task (see
-/// [`next_task`]). We use `setTimeout(0)`, not `scheduler.yield()`: the latter
-/// resumes ahead of rendering, and in Chromium 156 that let a frame through only about
-/// every 110 ms during a sliced parse (measured by `scripts/bench.sh`), while
-/// `setTimeout(0)` lets every due frame in, at the cost of the 4 ms clamp browsers put
-/// on nested timeouts.
-async fn yield_to_event_loop() {
-    next_task().await;
 }

@@ -58,8 +58,12 @@ impl Monitor {
     /// `performance.now()` taken inside the callback (the time rAF passes in is the
     /// frame's start and under-reports a gap by a frame or more).
     pub fn start(on_frame: Rc<dyn Fn(f64)>) -> Self {
-        let log = Rc::new(RefCell::new(MainThreadLog::new(MAX_ENTRIES, MAX_AGE_MS)));
         let types = supported_entry_types();
+        let mut record = MainThreadLog::new(MAX_ENTRIES, MAX_AGE_MS);
+        if !types.iter().any(|t| t == "longtask") {
+            record = record.without_long_tasks_api();
+        }
+        let log = Rc::new(RefCell::new(record));
         let mut support = Support::default();
         let mut observers = Vec::new();
         for (name, source) in [

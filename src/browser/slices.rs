@@ -1,6 +1,7 @@
-//! The work in slices: run the [`Analyzer`] for about `slice_ms`, then let something
-//! happen in between (a yield to the event loop, a look for a cancel), and go on.
-//! The main thread's `sliced` mode and the workers both work this way.
+//! The work in slices: run the [`Analyzer`] for a budget of milliseconds, then let
+//! something happen in between (a yield to the event loop, a wait for the next frame,
+//! a look for a cancel), and go on. The main thread's `sliced` mode and the workers
+//! both work this way.
 
 use std::future::Future;
 
@@ -10,33 +11,34 @@ use crate::lab::work::{Analyzer, WorkSummary};
 /// Bytes processed between clock checks.
 const STEP_BYTES: usize = 16 * 1024;
 
-/// Works on `html` in slices of about `slice_ms`, awaiting `between()` after each
-/// slice but the last; stops when it answers `false`. Returns the summary and the time
-/// spent in the slices (not in between), or `None` when stopped.
+/// Works on `html` in slices. Before each slice it awaits `next_slice()`, which yields
+/// however the caller likes and says how long the slice may run (ms), or `None` to
+/// stop. Returns the summary and the time spent in the slices (not in between), or
+/// `None` when stopped.
 pub async fn analyze_in_slices<F, Fut>(
     html: &str,
     query: &str,
-    slice_ms: f64,
-    mut between: F,
+    mut next_slice: F,
 ) -> Option<(WorkSummary, f64)>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
+    Fut: Future<Output = Option<f64>>,
 {
     let mut analyzer = Analyzer::new(html, query);
     let mut work_ms = 0.0;
     loop {
+        let budget_ms = next_slice().await?;
         let slice_start = now_ms();
-        let mut done = false;
-        while !done && now_ms() - slice_start < slice_ms {
-            done = analyzer.step(STEP_BYTES);
-        }
+        // At least one step, whatever the budget: the work always moves on.
+        let done = loop {
+            let done = analyzer.step(STEP_BYTES);
+            if done || now_ms() - slice_start >= budget_ms {
+                break done;
+            }
+        };
         work_ms += now_ms() - slice_start;
         if done {
             return Some((analyzer.finish(), work_ms));
-        }
-        if !between().await {
-            return None;
         }
     }
 }

@@ -14,3 +14,4 @@ pub mod report;
 pub mod scenario;
 pub mod timeline;
 pub mod work;
+pub mod yielding;

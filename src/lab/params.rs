@@ -69,6 +69,11 @@ pub enum ParamNotice {
         /// The parse strategy of the run.
         parse: ParseStrategy,
     },
+    /// `yield=scheduler` in a browser without `scheduler.yield()`.
+    #[error(
+        "yield=scheduler needs scheduler.yield(), which this browser does not have; using timeout"
+    )]
+    SchedulerMissing,
     /// The query is empty or too long.
     #[error("query must be 1–{QUERY_MAX_CHARS} characters with at least one letter or digit; keeping {kept:?}")]
     BadQuery {
@@ -145,19 +150,15 @@ pub(super) fn number(
     Ok(v as u32)
 }
 
-/// One of `fetch`'s or `parse`'s choices (any case), as `pick` names them; else `default`.
+/// One of a parameter's `choices` (any case), as `pick` names them; else `default`.
 pub(super) fn choice<T: Copy + fmt::Display>(
     param: &str,
     value: &str,
+    choices: &'static str,
     default: T,
     pick: impl Fn(&str) -> Option<T>,
 ) -> Parsed<T> {
     pick(&value.to_ascii_lowercase()).ok_or_else(|| {
-        let choices = if param == "fetch" {
-            "sequential, concurrent"
-        } else {
-            "blocking, sliced, worker"
-        };
         (
             ParamNotice::UnknownChoice {
                 param: param.to_string(),

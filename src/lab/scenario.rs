@@ -1,6 +1,6 @@
 //! The scenario a run follows, its limits, and its URL query codec.
 //!
-//! The query names (`docs`, `latency`, `size`, `fetch`, `parse`, `workers`, `timeout`,
+//! The query names (`docs`, `latency`, `size`, `fetch`, `parse`, `yield`, `workers`, `timeout`,
 //! `fail`, `query`) are a public interface: docs pages embed the app preconfigured by URL
 //! and script it through `window.eventLoopLab.run(config)` with the same names.
 //! Bad values never fail: each falls back to the default or the nearest limit and
@@ -18,6 +18,7 @@ use serde::{Serialize, Serializer};
 
 pub use super::failures::{FailKind, Failure, FAIL_KINDS};
 pub use super::params::{parse_query, ParamNotice};
+pub use super::yielding::{YieldKind, YIELD_KINDS};
 
 use super::params::{choice, fail_list, number, query, set};
 
@@ -116,6 +117,8 @@ pub struct Scenario {
     pub fetch: FetchStrategy,
     /// Parse strategy.
     pub parse: ParseStrategy,
+    /// How `parse=sliced` yields between slices (`yield=` in the URL and the JSON).
+    pub yield_kind: YieldKind,
     /// Worker pool size (used by `parse=worker`).
     pub workers: u32,
     /// Each document's own fetch timeout, ms.
@@ -138,6 +141,7 @@ impl Scenario {
             size: 3072,
             fetch: FetchStrategy::Concurrent,
             parse: ParseStrategy::Blocking,
+            yield_kind: YieldKind::Frame,
             workers: default_workers(hardware_concurrency),
             // Far above any latency the controls allow (5 s), so only `hang` or a real
             // network stall times out.
@@ -174,20 +178,42 @@ impl Scenario {
                 ),
                 "fetch" => set(
                     &mut self.fetch,
-                    choice(key, value, defaults.fetch, |v| match v {
-                        "sequential" => Some(FetchStrategy::Sequential),
-                        "concurrent" => Some(FetchStrategy::Concurrent),
-                        _ => None,
-                    }),
+                    choice(
+                        key,
+                        value,
+                        "sequential, concurrent",
+                        defaults.fetch,
+                        |v| match v {
+                            "sequential" => Some(FetchStrategy::Sequential),
+                            "concurrent" => Some(FetchStrategy::Concurrent),
+                            _ => None,
+                        },
+                    ),
                 ),
                 "parse" => set(
                     &mut self.parse,
-                    choice(key, value, defaults.parse, |v| match v {
-                        "blocking" => Some(ParseStrategy::Blocking),
-                        "sliced" => Some(ParseStrategy::Sliced),
-                        "worker" => Some(ParseStrategy::Worker),
-                        _ => None,
-                    }),
+                    choice(
+                        key,
+                        value,
+                        "blocking, sliced, worker",
+                        defaults.parse,
+                        |v| match v {
+                            "blocking" => Some(ParseStrategy::Blocking),
+                            "sliced" => Some(ParseStrategy::Sliced),
+                            "worker" => Some(ParseStrategy::Worker),
+                            _ => None,
+                        },
+                    ),
+                ),
+                "yield" => set(
+                    &mut self.yield_kind,
+                    choice(
+                        key,
+                        value,
+                        YIELD_KINDS,
+                        defaults.yield_kind,
+                        YieldKind::from_name,
+                    ),
                 ),
                 "fail" => set(&mut self.fail, fail_list(value, self.docs)),
                 "query" => {
@@ -215,8 +241,15 @@ impl Scenario {
     /// The query string that reproduces this scenario (no leading `?`).
     pub fn to_query(&self) -> String {
         let mut out = format!(
-            "docs={}&latency={}&size={}&fetch={}&parse={}&workers={}&timeout={}",
-            self.docs, self.latency, self.size, self.fetch, self.parse, self.workers, self.timeout
+            "docs={}&latency={}&size={}&fetch={}&parse={}&yield={}&workers={}&timeout={}",
+            self.docs,
+            self.latency,
+            self.size,
+            self.fetch,
+            self.parse,
+            self.yield_kind,
+            self.workers,
+            self.timeout
         );
         if !self.fail.is_empty() {
             let fail = self
@@ -277,6 +310,8 @@ struct ScenarioJson<'a> {
     size: u32,
     fetch: FetchStrategy,
     parse: ParseStrategy,
+    #[serde(rename = "yield")]
+    yield_kind: YieldKind,
     workers: u32,
     timeout: u32,
     fail: Vec<u32>,
@@ -294,6 +329,7 @@ impl Serialize for Scenario {
             size,
             fetch,
             parse,
+            yield_kind,
             workers,
             timeout,
             fail,
@@ -305,6 +341,7 @@ impl Serialize for Scenario {
             size: *size,
             fetch: *fetch,
             parse: *parse,
+            yield_kind: *yield_kind,
             workers: *workers,
             timeout: *timeout,
             fail: fail.iter().map(|f| f.doc).collect(),

@@ -138,7 +138,7 @@ pub fn App() -> Html {
                         <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
                     }
                     <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} />
-                    <Lesson run={state.run.clone()} />
+                    <Lesson run={state.run.clone()} main={state.main.clone()} />
                 </div>
             </main>
         </div>

@@ -103,7 +103,12 @@ async function pageRun(config) {
   const end = frames.findIndex((t) => t >= t1);
   const window_ = end === -1 ? frames : frames.slice(0, end + 1);
   let maxGap = 0;
-  for (let i = 1; i < window_.length; i++) maxGap = Math.max(maxGap, window_[i] - window_[i - 1]);
+  let slow = 0;
+  for (let i = 1; i < window_.length; i++) {
+    const gap = window_[i] - window_[i - 1];
+    maxGap = Math.max(maxGap, gap);
+    if (gap > (2 * 1000) / 60) slow += 1;
+  }
 
   if (!report) return { error: 'run() resolved with no report' };
   return {
@@ -124,6 +129,7 @@ async function pageRun(config) {
     longtask_max_ms: longtasks.length ? Math.max(...longtasks.map((e) => e.duration)) : 0,
     frames: window_.length,
     max_frame_gap_ms: window_.length > 1 ? maxGap : null,
+    slow_frame_share: window_.length > 1 ? slow / (window_.length - 1) : null,
   };
 }
 
@@ -208,7 +214,7 @@ try {
   log(`Chromium ${browser.version()}, hardwareConcurrency ${hardwareConcurrency}, nproc ${NPROC}`);
 
   // The default scenario, every key given (omitted keys would keep the previous run's).
-  const DEFAULT = { docs: 6, latency: 800, size: 3072, fetch: 'concurrent', parse: 'blocking', workers: defaultWorkers };
+  const DEFAULT = { docs: 6, latency: 800, size: 3072, fetch: 'concurrent', parse: 'blocking', yield: 'frame', workers: defaultWorkers };
 
   /** Warm-up + RUNS measured runs of one config; returns the measured runs. */
   async function measure(name, config) {
@@ -254,8 +260,16 @@ try {
   }
   // 4: the main thread under each strategy, default scenario.
   const strategies = {};
-  for (const parse of ['blocking', 'sliced', 'worker']) {
-    strategies[parse] = await measure(`main thread ${parse}`, { ...DEFAULT, parse });
+  const MODES = {
+    blocking: { parse: 'blocking' },
+    'sliced, yield=frame': { parse: 'sliced', yield: 'frame' },
+    'sliced, yield=timeout': { parse: 'sliced', yield: 'timeout' },
+    'sliced, yield=scheduler': { parse: 'sliced', yield: 'scheduler' },
+    'sliced, yield=microtask': { parse: 'sliced', yield: 'microtask' },
+    worker: { parse: 'worker' },
+  };
+  for (const [mode, config] of Object.entries(MODES)) {
+    strategies[mode] = await measure(`main thread ${mode}`, { ...DEFAULT, yield: 'frame', ...config });
   }
 
   // --- results -----------------------------------------------------------------------
@@ -308,12 +322,14 @@ try {
           longtask_max_ms: median(runs.map((r) => r.longtask_max_ms)),
           longtask_count: median(runs.map((r) => r.longtask_count)),
           max_frame_gap_ms: median(runs.map((r) => r.max_frame_gap_ms)),
+          slow_frame_share: median(runs.map((r) => r.slow_frame_share)),
           total_ms: T(runs),
           runs: runs.map((r) => ({
             total_ms: r.total_ms,
             longtask_max_ms: r.longtask_max_ms,
             longtask_count: r.longtask_count,
             max_frame_gap_ms: r.max_frame_gap_ms,
+            slow_frame_share: r.slow_frame_share,
             frames: r.frames,
           })),
         },
@@ -365,12 +381,14 @@ try {
     ),
     `| 3. Main-thread cost of handing a body to a worker (a Blob handle; target ≤ 0.1 ms/MB) | docs=32, size=1024 KiB, latency=0, workers=${defaultWorkers} | ` +
       `${handoffResult} | sum(handoff_ms) / sum(MB); ${handoffDetails} |`,
-    ...['blocking', 'sliced', 'worker'].map(
+    ...Object.keys(MODES).map(
       (p) =>
         `| 4. Main thread during a run, default scenario | \`${p}\` | ` +
-        `longest task ${longest(mt[p].longtask_max_ms)}, longest frame gap ${fmt(mt[p].max_frame_gap_ms)} ms | ` +
-        `long tasks (> 50 ms): ${fmt(mt[p].longtask_count)}; total_ms ${fmt(mt[p].total_ms)}; ` +
-        `runs: longest task ${runsList(mt[p].runs.map((r) => r.longtask_max_ms))} ms, ` +
+        `slow frames ${fmt(100 * mt[p].slow_frame_share, 1)} %, longest frame gap ${fmt(mt[p].max_frame_gap_ms)} ms, ` +
+        `longest task ${longest(mt[p].longtask_max_ms)}, total ${fmt(mt[p].total_ms / mt.blocking.total_ms, 2)}× blocking | ` +
+        `slow frame = a gap over two frames; long tasks (> 50 ms): ${fmt(mt[p].longtask_count)}; total_ms ${fmt(mt[p].total_ms)}; ` +
+        `runs: slow frames ${runsList(mt[p].runs.map((r) => 100 * r.slow_frame_share), 1)} %, ` +
+        `longest task ${runsList(mt[p].runs.map((r) => r.longtask_max_ms))} ms, ` +
         `frame gap ${runsList(mt[p].runs.map((r) => r.max_frame_gap_ms))} ms, ` +
         `long tasks ${runsList(mt[p].runs.map((r) => r.longtask_count))}, ` +
         `total ${runsList(mt[p].runs.map((r) => r.total_ms))} ms |`,

@@ -1,10 +1,10 @@
-//! The scenario controls: documents, latency, size, fetch and parse strategy, pool
-//! size, and Run / Cancel / Reset.
+//! The scenario controls: documents, latency, size, fetch and parse strategy, how a
+//! sliced parse yields, pool size, and Run / Cancel / Reset.
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::lab::scenario::{self, FetchStrategy, ParseStrategy, Scenario};
+use crate::lab::scenario::{self, FetchStrategy, ParseStrategy, Scenario, YieldKind};
 
 /// Props of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -90,10 +90,19 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <fieldset>
                 <legend>{ "parse" }</legend>
                 { choice("parse", "blocking", "blocking", "main thread, in one go", s.parse == ParseStrategy::Blocking, e) }
-                { choice("parse", "sliced", "sliced", "main thread, yields every 8 ms", s.parse == ParseStrategy::Sliced, e) }
+                { choice("parse", "sliced", "sliced", "main thread, in slices", s.parse == ParseStrategy::Sliced, e) }
                 { choice("parse", "worker", "worker", "Web Worker pool", s.parse == ParseStrategy::Worker, e) }
                 { number_field("workers", "workers", "", s.workers, scenario::WORKERS, e) }
             </fieldset>
+            if s.parse == ParseStrategy::Sliced {
+                <fieldset data-testid="yield-kinds">
+                    <legend>{ "between slices" }</legend>
+                    { choice("yield", "frame", "frame", "fill each frame, wait for the next", s.yield_kind == YieldKind::Frame, e) }
+                    { choice("yield", "timeout", "timeout", "setTimeout(0) every 8 ms", s.yield_kind == YieldKind::Timeout, e) }
+                    { choice("yield", "scheduler", "scheduler", "scheduler.yield() every 8 ms", s.yield_kind == YieldKind::Scheduler, e) }
+                    { choice("yield", "microtask", "microtask", "await a resolved promise: the trap", s.yield_kind == YieldKind::Microtask, e) }
+                </fieldset>
+            }
             <div class="buttons">
                 <button class="primary" data-testid="run" onclick={on_run}>{ if props.running { "Restart" } else { "Run" } }</button>
                 <button data-testid="cancel" onclick={on_cancel} disabled={!props.running}>{ "Cancel" }</button>
