@@ -31,6 +31,7 @@ fn sliced_verdict(kind: YieldKind, run: &RunLog, main: Option<&MainThreadReport>
     );
     let tasks = match main.long_tasks.len() {
         0 => "no long task".to_string(),
+        1 => format!("1 long task of {:.0} ms", main.longest_task_ms),
         n => format!("{n} long tasks, the longest {:.0} ms", main.longest_task_ms),
     };
     let one_at_a_time = "One document is worked on at a time; the others wait their turn (grey).";
@@ -48,7 +49,7 @@ fn sliced_code(kind: YieldKind) -> (&'static str, &'static str) {
         YieldKind::Frame => ("loop { next_frame().await; next_task().await; work_until(frame + interval - margin) }", "await asyncio.sleep(0)  # the loop gets a turn between slices"),
         YieldKind::Timeout => ("loop { work_for(8.0); TimeoutFuture::new(0).await }  // setTimeout(0): a new task", "await asyncio.sleep(0)  # the loop gets a turn between slices"),
         YieldKind::Scheduler => ("loop { work_for(8.0); JsFuture::from(scheduler.yield_()).await }  // resumes ahead of other tasks", "await asyncio.sleep(0)  # a turn, but the loop resumes this first"),
-        YieldKind::Microtask => ("loop { work_for(8.0); JsFuture::from(Promise::resolve(&JsValue::UNDEFINED)).await }  // a microtask: no turn for the browser", "await done_future  # already done: returns at once, the loop never gets a turn"),
+        YieldKind::Microtask => ("loop { work_for(8.0); JsFuture::from(Promise::resolve(&UNDEFINED)).await }  // a microtask", "await done_future  # already done: returns at once, the loop never gets a turn"),
     }
 }
 

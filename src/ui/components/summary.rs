@@ -68,6 +68,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                 <td>{ r.scenario.fetch.as_str() }</td>
                                 <td>{ match r.scenario.parse {
                                     crate::lab::scenario::ParseStrategy::Worker => format!("worker ×{}", r.scenario.workers),
+                                    crate::lab::scenario::ParseStrategy::Sliced => format!("sliced, {}", r.scenario.yield_kind),
                                     p => p.as_str().to_string(),
                                 } }</td>
                                 <td>{ format!("{} × {} ms", r.scenario.docs, r.scenario.latency) }</td>
