@@ -3,16 +3,18 @@
 //! Decoding the body (a copy out of the buffer and the UTF-8 check) is part of the
 //! work, as it is in a worker.
 //!
-//! Measured on the default scenario (6 × 3 MiB) in headless Chromium 156 on this
-//! project's 2-core machine; `scripts/bench.sh` has the rows:
-//! - `frame`: slices fill each frame up to a few ms before the next one is due, so
-//!   every frame is drawn on time and the work still gets most of each frame;
-//! - `timeout`: `setTimeout(0)` after ~8 ms slices lets frames through, but late (the
-//!   old measurement: 56 % of frame gaps over two frames, gaps up to 84 ms);
-//! - `scheduler`: `scheduler.yield()` resumes ahead of rendering: a frame got through
-//!   only about every 110 ms;
+//! Measured on the default scenario (6 × 3 MiB, one document sliced at a time) in
+//! headless Chromium 156 on this project's 2-core machine, by `scripts/bench.sh`:
+//! - `frame`: slices fill each frame up to 2 ms before the next one is due: 0 % slow
+//!   frames (gaps over two frames), longest gap 27 ms, no long task, 1.28× the
+//!   blocking total;
+//! - `timeout`: `setTimeout(0)` after ~8 ms slices: 0 % slow frames here too, gaps up
+//!   to 32 ms, 1.36×; its slices do not know when a frame is due. (With six documents
+//!   sliced at once, the earlier build saw 56 % slow frames and gaps up to 84 ms.)
+//! - `scheduler`: `scheduler.yield()` resumes ahead of rendering: 35 % slow frames,
+//!   gaps of ~115 ms, 1.03×;
 //! - `microtask`: a resolved promise between slices continues before the browser gets
-//!   control back: one long task per document, as if blocking.
+//!   control back: one long task of ~500 ms per document, as in `blocking`.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
