@@ -19,6 +19,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
 use crate::browser::clock::{epoch_ms, now_ms};
 use crate::browser::fetch::read_blob;
+use crate::browser::measures::{measure, Colour};
 use crate::browser::slices::analyze_in_slices;
 use crate::lab::body::decode_document;
 use crate::lab::error::LabError;
@@ -219,6 +220,14 @@ async fn run_job(
         }
     })
     .await?;
+    // This worker's own track in a DevTools recording.
+    measure(
+        &format!("parse doc {}", job.doc),
+        started,
+        now_ms(),
+        "worker parses",
+        Colour::Secondary,
+    );
     Some(WorkerReply::Parsed {
         job,
         summary,

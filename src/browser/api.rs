@@ -3,6 +3,7 @@
 //! ```js
 //! const report = await window.eventLoopLab.run({ docs: 6, fetch: "concurrent" });
 //! window.eventLoopLab.report(); // the last finished report, or null
+//! window.eventLoopLab.trace();  // that run in Chrome's Trace Event Format, or null
 //! ```
 //! `run(config)` takes the URL query's names; omitted fields keep their values. A
 //! new `run` cancels the one in progress, whose promise resolves with a report whose
@@ -14,6 +15,7 @@ use wasm_bindgen_futures::future_to_promise;
 
 use super::controller::Controller;
 use crate::lab::report::Report;
+use crate::lab::trace::trace_json;
 
 const NAME: &str = "eventLoopLab";
 
@@ -23,11 +25,18 @@ fn to_js(report: Option<Report>) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
+fn trace_to_js(report: Option<Report>) -> JsValue {
+    report
+        .and_then(|r| js_sys::JSON::parse(&trace_json(&r).to_string()).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
 /// The installed API. Dropping it removes `window.eventLoopLab`.
 pub struct JsApi {
     _run: Closure<dyn Fn(JsValue) -> js_sys::Promise>,
     _report: Closure<dyn Fn() -> JsValue>,
     _cancel: Closure<dyn Fn()>,
+    _trace: Closure<dyn Fn() -> JsValue>,
 }
 
 impl JsApi {
@@ -45,11 +54,14 @@ impl JsApi {
         let report = Closure::<dyn Fn() -> JsValue>::new(move || to_js(c.last_report()));
         let c = controller.clone();
         let cancel = Closure::<dyn Fn()>::new(move || c.cancel());
+        let c = controller.clone();
+        let trace = Closure::<dyn Fn() -> JsValue>::new(move || trace_to_js(c.last_report()));
         let api = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&api, &k.into(), v).is_ok();
         let ok = set("run", run.as_ref())
             && set("report", report.as_ref())
-            && set("cancel", cancel.as_ref());
+            && set("cancel", cancel.as_ref())
+            && set("trace", trace.as_ref());
         if !ok || js_sys::Reflect::set(&window, &NAME.into(), &api).is_err() {
             return None;
         }
@@ -57,6 +69,7 @@ impl JsApi {
             _run: run,
             _report: report,
             _cancel: cancel,
+            _trace: trace,
         })
     }
 }

@@ -16,6 +16,7 @@ use yew::Callback;
 
 use super::clock::{next_task, now_ms};
 use super::documents::Simulator;
+use super::download::download_text;
 use super::driver::ActiveRun;
 use super::main_work::has_scheduler_yield;
 use super::monitor::Monitor;
@@ -26,6 +27,7 @@ use crate::lab::page::SimulatorChoice;
 use crate::lab::report::{Report, RunLog};
 use crate::lab::scenario::{ParamNotice, ParseStrategy, Scenario, YieldKind};
 use crate::lab::timeline::MainThreadReport;
+use crate::lab::trace::{trace_file_name, trace_json};
 
 /// How long starting workers may take before a run goes ahead anyway.
 const WORKER_START_TIMEOUT_MS: u32 = 10_000;
@@ -201,6 +203,16 @@ impl Controller {
         self.cancel();
         *self.inner.scenario.borrow_mut() = self.inner.defaults.clone();
         self.inner.queue(LabEvent::ScenarioChanged(self.scenario()));
+    }
+
+    /// Offers the last finished run as a trace file (Chrome's Trace Event Format).
+    /// Returns whether there was a run to export and the browser took the download.
+    pub fn export_trace(&self) -> bool {
+        let Some(report) = self.last_report() else {
+            return false;
+        };
+        let text = trace_json(&report).to_string();
+        download_text(&trace_file_name(report.run_id), "application/json", &text)
     }
 
     /// The last run that finished (not cancelled), if any.

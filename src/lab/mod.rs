@@ -13,5 +13,6 @@ pub mod params;
 pub mod report;
 pub mod scenario;
 pub mod timeline;
+pub mod trace;
 pub mod work;
 pub mod yielding;

@@ -101,6 +101,12 @@ pub fn App() -> Html {
         let controller = controller.clone();
         Callback::from(move |_| controller.cancel())
     };
+    let on_export = {
+        let controller = controller.clone();
+        Callback::from(move |_| {
+            controller.export_trace();
+        })
+    };
     let on_reset = {
         let controller = controller.clone();
         Callback::from(move |_| controller.reset())
@@ -137,7 +143,7 @@ pub fn App() -> Html {
                     } else {
                         <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
                     }
-                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} />
+                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} {on_export} />
                     <Lesson run={state.run.clone()} main={state.main.clone()} />
                 </div>
             </main>

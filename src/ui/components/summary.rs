@@ -17,6 +17,8 @@ pub struct SummaryProps {
     pub history: Vec<PastRun>,
     /// The main thread during the current or last run.
     pub main: Option<MainThreadReport>,
+    /// "Export trace" pressed (shown once a run has finished).
+    pub on_export: Callback<()>,
 }
 
 fn ms(v: f64) -> String {
@@ -27,6 +29,7 @@ fn ms(v: f64) -> String {
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
     let main = props.main.clone().unwrap_or_default();
+    let on_export = props.on_export.reform(|_: MouseEvent| ());
     let totals = props.run.as_ref().map(|run| {
         let total = run.elapsed_ms(props.now_ms);
         let done = run.outcome == RunOutcome::Finished;
@@ -39,6 +42,12 @@ pub fn Summary(props: &SummaryProps) -> Html {
                         <small>{ " (one latency + the work shared by the threads)" }</small></span>
                 }
                 <span>{ "sum of latencies " }<strong data-testid="sum-latencies">{ ms(run.sum_of_latencies_ms()) }</strong></span>
+                if done {
+                    <button class="link" data-testid="export-trace" onclick={on_export.clone()}
+                        title="Download this run in Chrome's Trace Event Format, for Perfetto or DevTools">
+                        { "Export trace" }
+                    </button>
+                }
             </p>
             <p class="totals main-totals">
                 <span>{ "longest main-thread task " }<strong data-testid="longest-task">{ ms(main.longest_task_ms) }</strong></span>

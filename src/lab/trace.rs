@@ -1,0 +1,268 @@
+//! A finished run as a trace in Chrome's Trace Event Format: the JSON object
+//! `{ "traceEvents": [...] }` that Perfetto UI and DevTools' Performance panel open
+//! ("Load profile"). Times are µs from the page's `performance.timeOrigin`, as the
+//! report's `performance.now()` milliseconds are.
+//!
+//! Lanes (threads of one process, named by `M` events, in this order):
+//! - `main thread: work`: parses that ran on the main thread, and inputs;
+//! - `main thread: long tasks`: the long tasks, named by their attributed cause;
+//! - `main thread: frames`: gaps between animation frames longer than two frames;
+//! - `worker-1` … `worker-k`: the parses each worker did;
+//! - `doc N`: one lane per document (concurrent fetches overlap, so they cannot share
+//!   one): waiting for the server, answered but waiting for the page's loop, queued.
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+use super::report::{DocRecord, Report, MAIN_THREAD};
+
+/// The one process of the trace.
+const PID: u32 = 1;
+const MAIN_WORK: u32 = 1;
+const MAIN_LONG_TASKS: u32 = 2;
+const MAIN_FRAMES: u32 = 3;
+/// `worker-i` is thread `WORKER_BASE + i`.
+const WORKER_BASE: u32 = 10;
+/// `doc N` is thread `DOC_BASE + N`.
+const DOC_BASE: u32 = 100;
+
+/// One trace event. Fields the format leaves out for a phase are skipped.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TraceEvent {
+    /// The event's name.
+    pub name: String,
+    /// Category, for filtering in the viewers.
+    pub cat: &'static str,
+    /// Phase: `X` complete, `i` instant, `M` metadata.
+    pub ph: &'static str,
+    /// Start, µs from `timeOrigin`.
+    pub ts: f64,
+    /// Length, µs (`X` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dur: Option<f64>,
+    /// Process id.
+    pub pid: u32,
+    /// Thread (lane) id.
+    pub tid: u32,
+    /// Scope of an instant event (`t`: its thread).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub s: Option<&'static str>,
+    /// Details shown when the event is selected.
+    pub args: Value,
+}
+
+fn us(ms: f64) -> f64 {
+    (ms * 1000.0).round()
+}
+
+fn meta(name: &'static str, tid: u32, args: Value) -> TraceEvent {
+    TraceEvent {
+        name: name.to_string(),
+        cat: "__metadata",
+        ph: "M",
+        ts: 0.0,
+        dur: None,
+        pid: PID,
+        tid,
+        s: None,
+        args,
+    }
+}
+
+fn span(
+    name: String,
+    cat: &'static str,
+    tid: u32,
+    from_ms: f64,
+    to_ms: f64,
+    args: Value,
+) -> TraceEvent {
+    TraceEvent {
+        name,
+        cat,
+        ph: "X",
+        ts: us(from_ms),
+        dur: Some(us(to_ms.max(from_ms)) - us(from_ms)),
+        pid: PID,
+        tid,
+        s: None,
+        args,
+    }
+}
+
+/// The lane of a parse on `thread` (`"main"` or `"worker-<i>"`).
+fn thread_tid(thread: &str) -> u32 {
+    thread
+        .strip_prefix("worker-")
+        .and_then(|i| i.parse::<u32>().ok())
+        .map_or(MAIN_WORK, |i| WORKER_BASE + i)
+}
+
+fn doc_events(d: &DocRecord, events: &mut Vec<TraceEvent>) {
+    let lane = DOC_BASE + d.id;
+    let args = || json!({ "doc": d.id, "bytes": d.bytes, "thread": d.thread });
+    if let Some(start) = d.fetch_start_ms {
+        let end = d.fetch_end_ms.unwrap_or(start);
+        let answered = d.answered_ms.filter(|a| *a >= start && *a <= end);
+        events.push(span(
+            format!("doc {}: waiting for the server", d.id),
+            "fetch",
+            lane,
+            start,
+            answered.unwrap_or(end),
+            args(),
+        ));
+        if let Some(answered) = answered.filter(|a| end - a >= 1.0) {
+            events.push(span(
+                format!("doc {}: answered, waiting for the page's loop", d.id),
+                "fetch",
+                lane,
+                answered,
+                end,
+                args(),
+            ));
+        }
+    }
+    if let (Some(fetched), Some(started)) = (d.fetch_end_ms, d.parse_start_ms) {
+        if started > fetched {
+            events.push(span(
+                format!("doc {}: queued for a thread", d.id),
+                "queue",
+                lane,
+                fetched,
+                started,
+                args(),
+            ));
+        }
+    }
+    if let (Some(start), Some(end), Some(thread)) = (d.parse_start_ms, d.parse_end_ms, &d.thread) {
+        events.push(span(
+            format!("parse doc {}", d.id),
+            "parse",
+            thread_tid(thread),
+            start,
+            end,
+            json!({
+                "doc": d.id, "bytes": d.bytes, "links": d.links, "words": d.words,
+                "hits": d.hits, "thread": thread, "work_ms": d.work_ms,
+            }),
+        ));
+    }
+    if let Some(error) = &d.error {
+        let at = d
+            .parse_end_ms
+            .or(d.fetch_end_ms)
+            .or(d.fetch_start_ms)
+            .unwrap_or(0.0);
+        events.push(TraceEvent {
+            name: format!("doc {}: error", d.id),
+            cat: "error",
+            ph: "i",
+            ts: us(at),
+            dur: None,
+            pid: PID,
+            tid: lane,
+            s: Some("t"),
+            args: json!({ "doc": d.id, "error": error }),
+        });
+    }
+}
+
+/// The trace of `report`: lanes named, then every span, long task, frame gap and input.
+pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
+    let mut events = vec![meta(
+        "process_name",
+        MAIN_WORK,
+        json!({ "name": format!("Event Loop Lab, run {}", report.run_id) }),
+    )];
+    let mut lanes: Vec<(u32, String)> = vec![
+        (MAIN_WORK, format!("{MAIN_THREAD} thread: work")),
+        (MAIN_LONG_TASKS, format!("{MAIN_THREAD} thread: long tasks")),
+        (MAIN_FRAMES, format!("{MAIN_THREAD} thread: frames")),
+    ];
+    let mut workers: Vec<u32> = report
+        .documents
+        .iter()
+        .filter_map(|d| d.thread.as_deref())
+        .map(thread_tid)
+        .filter(|&tid| tid != MAIN_WORK)
+        .collect();
+    workers.sort_unstable();
+    workers.dedup();
+    lanes.extend(
+        workers
+            .iter()
+            .map(|&tid| (tid, format!("worker-{}", tid - WORKER_BASE))),
+    );
+    lanes.extend(
+        report
+            .documents
+            .iter()
+            .map(|d| (DOC_BASE + d.id, format!("doc {}", d.id))),
+    );
+    for (order, (tid, name)) in lanes.into_iter().enumerate() {
+        events.push(meta("thread_name", tid, json!({ "name": name })));
+        events.push(meta(
+            "thread_sort_index",
+            tid,
+            json!({ "sort_index": order }),
+        ));
+    }
+    for d in &report.documents {
+        doc_events(d, &mut events);
+    }
+    let main = &report.main_thread;
+    for task in &main.long_tasks {
+        events.push(span(
+            format!("long task: {}", task.cause),
+            "longtask",
+            MAIN_LONG_TASKS,
+            task.start_ms,
+            task.start_ms + task.duration_ms,
+            json!({ "duration_ms": task.duration_ms, "cause": task.cause }),
+        ));
+    }
+    for gap in &main.frame_gaps {
+        events.push(span(
+            format!("no frame for {:.0} ms", gap.duration_ms),
+            "frames",
+            MAIN_FRAMES,
+            gap.start_ms,
+            gap.start_ms + gap.duration_ms,
+            json!({ "duration_ms": gap.duration_ms }),
+        ));
+    }
+    for input in &main.inputs {
+        events.push(TraceEvent {
+            name: format!("input, waited {:.0} ms", input.delay_ms),
+            cat: "input",
+            ph: "i",
+            ts: us(input.at_ms),
+            dur: None,
+            pid: PID,
+            tid: MAIN_WORK,
+            s: Some("t"),
+            args: json!({ "delay_ms": input.delay_ms }),
+        });
+    }
+    events
+}
+
+/// The whole trace file: `{ "traceEvents": [...], "displayTimeUnit": "ms", ... }`.
+pub fn trace_json(report: &Report) -> Value {
+    json!({
+        "traceEvents": trace_events(report),
+        "displayTimeUnit": "ms",
+        "otherData": {
+            "app": "Event Loop Lab",
+            "run_id": report.run_id,
+            "config": report.config,
+            "total_ms": report.total_ms,
+        },
+    })
+}
+
+/// The file name a trace of run `run_id` is saved under.
+pub fn trace_file_name(run_id: u32) -> String {
+    format!("event-loop-lab-run-{run_id}.json")
+}
