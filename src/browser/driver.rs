@@ -22,11 +22,11 @@ use web_sys::AbortController;
 use super::clock::{from_epoch_ms, next_task, now_ms};
 use super::documents::{load, Fetched, Payload, Simulator};
 use super::main_work::{work_blocking, work_sliced};
-use super::measures::{measure, Colour};
+use super::measures::measure_step;
 use super::pool::{JobEvent, WorkerPool};
 use crate::lab::engine::{Command, Engine, JobId, Thread};
 use crate::lab::error::LabError;
-use crate::lab::report::{RunEvent, RunLog, MAIN_THREAD};
+use crate::lab::report::{RunEvent, RunLog};
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
 use crate::lab::work::WorkSummary;
 use crate::protocol::WorkerReply;
@@ -368,37 +368,3 @@ type LabStream = LocalBoxStream<'static, Outcome>;
 /// groups a task apart instead (about 15 ms in all for 32 documents), with each
 /// document's start recorded when its request really went out.
 const FETCH_STARTS_PER_TASK: u32 = 4;
-
-/// The page's share of the DevTools tracks: each document's wait and queue, and the
-/// parses on the main thread (a worker measures its own).
-fn measure_step(log: &RunLog, event: &RunEvent) {
-    let doc_of = |id: u32| log.docs.iter().find(|d| d.id == id);
-    match event {
-        RunEvent::Fetched { doc, at_ms, .. } => {
-            if let Some(start) = doc_of(*doc).and_then(|d| d.fetch_start_ms) {
-                let name = format!("doc {doc}: waiting for the server");
-                measure(&name, start, *at_ms, &format!("doc {doc}"), Colour::Primary);
-            }
-        }
-        RunEvent::ParseStarted { doc, at_ms, .. } => {
-            if let Some(fetched) = doc_of(*doc).and_then(|d| d.fetch_end_ms) {
-                let name = format!("doc {doc}: queued for a thread");
-                measure(
-                    &name,
-                    fetched,
-                    *at_ms,
-                    &format!("doc {doc}"),
-                    Colour::Tertiary,
-                );
-            }
-        }
-        RunEvent::Parsed { doc, at_ms, .. } => {
-            let on_main = doc_of(*doc).filter(|d| d.thread.as_deref() == Some(MAIN_THREAD));
-            if let Some(start) = on_main.and_then(|d| d.parse_start_ms) {
-                let name = format!("parse doc {doc}");
-                measure(&name, start, *at_ms, "main thread", Colour::Secondary);
-            }
-        }
-        _ => {}
-    }
-}

@@ -10,6 +10,8 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::lab::report::{RunEvent, RunLog, MAIN_THREAD};
+
 /// The track group every measure goes to.
 const TRACK_GROUP: &str = "Event Loop Lab";
 
@@ -68,4 +70,38 @@ fn try_measure(name: &str, start_ms: f64, end_ms: f64, track: &str, colour: Colo
         .call2(&performance, &name.into(), &options)
         .ok()
         .map(|_| ())
+}
+
+/// The page's share of the DevTools tracks: each document's wait and queue, and the
+/// parses on the main thread (a worker measures its own).
+pub fn measure_step(log: &RunLog, event: &RunEvent) {
+    let doc_of = |id: u32| log.docs.iter().find(|d| d.id == id);
+    match event {
+        RunEvent::Fetched { doc, at_ms, .. } => {
+            if let Some(start) = doc_of(*doc).and_then(|d| d.fetch_start_ms) {
+                let name = format!("doc {doc}: waiting for the server");
+                measure(&name, start, *at_ms, &format!("doc {doc}"), Colour::Primary);
+            }
+        }
+        RunEvent::ParseStarted { doc, at_ms, .. } => {
+            if let Some(fetched) = doc_of(*doc).and_then(|d| d.fetch_end_ms) {
+                let name = format!("doc {doc}: queued for a thread");
+                measure(
+                    &name,
+                    fetched,
+                    *at_ms,
+                    &format!("doc {doc}"),
+                    Colour::Tertiary,
+                );
+            }
+        }
+        RunEvent::Parsed { doc, at_ms, .. } => {
+            let on_main = doc_of(*doc).filter(|d| d.thread.as_deref() == Some(MAIN_THREAD));
+            if let Some(start) = on_main.and_then(|d| d.parse_start_ms) {
+                let name = format!("parse doc {doc}");
+                measure(&name, start, *at_ms, "main thread", Colour::Secondary);
+            }
+        }
+        _ => {}
+    }
 }
