@@ -90,6 +90,20 @@ fn span(
     }
 }
 
+fn instant(name: String, cat: &'static str, tid: u32, at_ms: f64, args: Value) -> TraceEvent {
+    TraceEvent {
+        name,
+        cat,
+        ph: "i",
+        ts: us(at_ms),
+        dur: None,
+        pid: PID,
+        tid,
+        s: Some("t"),
+        args,
+    }
+}
+
 /// The lane of a parse on `thread` (`"main"` or `"worker-<i>"`).
 fn thread_tid(thread: &str) -> u32 {
     thread
@@ -154,17 +168,13 @@ fn doc_events(d: &DocRecord, events: &mut Vec<TraceEvent>) {
             .or(d.fetch_end_ms)
             .or(d.fetch_start_ms)
             .unwrap_or(0.0);
-        events.push(TraceEvent {
-            name: format!("doc {}: error", d.id),
-            cat: "error",
-            ph: "i",
-            ts: us(at),
-            dur: None,
-            pid: PID,
-            tid: lane,
-            s: Some("t"),
-            args: json!({ "doc": d.id, "error": error }),
-        });
+        events.push(instant(
+            format!("doc {}: error", d.id),
+            "error",
+            lane,
+            at,
+            json!({ "doc": d.id, "error": error }),
+        ));
     }
 }
 
@@ -233,17 +243,13 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
         ));
     }
     for input in &main.inputs {
-        events.push(TraceEvent {
-            name: format!("input, waited {:.0} ms", input.delay_ms),
-            cat: "input",
-            ph: "i",
-            ts: us(input.at_ms),
-            dur: None,
-            pid: PID,
-            tid: MAIN_WORK,
-            s: Some("t"),
-            args: json!({ "delay_ms": input.delay_ms }),
-        });
+        events.push(instant(
+            format!("input, waited {:.0} ms", input.delay_ms),
+            "input",
+            MAIN_WORK,
+            input.at_ms,
+            json!({ "delay_ms": input.delay_ms }),
+        ));
     }
     events
 }
