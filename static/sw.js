@@ -15,6 +15,7 @@ const SUFFIX = '</body></html>\n';
 const HANG_LIMIT_MS = 120000;
 const LT = 0x3c; // '<' is ASCII, so in UTF-8 it always starts a character.
 const enc = new TextEncoder();
+const STATUS_TEXT = { 200: 'OK', 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 // Take over immediately, so the very first visit is controlled without a
 // reload (otherwise the page's first doc fetches would bypass the simulator).
@@ -61,7 +62,7 @@ function respond(status, body, type, latency) {
     'x-simulated-latency-ms': String(latency),
     'x-answered-epoch-ms': String(performance.timeOrigin + performance.now()),
   };
-  return new Response(body, { status, headers });
+  return new Response(body, { status, statusText: STATUS_TEXT[status] ?? '', headers });
 }
 const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain', latency);
 
@@ -78,8 +79,8 @@ async function handleDoc(n, params, signal, arrived) {
     await wait(HANG_LIMIT_MS, signal);
     return Response.error();
   }
-  if (fail !== null && fail !== '500' && fail !== 'network') {
-    return textResponse(400, `unknown fail mode "${fail}" (use 500, network or hang)`, latency);
+  if (fail !== null && fail !== '500' && fail !== '404' && fail !== 'network') {
+    return textResponse(400, `unknown fail mode "${fail}" (use 500, 404, network or hang)`, latency);
   }
 
   // The delay is a timer in the worker, not in the page: the page's own
@@ -88,9 +89,10 @@ async function handleDoc(n, params, signal, arrived) {
   // concurrent requests wait in parallel. The body is built meanwhile.
   const delay = wait(Math.max(0, latency - (Date.now() - arrived)), signal);
 
-  if (fail === '500') {
+  if (fail === '500' || fail === '404') {
     if (!(await delay)) return Response.error();
-    return textResponse(500, `simulated server error for doc ${n}`, latency);
+    const message = fail === '500' ? `simulated server error for doc ${n}` : `doc ${n} is not here (simulated)`;
+    return textResponse(Number(fail), message, latency);
   }
   if (fail === 'network') {
     await delay;

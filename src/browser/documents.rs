@@ -54,10 +54,12 @@ pub fn document_url(scenario: &Scenario, doc: u32) -> String {
         scenario.latency, scenario.size
     );
     match scenario.failure(doc) {
-        Some(FailKind::Status500) => relative.push_str("&fail=500"),
-        Some(FailKind::Hang) => relative.push_str("&fail=hang"),
         // A crash happens in the worker that parses the document, not on the server.
         Some(FailKind::Crash) | None => {}
+        Some(kind) => {
+            relative.push_str("&fail=");
+            relative.push_str(kind.as_str());
+        }
     }
     absolute(&relative)
 }

@@ -108,11 +108,22 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
         Some(FailKind::Hang) => futures::future::pending::<()>().await,
         _ => TimeoutFuture::new(doc.latency_ms).await,
     }
-    if doc.fail == Some(FailKind::Status500) {
-        return Err(LabError::Status {
-            status: 500,
-            status_text: "Internal Server Error (simulated)".into(),
-        });
+    match doc.fail {
+        Some(FailKind::Status500) => {
+            return Err(LabError::Status {
+                status: 500,
+                status_text: "Internal Server Error".into(),
+            })
+        }
+        Some(FailKind::Status404) => {
+            return Err(LabError::Status {
+                status: 404,
+                status_text: "Not Found".into(),
+            })
+        }
+        // The words of Chromium's own `fetch` rejection, as the service worker gives it.
+        Some(FailKind::Network) => return Err(LabError::Network("Failed to fetch".into())),
+        _ => {}
     }
     let corpus = load.await?;
     let bytes = build_doc(doc.doc, doc.size_kb as usize * 1024, &corpus);

@@ -20,6 +20,10 @@ use super::scenario::DOCS;
 pub enum FailKind {
     /// The server answers with status 500 (`N` or `N:500`).
     Status500,
+    /// The server answers with status 404.
+    Status404,
+    /// The request fails without any answer (the connection drops).
+    Network,
     /// The server never answers, so the document runs into its `timeout`.
     Hang,
     /// In `parse=worker`, the worker that parses the document panics.
@@ -27,16 +31,24 @@ pub enum FailKind {
 }
 
 /// The accepted kinds, as listed in notices and the README.
-pub const FAIL_KINDS: &str = "500, hang, crash";
+pub const FAIL_KINDS: &str = "500, 404, network, hang, crash";
 
 impl FailKind {
     /// Every kind, in the order of [`FAIL_KINDS`].
-    pub const ALL: [FailKind; 3] = [Self::Status500, Self::Hang, Self::Crash];
+    pub const ALL: [FailKind; 5] = [
+        Self::Status500,
+        Self::Status404,
+        Self::Network,
+        Self::Hang,
+        Self::Crash,
+    ];
 
     /// The query value (after `N:`), also used in the JSON report.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Status500 => "500",
+            Self::Status404 => "404",
+            Self::Network => "network",
             Self::Hang => "hang",
             Self::Crash => "crash",
         }

@@ -157,3 +157,27 @@ test.describe('a failure stays with its document', () => {
     await expect(lab.noticeAbout('crash').first()).toContainText('applies only to parse=worker');
   });
 });
+
+test.describe('failures from the server: each with its own words on its row, the others finish', () => {
+  const WORDS = {
+    500: 'the server answered 500 Internal Server Error',
+    404: 'the server answered 404 Not Found',
+    network: 'network error: Failed to fetch',
+  };
+  for (const parse of ['worker', 'blocking']) {
+    for (const simulator of ['auto', 'page']) {
+      test(`500, 404 and network in one run (${parse}, simulator=${simulator})`, async ({ lab, monitor }) => {
+        // Chromium logs the failed responses the simulator gives on purpose.
+        monitor.allowConsoleError(/status of (500|404)|Failed to load resource|net::ERR_FAILED/);
+        await lab.open(`simulator=${simulator}`);
+        await lab.waitReady();
+        const report = await lab.run({ parse, docs: 4, size: 64, latency: 100, fail: '1:500,2:404,3:network' });
+        expect(report.outcome).toBe('finished');
+        expect(report.config.failures.map((f) => f.kind)).toEqual(['500', '404', 'network']);
+        expect(report.documents.map((d) => d.error)).toEqual([WORDS[500], WORDS[404], WORDS.network, null]);
+        expect(report.documents[3].links).toBeGreaterThan(0);
+        await expect(lab.docError(2)).toHaveText(WORDS[404]);
+      });
+    }
+  }
+});
