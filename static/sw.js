@@ -55,16 +55,22 @@ function wait(ms, signal) {
   });
 }
 
+// `type` is the whole Content-Type. A Blob body also gets its Content-Length, so the
+// page can refuse a body that is too large before it reads any of it.
 function respond(status, body, type, latency) {
   const headers = {
-    'content-type': type + '; charset=utf-8',
+    'content-type': type,
     'cache-control': 'no-store',
     'x-simulated-latency-ms': String(latency),
     'x-answered-epoch-ms': String(performance.timeOrigin + performance.now()),
   };
+  if (body instanceof Blob) headers['content-length'] = String(body.size);
   return new Response(body, { status, statusText: STATUS_TEXT[status] ?? '', headers });
 }
-const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain', latency);
+const HTML = 'text/html; charset=utf-8';
+// The largest body the app accepts (MAX_DOCUMENT_BYTES in src/lab/body.rs).
+const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain; charset=utf-8', latency);
 
 async function handleDoc(n, params, signal, arrived) {
   const latency = intParam(params, 'latency_ms', 0, 60000, 0);
@@ -79,8 +85,9 @@ async function handleDoc(n, params, signal, arrived) {
     await wait(HANG_LIMIT_MS, signal);
     return Response.error();
   }
-  if (fail !== null && fail !== '500' && fail !== '404' && fail !== 'network') {
-    return textResponse(400, `unknown fail mode "${fail}" (use 500, 404, network or hang)`, latency);
+  const KINDS = ['500', '404', 'network', 'not-html', 'not-utf8', 'huge'];
+  if (fail !== null && !KINDS.includes(fail)) {
+    return textResponse(400, `unknown fail mode "${fail}" (use ${KINDS.join(', ')} or hang)`, latency);
   }
 
   // The delay is a timer in the worker, not in the page: the page's own
@@ -98,6 +105,19 @@ async function handleDoc(n, params, signal, arrived) {
     await delay;
     return Response.error();
   }
+  if (fail === 'not-html') {
+    if (!(await delay)) return Response.error();
+    return respond(200, new Blob([JSON.stringify({ doc: n, note: 'not HTML' })]), 'application/json; charset=utf-8', latency);
+  }
+  if (fail === 'not-utf8') {
+    if (!(await delay)) return Response.error();
+    return respond(200, new Blob([notUtf8Doc(n)]), 'text/html', latency);
+  }
+  if (fail === 'huge') {
+    // One byte over the limit, of zeros: cheap to make, refused from its headers.
+    if (!(await delay)) return Response.error();
+    return respond(200, new Blob([new Uint8Array(MAX_DOCUMENT_BYTES + 1)]), HTML, latency);
+  }
 
   let corpus;
   try {
@@ -112,7 +132,7 @@ async function handleDoc(n, params, signal, arrived) {
   // a few ms apart (6 × 3 MiB: spread over ~50 ms here); the stamp records when each did.
   const body = new Blob([buildDoc(n, sizeKb * 1024, corpus)]);
   if (!(await delay)) return Response.error(); // the page gave up already
-  return respond(200, body, 'text/html', latency);
+  return respond(200, body, HTML, latency);
 }
 
 // The corpus is loaded once and kept in memory as the <body> inner bytes of
@@ -191,6 +211,13 @@ function buildDoc(n, size, corpus) {
   if (limit > pos) out[limit - 1] = 0x0a; // ...and a newline before the suffix
   out.set(suffix, limit);
   return out;
+}
+
+// A small page in Latin-1 with no charset to say so: "café crème brûlée".
+// Byte for byte what `not_utf8_doc` in src/lab/corpus.rs builds.
+function notUtf8Doc(n) {
+  const parts = [PREFIX_HEAD + n + PREFIX_TAIL + '<p>caf', [0xe9], ' cr', [0xe8], 'me br', [0xfb], 'l', [0xe9], 'e</p>' + SUFFIX];
+  return parts.map((p) => (typeof p === 'string' ? enc.encode(p) : new Uint8Array(p))).reduce(concat);
 }
 
 function concat(a, b) {

@@ -117,3 +117,25 @@ fn script_text_is_not_indexed_on_real_pages() {
         assert_eq!(s.hits, 0, "{name}");
     }
 }
+
+#[test]
+fn the_not_utf8_document_is_latin1_and_refused_with_the_offset_of_its_first_bad_byte() {
+    use event_loop_lab::lab::body::{check_length, decode_document, MAX_DOCUMENT_BYTES};
+    use event_loop_lab::lab::corpus::{not_utf8_doc, PREFIX_HEAD, PREFIX_TAIL};
+    use event_loop_lab::lab::error::LabError;
+    let bytes = not_utf8_doc(3);
+    let offset = format!("{PREFIX_HEAD}3{PREFIX_TAIL}<p>caf").len();
+    assert_eq!(bytes[offset], 0xe9, "é in Latin-1");
+    assert_eq!(
+        decode_document(bytes, Some("text/html")),
+        Err(LabError::NotUtf8 { offset })
+    );
+    assert!(check_length(Some(MAX_DOCUMENT_BYTES as u64)).is_ok());
+    assert_eq!(
+        check_length(Some(MAX_DOCUMENT_BYTES as u64 + 1))
+            .unwrap_err()
+            .to_string(),
+        "the document is 16777217 bytes; the limit is 16777216"
+    );
+    assert!(check_length(None).is_ok());
+}

@@ -91,7 +91,12 @@ pub async fn load(
         }
     };
     match with_timeout(request, scenario.timeout).await {
-        Ok(result) => hold(result?, scenario.parse).await,
+        Ok(Err(error)) => {
+            // Refused from its headers (too large, not HTML): the body is not wanted.
+            abort.abort();
+            Err(error)
+        }
+        Ok(Ok(body)) => hold(body, scenario.parse).await,
         Err(_) => {
             abort.abort();
             Err(LabError::Timeout(scenario.timeout))

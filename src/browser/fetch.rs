@@ -14,7 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestInit, Response};
 
 use super::clock::from_epoch_ms;
-use crate::lab::body::check_content_type;
+use crate::lab::body::{check_content_type, check_length};
 use crate::lab::error::LabError;
 
 /// The response header in which both simulators stamp when they answered:
@@ -91,6 +91,8 @@ pub async fn fetch_document(url: &str, signal: &AbortSignal) -> Result<Body, Lab
     let response = get(url, Some(signal)).await?;
     let headers = response.headers();
     check_content_type(headers.get("content-type").ok().flatten().as_deref())?;
+    let length = headers.get("content-length").ok().flatten();
+    check_length(length.and_then(|l| l.trim().parse::<u64>().ok()))?;
     let answered_ms = headers
         .get(ANSWERED_HEADER)
         .ok()
@@ -103,5 +105,9 @@ pub async fn fetch_document(url: &str, signal: &AbortSignal) -> Result<Body, Lab
         .map_err(network_error)?
         .dyn_into()
         .map_err(network_error)?;
+    let blob: web_sys::Blob = blob;
+    // Without a Content-Length the size is known once the blob is whole, still before
+    // a byte of it is in the page's memory.
+    check_length(Some(blob.size() as u64))?;
     Ok(Body { blob, answered_ms })
 }

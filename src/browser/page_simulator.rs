@@ -19,7 +19,8 @@ use gloo_timers::future::TimeoutFuture;
 
 use super::clock::now_ms;
 use super::fetch::{array_buffer, get, Body};
-use crate::lab::corpus::{body_inner, build_doc};
+use crate::lab::body::{check_content_type, check_length, MAX_DOCUMENT_BYTES};
+use crate::lab::corpus::{body_inner, build_doc, not_utf8_doc};
 use crate::lab::error::LabError;
 use crate::lab::scenario::FailKind;
 
@@ -123,10 +124,17 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
         }
         // The words of Chromium's own `fetch` rejection, as the service worker gives it.
         Some(FailKind::Network) => return Err(LabError::Network("Failed to fetch".into())),
+        // The checks the page makes on a real response's headers.
+        Some(FailKind::NotHtml) => check_content_type(Some("application/json; charset=utf-8"))?,
+        Some(FailKind::Huge) => check_length(Some(MAX_DOCUMENT_BYTES as u64 + 1))?,
         _ => {}
     }
-    let corpus = load.await?;
-    let bytes = build_doc(doc.doc, doc.size_kb as usize * 1024, &corpus);
+    let bytes = if doc.fail == Some(FailKind::NotUtf8) {
+        not_utf8_doc(doc.doc)
+    } else {
+        let corpus = load.await?;
+        build_doc(doc.doc, doc.size_kb as usize * 1024, &corpus)
+    };
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     let blob = web_sys::Blob::new_with_u8_array_sequence(&parts)
         .map_err(|_| LabError::Simulator("could not make a Blob of the document".into()))?;

@@ -23,6 +23,18 @@ pub fn decode_document(bytes: Vec<u8>, content_type: Option<&str>) -> Result<Str
     })
 }
 
+/// Checks a body's size, when it is known (a `Content-Length`, a Blob's size), against
+/// the limit, before any of it is read into the page's memory.
+pub fn check_length(bytes: Option<u64>) -> Result<(), LabError> {
+    match bytes {
+        Some(bytes) if bytes > MAX_DOCUMENT_BYTES as u64 => Err(LabError::TooLarge {
+            bytes: usize::try_from(bytes).unwrap_or(usize::MAX),
+            limit: MAX_DOCUMENT_BYTES,
+        }),
+        _ => Ok(()),
+    }
+}
+
 /// Checks a response's `Content-Type` (if it had one) names HTML. The page checks it
 /// from the headers, before it reads the body.
 pub fn check_content_type(content_type: Option<&str>) -> Result<(), LabError> {

@@ -49,6 +49,18 @@ pub fn body_inner(bytes: &[u8]) -> &[u8] {
     }
 }
 
+/// A small page in Latin-1 with no charset to say so ("café crème brûlée"), for
+/// `fail=N:not-utf8`: byte for byte what `static/sw.js` serves.
+pub fn not_utf8_doc(doc: u32) -> Vec<u8> {
+    let mut out = format!("{PREFIX_HEAD}{doc}{PREFIX_TAIL}<p>caf").into_bytes();
+    for (latin1, text) in [(0xe9, " cr"), (0xe8, "me br"), (0xfb, "l"), (0xe9, "e</p>")] {
+        out.push(latin1);
+        out.extend_from_slice(text.as_bytes());
+    }
+    out.extend_from_slice(SUFFIX.as_bytes());
+    out
+}
+
 /// Exactly `size` bytes, the same for the same `(doc, size)`: a prefix, then the body
 /// of corpus part `(doc - 1) % len` and of the following parts (wrapping) until full,
 /// cut before the last `<` so no tag is split, padded with spaces and a newline, then

@@ -24,6 +24,12 @@ pub enum FailKind {
     Status404,
     /// The request fails without any answer (the connection drops).
     Network,
+    /// The server answers 200 with a body that is not HTML (`application/json`).
+    NotHtml,
+    /// The server answers HTML in Latin-1 bytes with no charset to say so.
+    NotUtf8,
+    /// The server answers a body one byte over the size limit.
+    Huge,
     /// The server never answers, so the document runs into its `timeout`.
     Hang,
     /// In `parse=worker`, the worker that parses the document panics.
@@ -31,14 +37,17 @@ pub enum FailKind {
 }
 
 /// The accepted kinds, as listed in notices and the README.
-pub const FAIL_KINDS: &str = "500, 404, network, hang, crash";
+pub const FAIL_KINDS: &str = "500, 404, network, not-html, not-utf8, huge, hang, crash";
 
 impl FailKind {
     /// Every kind, in the order of [`FAIL_KINDS`].
-    pub const ALL: [FailKind; 5] = [
+    pub const ALL: [FailKind; 8] = [
         Self::Status500,
         Self::Status404,
         Self::Network,
+        Self::NotHtml,
+        Self::NotUtf8,
+        Self::Huge,
         Self::Hang,
         Self::Crash,
     ];
@@ -49,6 +58,9 @@ impl FailKind {
             Self::Status500 => "500",
             Self::Status404 => "404",
             Self::Network => "network",
+            Self::NotHtml => "not-html",
+            Self::NotUtf8 => "not-utf8",
+            Self::Huge => "huge",
             Self::Hang => "hang",
             Self::Crash => "crash",
         }

@@ -163,20 +163,31 @@ test.describe('failures from the server: each with its own words on its row, the
     500: 'the server answered 500 Internal Server Error',
     404: 'the server answered 404 Not Found',
     network: 'network error: Failed to fetch',
+    'not-html': 'not an HTML document (content-type application/json; charset=utf-8)',
+    'not-utf8': /^the body is not valid UTF-8 \(first bad byte at offset \d+\)$/,
+    huge: 'the document is 16777217 bytes; the limit is 16777216',
   };
+  const KINDS = Object.keys(WORDS);
   for (const parse of ['worker', 'blocking']) {
     for (const simulator of ['auto', 'page']) {
-      test(`500, 404 and network in one run (${parse}, simulator=${simulator})`, async ({ lab, monitor }) => {
+      test(`every server failure kind in one run (${parse}, simulator=${simulator})`, async ({ lab, monitor }) => {
         // Chromium logs the failed responses the simulator gives on purpose.
         monitor.allowConsoleError(/status of (500|404)|Failed to load resource|net::ERR_FAILED/);
         await lab.open(`simulator=${simulator}`);
         await lab.waitReady();
-        const report = await lab.run({ parse, docs: 4, size: 64, latency: 100, fail: '1:500,2:404,3:network' });
+        const fail = KINDS.map((kind, i) => `${i + 1}:${kind}`).join(',');
+        const report = await lab.run({ parse, docs: KINDS.length + 1, size: 64, latency: 100, fail });
         expect(report.outcome).toBe('finished');
-        expect(report.config.failures.map((f) => f.kind)).toEqual(['500', '404', 'network']);
-        expect(report.documents.map((d) => d.error)).toEqual([WORDS[500], WORDS[404], WORDS.network, null]);
-        expect(report.documents[3].links).toBeGreaterThan(0);
-        await expect(lab.docError(2)).toHaveText(WORDS[404]);
+        expect(report.config.failures.map((f) => f.kind)).toEqual(KINDS);
+        KINDS.forEach((kind, i) => {
+          const error = report.documents[i].error;
+          if (WORDS[kind] instanceof RegExp) expect(error, kind).toMatch(WORDS[kind]);
+          else expect(error, kind).toBe(WORDS[kind]);
+        });
+        const last = report.documents[KINDS.length];
+        expect(last.error, 'the document that did not fail').toBeNull();
+        expect(last.links).toBeGreaterThan(0);
+        await expect(lab.docError(KINDS.indexOf('404') + 1)).toHaveText(WORDS[404]);
       });
     }
   }
