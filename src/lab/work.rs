@@ -242,13 +242,20 @@ struct Cut {
 /// Finds the first safe place to cut `html` at or after `start + want` bytes.
 ///
 /// A safe place is the `<` of a tag, comment or doctype outside any tag, comment or
-/// raw-text element, so no text run, tag or attribute is split and the parser sees
-/// the same tokens in every chunking. Raw text of `<script>`/`<style>` is never given
+/// raw-text element, or whitespace between two words of text, so no word, tag or
+/// attribute is split and the parser sees the same tokens in every chunking. Raw text of `<script>`/`<style>` is never given
 /// to the parser at all: it is not prose and must not be counted as links or words.
 fn next_cut(html: &[u8], start: usize, want: usize) -> Cut {
     let mut i = start;
     while i < html.len() {
         if html[i] != b'<' {
+            // In text, between two words is a safe cut too: a document with little or
+            // no markup would otherwise be one slice (one long task in sliced mode).
+            // ASCII whitespace is always a character boundary and never inside a word
+            // or an entity, so every chunking still sees the same words.
+            if i > start && i - start >= want && html[i].is_ascii_whitespace() {
+                return Cut { end: i, resume: i };
+            }
             i += 1;
             continue;
         }
