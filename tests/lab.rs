@@ -270,3 +270,19 @@ fn the_parser_survives_ten_thousand_generated_inputs_whole_and_sliced() {
         assert!(whole.words <= input.len() as u32 && sliced.words <= input.len() as u32);
     }
 }
+
+#[test]
+fn deep_nesting_and_huge_attributes_do_not_break_the_parser() {
+    let mut html = String::from("<p>thread</p>");
+    html.push_str(&"<div><span>".repeat(10_000));
+    html.push_str("deep thread");
+    html.push_str(&"</span></div>".repeat(10_000));
+    html.push_str(&format!(
+        "<a href=\"x\" title=\"{}\">link</a>",
+        "a".repeat(1 << 20)
+    ));
+    html.push_str("&amp &lt &#x41 &#65 \0 <a href=javascript:alert(1)>j</a>");
+    let s = analyze(&html, "thread");
+    assert_eq!(s.links, 2);
+    assert_eq!(s.hits, 2);
+}
