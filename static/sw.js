@@ -85,7 +85,7 @@ async function handleDoc(n, params, signal, arrived) {
     await wait(HANG_LIMIT_MS, signal);
     return Response.error();
   }
-  const KINDS = ['500', '404', 'network', 'not-html', 'not-utf8', 'huge'];
+  const KINDS = ['500', '404', 'network', 'not-html', 'not-utf8', 'huge', 'hostile'];
   if (fail !== null && !KINDS.includes(fail)) {
     return textResponse(400, `unknown fail mode "${fail}" (use ${KINDS.join(', ')} or hang)`, latency);
   }
@@ -112,6 +112,10 @@ async function handleDoc(n, params, signal, arrived) {
   if (fail === 'not-utf8') {
     if (!(await delay)) return Response.error();
     return respond(200, new Blob([notUtf8Doc(n)]), 'text/html', latency);
+  }
+  if (fail === 'hostile') {
+    if (!(await delay)) return Response.error();
+    return respond(200, new Blob([hostileDoc(n)]), HTML, latency);
   }
   if (fail === 'huge') {
     // One byte over the limit, of zeros: cheap to make, refused from its headers.
@@ -218,6 +222,28 @@ function buildDoc(n, size, corpus) {
 function notUtf8Doc(n) {
   const parts = [PREFIX_HEAD + n + PREFIX_TAIL + '<p>caf', [0xe9], ' cr', [0xe8], 'me br', [0xfb], 'l', [0xe9], 'e</p>' + SUFFIX];
   return parts.map((p) => (typeof p === 'string' ? enc.encode(p) : new Uint8Array(p))).reduce(concat);
+}
+
+// An HTML page built to attack and to choke. Byte for byte what `hostile_doc` in
+// src/lab/corpus.rs builds (a wasm test compares them); the app only parses it.
+function hostileDoc(n) {
+  const o = 'http://attacker.invalid';
+  const html =
+    `<!doctype html><html><head><title>doc ${n}</title><base href="${o}/">` +
+    `<meta http-equiv="refresh" content="0;url=${o}/refresh">` +
+    `<script>window.__hostileRan='script';fetch('${o}/script')</script></head>` +
+    `<body onload="window.__hostileRan='onload'">` +
+    `<img src="${o}/img.png" onerror="window.__hostileRan='onerror'">` +
+    `<iframe srcdoc="<script>parent.__hostileRan='srcdoc'</script>"></iframe>` +
+    `<a href="javascript:window.__hostileRan='link'">thread</a>` +
+    `<a href="${o}/page">thread spawn</a>` +
+    `<svg onload="window.__hostileRan='svg'"><a href="${o}/svg">x</a></svg>` +
+    '<div><span>'.repeat(10000) +
+    'deep thread &amp &lt &#x41 &#65 &bogus' +
+    '</span></div>'.repeat(10000) +
+    `<p title="${'a'.repeat(1 << 20)}">long</p>` +
+    '<p>nul\0bytes\0</p></body></html>\n';
+  return enc.encode(html);
 }
 
 function concat(a, b) {

@@ -286,3 +286,18 @@ fn deep_nesting_and_huge_attributes_do_not_break_the_parser() {
     assert_eq!(s.links, 2);
     assert_eq!(s.hits, 2);
 }
+
+#[test]
+fn the_hostile_document_is_parsed_like_any_other() {
+    use event_loop_lab::lab::body::decode_document;
+    use event_loop_lab::lab::corpus::hostile_doc;
+    let html = decode_document(hostile_doc(2), Some("text/html")).expect("it is UTF-8 HTML");
+    let s = analyze(&html, "thread");
+    // The javascript: link, the page link and the one inside <svg>.
+    assert_eq!(s.links, 3, "{s:?}");
+    // "thread" in two links and deep inside the nesting, never in the script.
+    assert_eq!(s.hits, 3, "{s:?}");
+    let mut a = Analyzer::new(&html, "thread");
+    while !a.step(4096) {}
+    assert_eq!(a.finish(), s);
+}

@@ -272,6 +272,15 @@ async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
         let in_page = js_sys::Uint8Array::new(&in_page).to_vec();
         assert!(in_page == from_sw, "doc {doc}, {size_kb} KiB differ");
     }
+    // The hostile document: the same bytes from both simulators.
+    let response = fetch_in(&frame, &format!("{DIST}doc/4?latency_ms=0&fail=hostile")).await;
+    let body = JsFuture::from(response.array_buffer().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        js_sys::Uint8Array::new(&body).to_vec() == event_loop_lab::lab::corpus::hostile_doc(4),
+        "the simulators build different hostile documents"
+    );
     // The not-UTF-8 document: the same Latin-1 bytes from both simulators.
     let response = fetch_in(&frame, &format!("{DIST}doc/5?latency_ms=0&fail=not-utf8")).await;
     let body = JsFuture::from(response.array_buffer().unwrap())

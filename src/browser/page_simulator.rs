@@ -20,7 +20,7 @@ use gloo_timers::future::TimeoutFuture;
 use super::clock::now_ms;
 use super::fetch::{array_buffer, get, Body};
 use crate::lab::body::{check_content_type, check_length, MAX_DOCUMENT_BYTES};
-use crate::lab::corpus::{body_inner, build_doc, not_utf8_doc};
+use crate::lab::corpus::{body_inner, build_doc, hostile_doc, not_utf8_doc};
 use crate::lab::error::LabError;
 use crate::lab::scenario::FailKind;
 
@@ -131,6 +131,8 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
     }
     let bytes = if doc.fail == Some(FailKind::NotUtf8) {
         not_utf8_doc(doc.doc)
+    } else if doc.fail == Some(FailKind::Hostile) {
+        hostile_doc(doc.doc)
     } else {
         let corpus = load.await?;
         build_doc(doc.doc, doc.size_kb as usize * 1024, &corpus)

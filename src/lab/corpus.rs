@@ -61,6 +61,37 @@ pub fn not_utf8_doc(doc: u32) -> Vec<u8> {
     out
 }
 
+/// The address every URL in the hostile document points at: a reserved name that
+/// never resolves, so a request to it would show in the tests and reach nobody.
+pub const HOSTILE_ORIGIN: &str = "http://attacker.invalid";
+
+/// An HTML page built to attack and to choke, for `fail=N:hostile`: scripts, event
+/// handlers, `javascript:` links, a refresh, an `<iframe srcdoc>`, a `<base href>`,
+/// 10 000 levels of nesting, NUL bytes, a 1 MiB attribute and entities left open.
+/// Byte for byte what `static/sw.js` serves. The app only parses it: nothing in it
+/// may run, render or be requested.
+pub fn hostile_doc(doc: u32) -> Vec<u8> {
+    let o = HOSTILE_ORIGIN;
+    let mut html = format!(
+        "<!doctype html><html><head><title>doc {doc}</title><base href=\"{o}/\">\
+         <meta http-equiv=\"refresh\" content=\"0;url={o}/refresh\">\
+         <script>window.__hostileRan='script';fetch('{o}/script')</script></head>\
+         <body onload=\"window.__hostileRan='onload'\">\
+         <img src=\"{o}/img.png\" onerror=\"window.__hostileRan='onerror'\">\
+         <iframe srcdoc=\"<script>parent.__hostileRan='srcdoc'</script>\"></iframe>\
+         <a href=\"javascript:window.__hostileRan='link'\">thread</a>\
+         <a href=\"{o}/page\">thread spawn</a>\
+         <svg onload=\"window.__hostileRan='svg'\"><a href=\"{o}/svg\">x</a></svg>"
+    );
+    html.push_str(&"<div><span>".repeat(10_000));
+    html.push_str("deep thread &amp &lt &#x41 &#65 &bogus");
+    html.push_str(&"</span></div>".repeat(10_000));
+    html.push_str(&format!("<p title=\"{}\">long</p>", "a".repeat(1 << 20)));
+    let mut bytes = html.into_bytes();
+    bytes.extend_from_slice(b"<p>nul\0bytes\0</p></body></html>\n");
+    bytes
+}
+
 /// Exactly `size` bytes, the same for the same `(doc, size)`: a prefix, then the body
 /// of corpus part `(doc - 1) % len` and of the following parts (wrapping) until full,
 /// cut before the last `<` so no tag is split, padded with spaces and a newline, then

@@ -30,6 +30,9 @@ pub enum FailKind {
     NotUtf8,
     /// The server answers a body one byte over the size limit.
     Huge,
+    /// The server answers an HTML page built to attack and to choke (see
+    /// [`hostile_doc`](super::corpus::hostile_doc)); it is parsed like any other.
+    Hostile,
     /// The server never answers, so the document runs into its `timeout`.
     Hang,
     /// In `parse=worker`, the worker that parses the document panics.
@@ -37,17 +40,18 @@ pub enum FailKind {
 }
 
 /// The accepted kinds, as listed in notices and the README.
-pub const FAIL_KINDS: &str = "500, 404, network, not-html, not-utf8, huge, hang, crash";
+pub const FAIL_KINDS: &str = "500, 404, network, not-html, not-utf8, huge, hostile, hang, crash";
 
 impl FailKind {
     /// Every kind, in the order of [`FAIL_KINDS`].
-    pub const ALL: [FailKind; 8] = [
+    pub const ALL: [FailKind; 9] = [
         Self::Status500,
         Self::Status404,
         Self::Network,
         Self::NotHtml,
         Self::NotUtf8,
         Self::Huge,
+        Self::Hostile,
         Self::Hang,
         Self::Crash,
     ];
@@ -61,6 +65,7 @@ impl FailKind {
             Self::NotHtml => "not-html",
             Self::NotUtf8 => "not-utf8",
             Self::Huge => "huge",
+            Self::Hostile => "hostile",
             Self::Hang => "hang",
             Self::Crash => "crash",
         }

@@ -192,3 +192,25 @@ test.describe('failures from the server: each with its own words on its row, the
     }
   }
 });
+
+test.describe('the hostile document', () => {
+  for (const parse of ['blocking', 'worker']) {
+    test(`is parsed like any other; nothing in it runs or is requested (${parse})`, async ({ lab, page }) => {
+      const requested = [];
+      page.on('request', (request) => requested.push(request.url()));
+      await lab.open();
+      await lab.waitReady();
+      const report = await lab.run({ parse, docs: 3, size: 64, latency: 100, fail: '2:hostile' });
+      expect(report.outcome).toBe('finished');
+      const hostile = report.documents[1];
+      expect(hostile.error).toBeNull();
+      expect(hostile.links, 'its three links are counted').toBe(3);
+      expect(hostile.bytes, 'the whole 1 MiB+ page arrived').toBeGreaterThan(1 << 20);
+      expect(report.documents.map((d) => d.error)).toEqual([null, null, null]);
+      // Its handlers would set this global and its URLs all point at attacker.invalid.
+      expect(await page.evaluate(() => window.__hostileRan)).toBeUndefined();
+      expect(requested.filter((url) => url.includes('attacker.invalid'))).toEqual([]);
+      await expect(lab.docRow(2)).toHaveAttribute('data-state', 'done');
+    });
+  }
+});
