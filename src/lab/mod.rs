@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod corpus;
+mod cutter;
 pub mod doc_record;
 pub mod engine;
 pub mod error;
