@@ -109,10 +109,10 @@ export class LabPage {
   }
 
   /**
-   * One tiny run, then Reset (back to the default scenario). Measuring tests start
-   * with it: the first run in a fresh page compiles the app's code on first use, a
-   * one-off main-thread cost (seen: a 50-60 ms task under load) that is not what they
-   * measure.
+   * One tiny run, then Reset (back to the default scenario). Only the worker-mode
+   * tests still use it: a fresh page's first worker run can show one 60-85 ms task at
+   * its start (first render, first-time code), which issue 13 (first-use jank) must
+   * remove; then this goes. Blocking and sliced tests measure the first run.
    */
   async warmUp() {
     await this.run({ docs: 1, size: 1, latency: 0, parse: 'worker' });

@@ -49,7 +49,6 @@ async function typeDuring(lab, run) {
 test('blocking: the report agrees with the browser, and the long tasks are marked on the timeline', async ({ lab }, testInfo) => {
   await lab.open();
   await lab.waitReady();
-  await lab.warmUp();
   const measured = await runMeasured(lab, { parse: 'blocking' });
   expect(measured.longest).toBeGreaterThanOrEqual(200);
   expectAgreement(measured);
@@ -69,6 +68,7 @@ test('blocking: the report agrees with the browser, and the long tasks are marke
 test('worker: no long task, in the report, on the timeline or by the test observer', async ({ lab }, testInfo) => {
   await lab.open();
   await lab.waitReady();
+  // Worker mode: see the NOTE on first-use jank in strategies.spec.mjs (issue 13).
   await lab.warmUp();
   const measured = await runMeasured(lab, { parse: 'worker' });
   expect(measured.longTasks).toEqual([]);
@@ -82,7 +82,6 @@ test('worker: no long task, in the report, on the timeline or by the test observ
 test('sliced: frames keep coming while the main thread does the work', async ({ lab }, testInfo) => {
   await lab.open();
   await lab.waitReady();
-  await lab.warmUp();
   const { report } = await runMeasured(lab, { parse: 'sliced' });
   expect(report.main_thread.longest_task_ms).toBeLessThan(100);
   expect(report.main_thread.frames, 'frames drawn during the run').toBeGreaterThan(report.total_ms / 1000 * 10);
@@ -92,6 +91,7 @@ test('sliced: frames keep coming while the main thread does the work', async ({ 
 test('measuring does not cause freezes: worker mode at 32 documents stays under 50 ms', async ({ lab }) => {
   await lab.open();
   await lab.waitReady();
+  // Worker mode: see the NOTE on first-use jank in strategies.spec.mjs (issue 13).
   await lab.warmUp();
   const { longTasks, report } = await runMeasured(lab, { parse: 'worker', docs: 32, size: 512, latency: 800 });
   expect(report.documents.every((d) => d.error === null)).toBe(true);
