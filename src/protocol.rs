@@ -42,6 +42,9 @@ pub enum WorkerRequest {
         /// Panic instead of working (`fail=N:crash`): with `panic = "abort"` that
         /// kills the worker the way a parser bug would.
         crash: bool,
+        /// Hold the worker this long before the work (`wait=blocking`), ms.
+        #[serde(default)]
+        hold_ms: u32,
     },
     /// Stop `job` at the end of its current slice and do not reply to it: its run
     /// was cancelled.
@@ -62,8 +65,11 @@ pub enum WorkerReply {
     Started {
         /// The request's id.
         job: JobId,
-        /// When.
+        /// When the work began.
         at_epoch_ms: f64,
+        /// When a hold before the work (`wait=blocking`) began; it ended at `at_epoch_ms`.
+        #[serde(default)]
+        held_from_epoch_ms: Option<f64>,
     },
     /// The work finished.
     Parsed {
@@ -112,6 +118,7 @@ mod tests {
             job,
             query: "async \"await\"".into(),
             crash: false,
+            hold_ms: 300,
         };
         let back: WorkerRequest = serde_json::from_str(&request.to_json()).unwrap();
         assert_eq!(back, request);

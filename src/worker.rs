@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
 
-use crate::browser::clock::{epoch_ms, now_ms};
+use crate::browser::clock::{epoch_ms, hold_thread, now_ms};
 use crate::browser::fetch::read_blob;
 use crate::browser::measures::{measure, Colour};
 use crate::browser::slices::analyze_in_slices;
@@ -122,11 +122,16 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
         .and_then(|text| serde_json::from_str::<WorkerRequest>(&text).ok());
     // Only the page posts here, and always a valid request: anything else is dropped.
     match request {
-        Some(WorkerRequest::Work { job, query, crash }) => {
+        Some(WorkerRequest::Work {
+            job,
+            query,
+            crash,
+            hold_ms,
+        }) => {
             let body = js_sys::Reflect::get(data, &BODY_KEY.into())
                 .ok()
                 .and_then(|b| b.dyn_into::<web_sys::Blob>().ok());
-            spawn_local(work(scope.clone(), job, query, crash, body));
+            spawn_local(work(scope.clone(), job, query, crash, hold_ms, body));
         }
         Some(WorkerRequest::Cancel { job }) => JOBS.with(|jobs| {
             // A job that already ended is not remembered: nothing grows.
@@ -148,10 +153,11 @@ async fn work(
     job: JobId,
     query: String,
     crash: bool,
+    hold_ms: u32,
     body: Option<web_sys::Blob>,
 ) {
     JOBS.with(|jobs| jobs.borrow_mut().insert(job, false));
-    let reply = run_job(job, &query, crash, body, &scope).await;
+    let reply = run_job(job, &query, crash, hold_ms, body, &scope).await;
     JOBS.with(|jobs| jobs.borrow_mut().remove(&job));
     // `None`: cancelled, and the page no longer waits for it.
     if let Some(reply) = reply {
@@ -164,6 +170,7 @@ async fn run_job(
     job: JobId,
     query: &str,
     crash: bool,
+    hold_ms: u32,
     body: Option<web_sys::Blob>,
     scope: &DedicatedWorkerGlobalScope,
 ) -> Option<WorkerReply> {
@@ -177,11 +184,18 @@ async fn run_job(
     if cancelled(job) {
         return None;
     }
+    // `wait=blocking` in worker mode: the blocking call runs here, off the page's
+    // loop, as `run_in_executor(ThreadPoolExecutor, …)` runs it on a pool thread.
+    let held_from_epoch_ms = (hold_ms > 0).then(|| {
+        let (from, _) = hold_thread(hold_ms);
+        epoch_ms() - (now_ms() - from)
+    });
     post(
         scope,
         &WorkerReply::Started {
             job,
             at_epoch_ms: epoch_ms(),
+            held_from_epoch_ms,
         },
     );
     if crash {

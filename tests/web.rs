@@ -145,7 +145,7 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     assert!(bytes > 10_000, "{bytes}");
     let job = JobId { run: 7, doc: 3 };
     let mut events = pool
-        .post(1, job, "thread", false, &body.blob)
+        .post(1, job, "thread", false, 0, &body.blob)
         .expect("posted");
     let mut parsed = None;
     while let Some(event) = events.next().await {
@@ -177,7 +177,7 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     .await
     .unwrap();
     let crashing = JobId { run: 7, doc: 4 };
-    let mut events = pool.post(1, crashing, "x", true, &body.blob).unwrap();
+    let mut events = pool.post(1, crashing, "x", true, 0, &body.blob).unwrap();
     let mut died = false;
     while let Some(event) = events.next().await {
         if let JobEvent::Died(_) = event {
@@ -193,7 +193,7 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     .await
     .unwrap();
     let again = JobId { run: 7, doc: 5 };
-    let mut events = pool.post(1, again, "thread", false, &body.blob).unwrap();
+    let mut events = pool.post(1, again, "thread", false, 0, &body.blob).unwrap();
     let mut answered = false;
     while let Some(event) = events.next().await {
         if let JobEvent::Reply(WorkerReply::Parsed { summary: s, .. }) = event {

@@ -4,6 +4,7 @@
 //! const report = await window.eventLoopLab.run({ docs: 6, fetch: "concurrent" });
 //! window.eventLoopLab.report(); // the last finished report, or null
 //! window.eventLoopLab.trace();  // that run in Chrome's Trace Event Format, or null
+//! window.eventLoopLab.lessons(); // [{ id, title, summary, config }]: run(config) runs a step
 //! ```
 //! `run(config)` takes the URL query's names; omitted fields keep their values. A
 //! new `run` cancels the one in progress, whose promise resolves with a report whose
@@ -14,7 +15,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
 use super::controller::Controller;
+use crate::lab::lesson::STEPS;
 use crate::lab::report::Report;
+use crate::lab::scenario::{ConfigValue, Scenario};
 use crate::lab::trace::trace_json;
 
 const NAME: &str = "eventLoopLab";
@@ -23,6 +26,29 @@ fn to_js(report: Option<Report>) -> JsValue {
     report
         .and_then(|r| js_sys::JSON::parse(&r.to_json()).ok())
         .unwrap_or(JsValue::NULL)
+}
+
+/// `[{ id, title, summary, config }]`: the lesson's steps, each config a whole
+/// scenario on top of this browser's defaults, ready for `run()`.
+fn lessons_to_js(defaults: &Scenario) -> JsValue {
+    let list = js_sys::Array::new();
+    for step in &STEPS {
+        let config = js_sys::Object::new();
+        for (key, value) in step.scenario(defaults).to_config() {
+            let value = match value {
+                ConfigValue::Number(n) => JsValue::from(n),
+                ConfigValue::Text(t) => JsValue::from(t),
+            };
+            let _ = js_sys::Reflect::set(&config, &key.into(), &value);
+        }
+        let item = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&item, &"id".into(), &step.id.into());
+        let _ = js_sys::Reflect::set(&item, &"title".into(), &step.title.into());
+        let _ = js_sys::Reflect::set(&item, &"summary".into(), &step.summary.into());
+        let _ = js_sys::Reflect::set(&item, &"config".into(), &config);
+        list.push(&item);
+    }
+    list.into()
 }
 
 fn trace_to_js(report: Option<Report>) -> JsValue {
@@ -37,6 +63,7 @@ pub struct JsApi {
     _report: Closure<dyn Fn() -> JsValue>,
     _cancel: Closure<dyn Fn()>,
     _trace: Closure<dyn Fn() -> JsValue>,
+    _lessons: Closure<dyn Fn() -> JsValue>,
 }
 
 impl JsApi {
@@ -56,12 +83,15 @@ impl JsApi {
         let cancel = Closure::<dyn Fn()>::new(move || c.cancel());
         let c = controller.clone();
         let trace = Closure::<dyn Fn() -> JsValue>::new(move || trace_to_js(c.last_report()));
+        let c = controller.clone();
+        let lessons = Closure::<dyn Fn() -> JsValue>::new(move || lessons_to_js(&c.defaults()));
         let api = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&api, &k.into(), v).is_ok();
         let ok = set("run", run.as_ref())
             && set("report", report.as_ref())
             && set("cancel", cancel.as_ref())
-            && set("trace", trace.as_ref());
+            && set("trace", trace.as_ref())
+            && set("lessons", lessons.as_ref());
         if !ok || js_sys::Reflect::set(&window, &NAME.into(), &api).is_err() {
             return None;
         }
@@ -70,6 +100,7 @@ impl JsApi {
             _report: report,
             _cancel: cancel,
             _trace: trace,
+            _lessons: lessons,
         })
     }
 }

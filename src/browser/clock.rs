@@ -59,3 +59,17 @@ pub async fn with_timeout<F: std::future::Future>(
 pub async fn next_task() {
     gloo_timers::future::TimeoutFuture::new(0).await;
 }
+
+/// Holds this thread for `ms` and returns when the hold began and ended. A busy wait:
+/// the honest stand-in for a blocking call (`time.sleep`, `requests.get`) in code
+/// that runs on an event loop, since a page has no blocking sleep.
+pub fn hold_thread(ms: u32) -> (f64, f64) {
+    // lesson:hold
+    let from = now_ms();
+    while now_ms() - from < f64::from(ms) {
+        // Nothing else on this thread runs meanwhile: no frame, no input, no other
+        // document's continuation.
+    }
+    // lesson:end
+    (from, now_ms())
+}

@@ -198,6 +198,19 @@ impl Controller {
         self.inner.queue(LabEvent::ScenarioChanged(self.scenario()));
     }
 
+    /// Replaces the whole scenario (a lesson step's preset); a run in progress is
+    /// cancelled, since what it shows no longer matches the screen.
+    pub fn load(&self, scenario: Scenario) {
+        self.cancel();
+        *self.inner.scenario.borrow_mut() = scenario;
+        self.inner.queue(LabEvent::ScenarioChanged(self.scenario()));
+    }
+
+    /// The defaults of this browser (a lesson's presets apply on top of them).
+    pub fn defaults(&self) -> Scenario {
+        self.inner.defaults.clone()
+    }
+
     /// Puts the scenario back to the defaults.
     pub fn reset(&self) {
         self.cancel();

@@ -19,7 +19,9 @@ use futures::stream::{self, LocalBoxStream, SelectAll};
 use futures::StreamExt;
 use web_sys::AbortController;
 
-use super::clock::{from_epoch_ms, next_task, now_ms};
+use gloo_timers::future::TimeoutFuture;
+
+use super::clock::{from_epoch_ms, hold_thread, next_task, now_ms};
 use super::documents::{load, Fetched, Payload, Simulator};
 use super::main_work::{work_blocking, work_sliced};
 use super::measures::measure_step;
@@ -40,6 +42,9 @@ enum Outcome {
     Fetched {
         doc: u32,
         result: Result<Fetched, LabError>,
+    },
+    Slept {
+        doc: u32,
     },
     SlicedDone {
         doc: u32,
@@ -130,6 +135,9 @@ impl ActiveRun {
             if self.engine.borrow().is_over() {
                 return;
             }
+            // lesson:drive
+            // Every fetch, timer and parse in flight is a stream in `operations`: one
+            // task polls them all and handles each result as it arrives (join_all).
             match select(operations.next(), &mut woken).await {
                 Either::Left((Some(outcome), _)) => self.handle(outcome),
                 // Nothing in flight, yet not over: a broken invariant of the engine.
@@ -138,6 +146,7 @@ impl ActiveRun {
                 // Cancelled from outside (the engine already knows).
                 Either::Right(_) => {}
             }
+            // lesson:end
         }
     }
 
@@ -187,6 +196,17 @@ impl ActiveRun {
                         abort.abort();
                     }
                 }
+                Command::Sleep { doc, ms } => operations.push(
+                    // lesson:sleep
+                    stream::once(async move {
+                        // The page's loop runs everything else while this timer waits.
+                        TimeoutFuture::new(ms).await;
+                        Outcome::Slept { doc }
+                    })
+                    // lesson:end
+                    .boxed_local(),
+                ),
+                Command::DropUnpolled { doc } => self.forget(doc),
                 // The sliced parse is an operation of the driving task, which stops.
                 Command::StopMainWork { .. } => {}
                 Command::ReplaceWorker { worker } => self.pool.replace(worker),
@@ -223,6 +243,22 @@ impl ActiveRun {
         started.chain(fetched).boxed_local()
     }
 
+    /// `forget=N`: the step of the lesson where `.await` was forgotten. The fetch's
+    /// future is really created, then dropped without being polled.
+    fn forget(&self, doc: u32) {
+        let scenario = self.scenario();
+        let Ok(abort) = AbortController::new() else {
+            return;
+        };
+        // lesson:forget
+        // The future exists, with everything it needs to fetch…
+        let future = load(&self.simulator, &scenario, doc, &abort);
+        // …but nothing polls it: a Rust future does nothing until it is awaited or
+        // spawned, so no request goes out. (A JS promise would have started at once.)
+        drop(future);
+        // lesson:end
+    }
+
     fn work_on_main(&self, doc: u32) -> Option<LabStream> {
         let job = self.job(doc);
         let scenario = self.scenario();
@@ -234,6 +270,13 @@ impl ActiveRun {
                 .handle_work_failed(job, error, now_ms());
             return None;
         };
+        let hold_ms = self.engine.borrow().hold_ms();
+        if hold_ms > 0 {
+            // `wait=blocking` on the main thread: inside this task, like `time.sleep`
+            // inside `async def`.
+            let (from, to) = hold_thread(hold_ms);
+            self.engine.borrow_mut().handle_held(job, from, to);
+        }
         let started = now_ms();
         self.engine.borrow_mut().handle_work_started(job, started);
         if scenario.parse == ParseStrategy::Sliced {
@@ -250,8 +293,11 @@ impl ActiveRun {
                 .boxed_local(),
             );
         }
-        // Blocking: right here, in this task.
+        // lesson:blocking
+        // Blocking: right here, in this task. Until it returns, the driving task polls
+        // no other fetch, and the browser draws no frame and handles no input.
         let result = work_blocking(&buffer, &scenario.query);
+        // lesson:end
         let ended = now_ms();
         self.finish_work(job, result, ended - started, ended);
         None
@@ -276,10 +322,18 @@ impl ActiveRun {
         let scenario = self.scenario();
         let body = self.bodies.borrow_mut().remove(&doc);
         let crash = scenario.failure(doc) == Some(FailKind::Crash);
+        let hold_ms = self.engine.borrow().hold_ms();
+        // lesson:worker
+        // Only the work moves: the page fetched the body on its own loop and hands a
+        // handle to its bytes to a pool worker, then awaits the reply as a stream.
         let posted = match body {
-            Some(Payload::Blob(blob)) => self.pool.post(worker, job, &scenario.query, crash, &blob),
+            Some(Payload::Blob(blob)) => {
+                self.pool
+                    .post(worker, job, &scenario.query, crash, hold_ms, &blob)
+            }
             _ => Err(LabError::Worker(format!("doc {doc}'s body went missing"))),
         };
+        // lesson:end
         match posted {
             Ok(events) => Some(
                 events
@@ -317,6 +371,9 @@ impl ActiveRun {
                     }
                 }
             }
+            Outcome::Slept { doc } => {
+                self.engine.borrow_mut().handle_slept(self.job(doc), now);
+            }
             Outcome::SlicedDone {
                 doc,
                 result,
@@ -333,7 +390,14 @@ impl ActiveRun {
             JobEvent::HandedOff { cost_ms } => {
                 engine.handle_handed_off(job, cost_ms);
             }
-            JobEvent::Reply(WorkerReply::Started { at_epoch_ms, .. }) => {
+            JobEvent::Reply(WorkerReply::Started {
+                at_epoch_ms,
+                held_from_epoch_ms,
+                ..
+            }) => {
+                if let Some(from) = held_from_epoch_ms {
+                    engine.handle_held(job, from_epoch_ms(from), from_epoch_ms(at_epoch_ms));
+                }
                 engine.handle_work_started(job, from_epoch_ms(at_epoch_ms));
             }
             JobEvent::Reply(WorkerReply::Parsed {

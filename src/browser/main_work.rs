@@ -67,6 +67,7 @@ fn scheduler_yield_fn() -> Option<(JsValue, js_sys::Function)> {
 
 /// Gives the loop back the way `kind` says (`frame` is handled by its own loop).
 async fn yield_by(kind: YieldKind) {
+    // lesson:yield
     match kind {
         // `scheduler.yield()` where the browser has it; `timeout` otherwise (the run
         // raised a notice).
@@ -90,6 +91,7 @@ async fn yield_by(kind: YieldKind) {
         // A new task (`setTimeout(0)`): the browser may draw and handle input first.
         YieldKind::Timeout | YieldKind::Frame => next_task().await,
     }
+    // lesson:end
 }
 
 /// Frame timing seen by the `frame` kind: the frame interval is measured, not assumed.

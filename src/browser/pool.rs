@@ -186,12 +186,14 @@ impl WorkerPool {
         job: JobId,
         query: &str,
         crash: bool,
+        hold_ms: u32,
         body: &web_sys::Blob,
     ) -> Result<mpsc::UnboundedReceiver<JobEvent>, LabError> {
         let request = WorkerRequest::Work {
             job,
             query: query.to_string(),
             crash,
+            hold_ms,
         };
         let mut slots = self.slots.borrow_mut();
         let index = (worker as usize)

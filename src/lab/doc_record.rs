@@ -7,12 +7,14 @@ use serde::Serialize;
 
 /// Where a document is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum DocState {
     /// Not started yet (sequential runs, or waiting for its turn).
     Queued,
     /// Its request is in flight.
     Fetching,
+    /// The page holds its body and awaits a timer (`wait=async`) before the work.
+    Sleeping,
     /// The page holds its body; it waits for a thread to work on it.
     Waiting,
     /// Its body is being worked on.
@@ -23,6 +25,8 @@ pub enum DocState {
     Error,
     /// The run was cancelled before it finished.
     Cancelled,
+    /// Its future was created and dropped without `.await` (`forget=`): it never ran.
+    NeverPolled,
 }
 
 impl DocState {
@@ -31,11 +35,13 @@ impl DocState {
         match self {
             Self::Queued => "queued",
             Self::Fetching => "fetching",
+            Self::Sleeping => "sleeping",
             Self::Waiting => "waiting",
             Self::Parsing => "parsing",
             Self::Done => "done",
             Self::Error => "error",
             Self::Cancelled => "cancelled",
+            Self::NeverPolled => "never_polled",
         }
     }
 }
@@ -67,7 +73,12 @@ pub struct DocRecord {
     /// this and `fetch_end_ms` the response sat ready while the page's code could not
     /// run: in blocking mode, that is the stretch the lesson is about.
     pub answered_ms: Option<f64>,
-    /// From `fetch_end_ms` until its work started: waiting for a free worker or for
+    /// When the wait after its fetch (`wait_ms`) began: on the page's loop for
+    /// `wait=async`, on the thread that works on it for `wait=blocking`.
+    pub wait_start_ms: Option<f64>,
+    /// When that wait ended.
+    pub wait_end_ms: Option<f64>,
+    /// From `fetch_end_ms` (or the end of an async wait) until its thread took it: waiting for a free worker or for
     /// the main thread.
     pub queued_ms: Option<f64>,
     /// When the work on it started.
@@ -100,6 +111,8 @@ impl DocRecord {
             fetch_start_ms: None,
             fetch_end_ms: None,
             answered_ms: None,
+            wait_start_ms: None,
+            wait_end_ms: None,
             queued_ms: None,
             parse_start_ms: None,
             parse_end_ms: None,
@@ -115,11 +128,16 @@ impl DocRecord {
         Some(self.parse_end_ms? - self.parse_start_ms?)
     }
 
+    /// How long it waited after its fetch (`wait_ms`), as measured.
+    pub fn wait_ms(&self) -> Option<f64> {
+        Some(self.wait_end_ms? - self.wait_start_ms?)
+    }
+
     /// Whether the document has finished, well or not.
     pub fn is_finished(&self) -> bool {
         matches!(
             self.state,
-            DocState::Done | DocState::Error | DocState::Cancelled
+            DocState::Done | DocState::Error | DocState::Cancelled | DocState::NeverPolled
         )
     }
 }

@@ -1,6 +1,7 @@
 //! Page options read from the URL beside the scenario (`embed`, `theme`, `autorun`,
 //! `simulator`), and the copy-paste snippet that embeds the app in another page.
 
+use super::lesson;
 use super::scenario::{parse_query, ParamNotice, Scenario};
 
 /// A colour theme forced by `theme=`; without it the page follows `prefers-color-scheme`.
@@ -42,6 +43,8 @@ pub struct PageOptions {
     pub autorun: bool,
     /// `simulator=auto|page`.
     pub simulator: SimulatorChoice,
+    /// `lesson=1..7`: the lesson step to open (`None`: the free lab).
+    pub lesson: Option<u32>,
 }
 
 fn flag(value: &str) -> bool {
@@ -56,6 +59,7 @@ impl PageOptions {
             theme: None,
             autorun: false,
             simulator: SimulatorChoice::Auto,
+            lesson: None,
         };
         let mut notices = Vec::new();
         let unknown = |param: &str, value: &str, choices: &'static str, used: &str| {
@@ -80,6 +84,10 @@ impl PageOptions {
                     "auto" => options.simulator = SimulatorChoice::Auto,
                     "page" => options.simulator = SimulatorChoice::Page,
                     _ => notices.push(unknown("simulator", &value, "auto, page", "auto")),
+                },
+                "lesson" => match value.parse::<u32>().ok().and_then(lesson::step) {
+                    Some(step) => options.lesson = Some(step.id),
+                    None => notices.push(unknown("lesson", &value, "1–7", "the free lab")),
                 },
                 _ => {}
             }

@@ -12,7 +12,8 @@ use std::ops::RangeInclusive;
 use thiserror::Error;
 
 use super::failures::{parse_fail_list, FailKind, Failure, FAIL_KINDS};
-use super::scenario::{ParseStrategy, QUERY_MAX_CHARS};
+use super::scenario::{ParseStrategy, DOCS, QUERY_MAX_CHARS};
+use super::waiting::parse_doc_list;
 
 /// A query value the app could not use as given, and what it used instead.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -74,6 +75,12 @@ pub enum ParamNotice {
         "yield=scheduler needs scheduler.yield(), which this browser does not have; using timeout"
     )]
     SchedulerMissing,
+    /// `forget` has an item that is not a document number.
+    #[error("forget={value:?} must list document numbers 1–64 separated by commas; ignoring it")]
+    BadForgetList {
+        /// What was given.
+        value: String,
+    },
     /// The query is empty or too long.
     #[error("query must be 1–{QUERY_MAX_CHARS} characters with at least one letter or digit; keeping {kept:?}")]
     BadQuery {
@@ -178,6 +185,18 @@ pub(super) fn fail_list(value: &str, docs: u32) -> Parsed<Vec<Failure>> {
             ParamNotice::BadFailList {
                 value: value.to_string(),
                 docs,
+            },
+            None,
+        )
+    })
+}
+
+/// The `forget=` list (see [`parse_doc_list`]); a bad one keeps the current list.
+pub(super) fn forget_list(value: &str) -> Parsed<Vec<u32>> {
+    parse_doc_list(value, DOCS).ok_or_else(|| {
+        (
+            ParamNotice::BadForgetList {
+                value: value.to_string(),
             },
             None,
         )

@@ -10,7 +10,7 @@ use serde::Serialize;
 pub use super::doc_record::{DocRecord, DocState};
 
 use super::error::LabError;
-use super::scenario::{ParseStrategy, Scenario};
+use super::scenario::{ParseStrategy, Scenario, WaitKind};
 use super::timeline::{MainThreadReport, WorkSpan};
 use super::work::WorkSummary;
 
@@ -64,6 +64,25 @@ pub enum RunEvent {
         doc: u32,
         /// Main-thread time of the hand-over.
         cost_ms: f64,
+    },
+    /// The wait after `doc`'s fetch began (`wait_ms`; see [`DocRecord::wait_start_ms`]).
+    WaitStarted {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+    },
+    /// The wait after `doc`'s fetch ended.
+    WaitEnded {
+        /// Document id.
+        doc: u32,
+        /// When.
+        at_ms: f64,
+    },
+    /// `doc`'s future was created and dropped without `.await`: it never ran.
+    NeverPolled {
+        /// Document id.
+        doc: u32,
     },
     /// `doc` failed.
     Failed {
@@ -131,6 +150,9 @@ impl RunLog {
             | RunEvent::ParseStarted { doc, .. }
             | RunEvent::Parsed { doc, .. }
             | RunEvent::HandedOff { doc, .. }
+            | RunEvent::WaitStarted { doc, .. }
+            | RunEvent::WaitEnded { doc, .. }
+            | RunEvent::NeverPolled { doc }
             | RunEvent::Failed { doc, .. } => *doc,
         };
         let Some(d) = self.docs.iter_mut().find(|d| d.id == id) else {
@@ -157,10 +179,33 @@ impl RunLog {
                 d.answered_ms = answered_ms.map(|a| a.min(at_ms));
                 d.bytes = bytes;
             }
+            RunEvent::WaitStarted { at_ms, .. } => {
+                if self.scenario.wait == WaitKind::Async {
+                    d.state = DocState::Sleeping;
+                }
+                d.wait_start_ms = Some(at_ms);
+            }
+            RunEvent::WaitEnded { at_ms, .. } => {
+                if self.scenario.wait == WaitKind::Async {
+                    d.state = DocState::Waiting;
+                }
+                d.wait_end_ms = Some(at_ms);
+            }
+            RunEvent::NeverPolled { .. } => d.state = DocState::NeverPolled,
             RunEvent::ParseStarted { at_ms, thread, .. } => {
                 d.state = DocState::Parsing;
                 d.parse_start_ms = Some(at_ms);
-                d.queued_ms = d.fetch_end_ms.map(|f| (at_ms - f).max(0.0));
+                // Queued from when the page could hand it over (after an async wait)
+                // until its thread took it (where a held wait begins).
+                let ready = match self.scenario.wait {
+                    WaitKind::Async => d.wait_end_ms.or(d.fetch_end_ms),
+                    WaitKind::Blocking => d.fetch_end_ms,
+                };
+                let taken = match self.scenario.wait {
+                    WaitKind::Blocking => d.wait_start_ms.unwrap_or(at_ms),
+                    WaitKind::Async => at_ms,
+                };
+                d.queued_ms = ready.map(|r| (taken - r).max(0.0));
                 d.thread = Some(thread);
             }
             RunEvent::Parsed {
@@ -185,6 +230,8 @@ impl RunLog {
                 // Close whichever span was open, so the row shows where it failed.
                 if d.fetch_end_ms.is_none() && d.fetch_start_ms.is_some() {
                     d.fetch_end_ms = Some(at_ms);
+                } else if d.wait_start_ms.is_some() && d.wait_end_ms.is_none() {
+                    d.wait_end_ms = Some(at_ms);
                 } else if d.parse_start_ms.is_some() && d.parse_end_ms.is_none() {
                     d.parse_end_ms = Some(at_ms);
                 }
@@ -220,6 +267,9 @@ impl RunLog {
             if d.fetch_start_ms.is_some() && d.fetch_end_ms.is_none() {
                 d.fetch_end_ms = Some(now_ms);
             }
+            if d.wait_start_ms.is_some() && d.wait_end_ms.is_none() {
+                d.wait_end_ms = Some(now_ms);
+            }
             if d.parse_start_ms.is_some() && d.parse_end_ms.is_none() {
                 d.parse_end_ms = Some(now_ms);
             }
@@ -242,12 +292,25 @@ impl RunLog {
     }
 
     /// The best any strategy could do with these documents: every fetch overlapped
-    /// (the longest simulated latency) plus the CPU work shared by the threads that
-    /// can do it. The work is what was measured working (`work_ms`, the sum of the
-    /// slices in sliced mode), never wall spans, which overlap when parses interleave.
+    /// (the longest simulated latency, plus an awaited `wait_ms`) plus the CPU work
+    /// shared by the threads that can do it. The work is what was measured working
+    /// (`work_ms`, the sum of the slices in sliced mode, and a held wait), never wall
+    /// spans, which overlap when parses interleave.
     pub fn ideal_ms(&self) -> f64 {
-        let work_total: f64 = self.docs.iter().filter_map(|d| d.work_ms).sum();
-        f64::from(self.scenario.latency) + work_total / f64::from(self.work_threads())
+        let held = |d: &DocRecord| match self.scenario.wait {
+            WaitKind::Blocking => d.wait_ms().unwrap_or(0.0),
+            WaitKind::Async => 0.0,
+        };
+        let work_total: f64 = self
+            .docs
+            .iter()
+            .map(|d| d.work_ms.unwrap_or(0.0) + held(d))
+            .sum();
+        let awaited = match self.scenario.wait {
+            WaitKind::Async => self.scenario.wait_ms,
+            WaitKind::Blocking => 0,
+        };
+        f64::from(self.scenario.latency + awaited) + work_total / f64::from(self.work_threads())
     }
 
     /// The main-thread work spans, for attributing long tasks to documents.
@@ -256,9 +319,14 @@ impl RunLog {
             .iter()
             .filter(|d| d.thread.as_deref() == Some(MAIN_THREAD))
             .filter_map(|d| {
+                // A held wait is main-thread work of the document too.
+                let held = match self.scenario.wait {
+                    WaitKind::Blocking => d.wait_start_ms,
+                    WaitKind::Async => None,
+                };
                 Some(WorkSpan {
                     doc: d.id,
-                    start_ms: d.parse_start_ms?,
+                    start_ms: held.or(d.parse_start_ms)?,
                     end_ms: d.parse_end_ms,
                 })
             })

@@ -18,9 +18,10 @@ use serde::{Serialize, Serializer};
 
 pub use super::failures::{FailKind, Failure, FAIL_KINDS};
 pub use super::params::{parse_query, ParamNotice};
+pub use super::waiting::{WaitKind, WAIT_KINDS};
 pub use super::yielding::{YieldKind, YIELD_KINDS};
 
-use super::params::{choice, fail_list, number, query, set};
+use super::params::{choice, fail_list, forget_list, number, query, set};
 
 /// How the documents are fetched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -87,6 +88,8 @@ pub const SIZE_KB: RangeInclusive<u32> = 1..=8192;
 pub const WORKERS: RangeInclusive<u32> = 1..=8;
 /// How long each document's request may take before it fails with a timeout.
 pub const TIMEOUT_MS: RangeInclusive<u32> = 100..=60_000;
+/// The wait inside each document's async code after its fetch (`wait_ms=`).
+pub const WAIT_MS: RangeInclusive<u32> = 0..=5000;
 /// Longest accepted search query, in characters.
 pub const QUERY_MAX_CHARS: usize = 1000;
 /// The default query: the vocabulary of the lesson. Every word of every document is
@@ -125,6 +128,13 @@ pub struct Scenario {
     pub timeout: u32,
     /// Documents that fail on purpose and how: sorted by `doc`, one item per document.
     pub fail: Vec<Failure>,
+    /// How each document waits `wait_ms` after its fetch (`wait=`).
+    pub wait: WaitKind,
+    /// The wait after each fetch, ms; 0 is no wait.
+    pub wait_ms: u32,
+    /// Documents whose future is created and dropped without `.await` (`forget=`):
+    /// sorted, without repeats. They never run.
+    pub forget: Vec<u32>,
     /// The search query run over each document's word index.
     pub query: String,
 }
@@ -147,6 +157,9 @@ impl Scenario {
             // network stall times out.
             timeout: 20_000,
             fail: Vec::new(),
+            wait: WaitKind::Async,
+            wait_ms: 0,
+            forget: Vec::new(),
             query: DEFAULT_QUERY.to_string(),
         }
     }
@@ -216,6 +229,15 @@ impl Scenario {
                     ),
                 ),
                 "fail" => set(&mut self.fail, fail_list(value, self.docs)),
+                "wait" => set(
+                    &mut self.wait,
+                    choice(key, value, WAIT_KINDS, defaults.wait, WaitKind::from_name),
+                ),
+                "wait_ms" => set(
+                    &mut self.wait_ms,
+                    number(key, value, WAIT_MS, defaults.wait_ms),
+                ),
+                "forget" => set(&mut self.forget, forget_list(value)),
                 "query" => {
                     let parsed = query(value, &self.query);
                     set(&mut self.query, parsed)
@@ -261,9 +283,49 @@ impl Scenario {
             out.push_str("&fail=");
             out.push_str(&fail);
         }
+        if self.wait_ms > 0 {
+            out.push_str(&format!("&wait={}&wait_ms={}", self.wait, self.wait_ms));
+        }
+        if !self.forget.is_empty() {
+            out.push_str("&forget=");
+            out.push_str(&join_docs(&self.forget));
+        }
         out.push_str("&query=");
         out.extend(form_urlencoded::byte_serialize(self.query.as_bytes()));
         out
+    }
+
+    /// Every value with its query name, the empty lists and the zero wait included:
+    /// a config that sets the whole scenario when passed to `run()`, whatever the
+    /// scenario was before. Numbers are written as numbers.
+    pub fn to_config(&self) -> Vec<(&'static str, ConfigValue)> {
+        use ConfigValue::{Number, Text};
+        let fail = self
+            .fail
+            .iter()
+            .map(Failure::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        vec![
+            ("docs", Number(self.docs)),
+            ("latency", Number(self.latency)),
+            ("size", Number(self.size)),
+            ("fetch", Text(self.fetch.to_string())),
+            ("parse", Text(self.parse.to_string())),
+            ("yield", Text(self.yield_kind.to_string())),
+            ("workers", Number(self.workers)),
+            ("timeout", Number(self.timeout)),
+            ("fail", Text(fail)),
+            ("wait", Text(self.wait.to_string())),
+            ("wait_ms", Number(self.wait_ms)),
+            ("forget", Text(join_docs(&self.forget))),
+            ("query", Text(self.query.clone())),
+        ]
+    }
+
+    /// Whether document `id`'s future is created and dropped without `.await`.
+    pub fn forgets(&self, id: u32) -> bool {
+        self.forget.contains(&id)
     }
 
     /// How document `id` fails on purpose, if it does.
@@ -316,6 +378,9 @@ struct ScenarioJson<'a> {
     timeout: u32,
     fail: Vec<u32>,
     failures: &'a [Failure],
+    wait: WaitKind,
+    wait_ms: u32,
+    forget: &'a [u32],
     query: &'a str,
 }
 
@@ -333,6 +398,9 @@ impl Serialize for Scenario {
             workers,
             timeout,
             fail,
+            wait,
+            wait_ms,
+            forget,
             query,
         } = self;
         ScenarioJson {
@@ -346,10 +414,39 @@ impl Serialize for Scenario {
             timeout: *timeout,
             fail: fail.iter().map(|f| f.doc).collect(),
             failures: fail,
+            wait: *wait,
+            wait_ms: *wait_ms,
+            forget,
             query,
         }
         .serialize(serializer)
     }
+}
+
+/// A value of [`Scenario::to_config`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigValue {
+    /// A whole number.
+    Number(u32),
+    /// Text (a choice, or a list written as the query writes it).
+    Text(String),
+}
+
+impl fmt::Display for ConfigValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(n) => write!(f, "{n}"),
+            Self::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// `2,5`: document numbers as a query list.
+fn join_docs(docs: &[u32]) -> String {
+    docs.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The pool size when `workers` is not given: one per core, at most 4, at least 1.

@@ -4,15 +4,18 @@
 use yew::prelude::*;
 
 use crate::browser::embed::{apply_theme, ParentResizer};
+use crate::browser::location::show_lesson_in_url;
+use crate::lab::lesson;
 use crate::lab::page::PageOptions;
 use crate::lab::report::RunOutcome;
-use crate::lab::scenario::{ParamNotice, Scenario};
+use crate::lab::scenario::{parse_query, ParamNotice, Scenario};
 use crate::ui::components::controls::Controls;
 use crate::ui::components::document_rows::DocumentRows;
 use crate::ui::components::embed_panel::EmbedPanel;
 use crate::ui::components::heartbeat::Heartbeat;
 use crate::ui::components::lesson::Lesson;
 use crate::ui::components::notices::Notices;
+use crate::ui::components::step_panel::{LessonNav, StartHere, StepPanel};
 use crate::ui::components::summary::Summary;
 use crate::ui::hooks::use_controller;
 use crate::ui::state::{Action, SimulatorStatus, State};
@@ -34,8 +37,17 @@ fn read_url() -> Startup {
         .and_then(|w| w.location().search().ok())
         .unwrap_or_default();
     let defaults = Scenario::with_cores(cores);
-    let (scenario, mut notices) = Scenario::from_query(&search, &defaults);
     let (page, page_notices) = PageOptions::from_query(&search);
+    // A lesson step brings its preset; values in the URL apply on top of it.
+    let mut scenario = page
+        .lesson
+        .and_then(lesson::step)
+        .map_or_else(|| defaults.clone(), |step| step.scenario(&defaults));
+    let pairs = parse_query(&search);
+    let mut notices = scenario.apply(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &defaults,
+    );
     notices.extend(page_notices);
     Startup {
         defaults,
@@ -74,6 +86,40 @@ pub fn App() -> Html {
             move || drop(resizer)
         });
     }
+    let step_open = use_state(|| startup.page.lesson);
+    let on_choose = {
+        let (step_open, controller) = (step_open.clone(), controller.clone());
+        Callback::from(move |target: Option<u32>| {
+            step_open.set(target);
+            show_lesson_in_url(target);
+            if let Some(step) = target.and_then(lesson::step) {
+                controller.load(step.scenario(&controller.defaults()));
+            }
+        })
+    };
+    let step = step_open.and_then(lesson::step);
+    let on_variant = {
+        let controller = controller.clone();
+        Callback::from(move |i: usize| {
+            if let Some(variant) = step.and_then(|s| s.variants.get(i)) {
+                controller.load(variant.scenario(&controller.defaults()));
+                controller.run();
+            }
+        })
+    };
+    let variant = step.and_then(|s| {
+        s.variants
+            .iter()
+            .position(|v| v.scenario(&startup.defaults) == state.scenario)
+    });
+    // The verdict belongs to the run of the scenario on screen, not to a run of
+    // another step.
+    let verdict = match (step, &state.run) {
+        (Some(step), Some(run)) if run.scenario == state.scenario => {
+            lesson::verdict(Some(step.id), run, &state.main.clone().unwrap_or_default())
+        }
+        _ => Vec::new(),
+    };
     let embed_open = use_state(|| false);
     let on_embed = {
         let embed_open = embed_open.clone();
@@ -122,20 +168,38 @@ pub fn App() -> Html {
         (None, SimulatorStatus::Starting) => "starting the latency simulator…",
         (None, SimulatorStatus::Ready | SimulatorStatus::InPage(_)) => "ready",
     };
+    let embed = startup.page.embed;
     html! {
-        <div class={classes!("app", startup.page.embed.then_some("embed"))}>
+        <div class={classes!("app", embed.then_some("embed"), step.is_some().then_some("in-lesson"))}>
             <header>
                 <h1>{ "Event Loop Lab" }</h1>
                 <p class="tagline">{ "What blocks the browser's event loop? Press Run, change one thing, run again." }</p>
                 <p class="status" role="status">{ "status: " }<span data-testid="status">{ status }</span></p>
                 <button class="link" data-testid="embed" onclick={on_embed} aria-expanded={(*embed_open).to_string()}>{ "Embed" }</button>
             </header>
+            if !embed {
+                <LessonNav current={step.map(|s| s.id)} on_choose={on_choose.clone()} />
+            }
             if *embed_open {
                 <EmbedPanel scenario={state.scenario.clone()} on_close={on_embed_close} />
             }
             <Notices notices={state.notices.clone()} simulator={state.simulator.clone()} {on_dismiss} />
             <main>
-                <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
+                <div class="side">
+                    if let Some(step) = step {
+                        <StepPanel {step} {variant} running={state.running()} {verdict}
+                            on_run={on_variant} on_cancel={on_cancel.clone()} on_choose={on_choose.clone()} />
+                        <details class="adjust">
+                            <summary>{ "Change the scenario" }</summary>
+                            <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
+                        </details>
+                    } else {
+                        if !embed {
+                            <StartHere on_choose={on_choose.clone()} />
+                        }
+                        <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
+                    }
+                </div>
                 <div class="stage">
                     <Heartbeat main={state.main.clone()} {on_input} />
                     if let Some(run) = &state.run {
@@ -144,7 +208,7 @@ pub fn App() -> Html {
                         <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
                     }
                     <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} {on_export} />
-                    <Lesson run={state.run.clone()} main={state.main.clone()} />
+                    <Lesson run={state.run.clone()} main={state.main.clone()} step={step.map(|s| s.id)} />
                 </div>
             </main>
         </div>

@@ -56,6 +56,20 @@ pub enum Command {
         /// The worker.
         worker: u32,
     },
+    /// Await a timer of `ms` on the page's event loop for `doc` (`wait=async`), then
+    /// say so ([`super::Engine::handle_slept`]).
+    Sleep {
+        /// Document id.
+        doc: u32,
+        /// How long.
+        ms: u32,
+    },
+    /// Create `doc`'s fetch future and drop it without `.await` (`forget=`): a Rust
+    /// future does nothing until it is polled, so no request goes out.
+    DropUnpolled {
+        /// Document id.
+        doc: u32,
+    },
     /// Abort `doc`'s request: the run was cancelled.
     AbortFetch {
         /// Document id.

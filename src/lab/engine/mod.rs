@@ -23,7 +23,7 @@ pub use commands::{Command, JobId, Thread};
 
 use super::error::LabError;
 use super::report::{RunEvent, RunLog, RunOutcome};
-use super::scenario::{FetchStrategy, ParseStrategy, Scenario};
+use super::scenario::{FetchStrategy, ParseStrategy, Scenario, WaitKind};
 use super::work::WorkSummary;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,8 @@ enum Phase {
     /// Not fetched yet (sequential runs).
     Pending,
     Fetching,
+    /// The page holds the body and awaits a timer (`wait=async`).
+    Sleeping,
     /// The page holds the body; waiting for a thread.
     Ready,
     Working(Thread),
@@ -64,15 +66,43 @@ impl Engine {
             events: VecDeque::new(),
             log,
         };
-        match engine.log.scenario.fetch {
-            FetchStrategy::Concurrent => {
-                for doc in 1..=engine.log.scenario.docs {
-                    engine.start_fetch(doc);
-                }
+        // Forgotten documents first: their futures are made and dropped, never run.
+        for doc in engine.log.scenario.forget.clone() {
+            if doc <= engine.log.scenario.docs {
+                engine.set_phase(doc, Phase::Finished);
+                engine.commands.push_back(Command::DropUnpolled { doc });
+                engine.record(RunEvent::NeverPolled { doc });
             }
-            FetchStrategy::Sequential => engine.start_fetch(1),
+        }
+        // lesson:fetch-order
+        let pending: Vec<u32> = (1..=engine.log.scenario.docs)
+            .filter(|&doc| engine.phase(doc) == Some(Phase::Pending))
+            .collect();
+        let first = match engine.log.scenario.fetch {
+            // join_all: every request goes out now; each document is handled as its
+            // response arrives.
+            FetchStrategy::Concurrent => &pending[..],
+            // One after another: the next request goes out only once the previous
+            // document has been fetched and worked on (`after_document`).
+            FetchStrategy::Sequential => &pending[..pending.len().min(1)],
+        };
+        for &doc in first {
+            engine.start_fetch(doc);
+        }
+        // lesson:end
+        if engine.phases.iter().all(|p| *p == Phase::Finished) {
+            engine.log.finish(now_ms);
         }
         engine
+    }
+
+    /// How long the thread that works on a document is held before the work
+    /// (`wait=blocking`), ms; 0 when the wait is awaited or there is none.
+    pub fn hold_ms(&self) -> u32 {
+        match self.log.scenario.wait {
+            WaitKind::Blocking => self.log.scenario.wait_ms,
+            WaitKind::Async => 0,
+        }
     }
 
     // --- getters -----------------------------------------------------------------
@@ -138,15 +168,58 @@ impl Engine {
         if !self.is_in(job, Phase::Fetching) {
             return false;
         }
-        self.set_phase(job.doc, Phase::Ready);
         self.record(RunEvent::Fetched {
             doc: job.doc,
             at_ms: now_ms,
             bytes,
             answered_ms,
         });
+        let scenario = &self.log.scenario;
+        if scenario.wait == WaitKind::Async && scenario.wait_ms > 0 {
+            let ms = scenario.wait_ms;
+            self.set_phase(job.doc, Phase::Sleeping);
+            self.record(RunEvent::WaitStarted {
+                doc: job.doc,
+                at_ms: now_ms,
+            });
+            self.commands.push_back(Command::Sleep { doc: job.doc, ms });
+            return true;
+        }
+        self.set_phase(job.doc, Phase::Ready);
         self.ready.push_back(job.doc);
         self.assign_threads();
+        true
+    }
+
+    /// `job`'s awaited timer (`wait=async`) fired at `now_ms`: it waits for a thread.
+    pub fn handle_slept(&mut self, job: JobId, now_ms: f64) -> bool {
+        if !self.is_in(job, Phase::Sleeping) {
+            return false;
+        }
+        self.record(RunEvent::WaitEnded {
+            doc: job.doc,
+            at_ms: now_ms,
+        });
+        self.set_phase(job.doc, Phase::Ready);
+        self.ready.push_back(job.doc);
+        self.assign_threads();
+        true
+    }
+
+    /// `job`'s thread was held from `from_ms` to `to_ms` before its work
+    /// (`wait=blocking`; see [`Engine::hold_ms`]).
+    pub fn handle_held(&mut self, job: JobId, from_ms: f64, to_ms: f64) -> bool {
+        if !self.is_working(job) {
+            return false;
+        }
+        self.record(RunEvent::WaitStarted {
+            doc: job.doc,
+            at_ms: from_ms,
+        });
+        self.record(RunEvent::WaitEnded {
+            doc: job.doc,
+            at_ms: to_ms,
+        });
         true
     }
 
@@ -256,6 +329,7 @@ impl Engine {
         for doc in 1..=self.log.scenario.docs {
             match self.phase(doc) {
                 Some(Phase::Fetching) => self.commands.push_back(Command::AbortFetch { doc }),
+                // The timer's future is dropped with the driving task.
                 Some(Phase::Working(Thread::Main)) => {
                     self.commands.push_back(Command::StopMainWork { doc })
                 }
@@ -359,6 +433,7 @@ impl Engine {
     /// A document finished, well or not: start the next fetch (sequential), give a
     /// freed thread its next document, and end the run when all are done.
     fn after_document(&mut self, now_ms: f64) {
+        // lesson:next-fetch
         if self.log.scenario.fetch == FetchStrategy::Sequential {
             let next =
                 (1..=self.log.scenario.docs).find(|&d| self.phase(d) == Some(Phase::Pending));
@@ -370,6 +445,7 @@ impl Engine {
                 self.start_fetch(doc);
             }
         }
+        // lesson:end
         self.assign_threads();
         if self.phases.iter().all(|p| *p == Phase::Finished) {
             self.log.finish(now_ms);

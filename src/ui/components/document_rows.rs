@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::lab::report::{DocRecord, DocState, RunLog, MAIN_THREAD};
+use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
 
@@ -118,6 +119,7 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
     } else {
         "parse-worker"
     };
+    let doc = d.id;
     let span = |from: Option<f64>, to: Option<f64>| Some(to.unwrap_or(now) - from?);
     // Waiting for the server ends when the server answered (if it said) or when the
     // page held the body; the rest of the wait is the response sitting ready while
@@ -125,14 +127,47 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
     let server_end = d.answered_ms.or(d.fetch_end_ms);
     let server_ms = span(d.fetch_start_ms, server_end);
     let loop_ms = d.answered_ms.zip(d.fetch_end_ms).map(|(a, f)| f - a);
-    // Queued: from holding the body until the work started (still open while waiting).
-    let queued_end = d.parse_start_ms.or(match d.state {
+    // Queued: from when the page could hand the body over (after an awaited wait)
+    // until its thread took it (where a held wait begins); still open while waiting.
+    let held = run.scenario.wait == WaitKind::Blocking;
+    let ready_at = if held {
+        d.fetch_end_ms
+    } else {
+        d.wait_end_ms.or(d.fetch_end_ms)
+    };
+    let taken_at = if held {
+        d.wait_start_ms.or(d.parse_start_ms)
+    } else {
+        d.parse_start_ms
+    };
+    let queued_end = taken_at.or(match d.state {
         DocState::Waiting => None,
-        _ => d.fetch_end_ms,
+        _ => ready_at,
     });
-    let queued_ms = span(d.fetch_end_ms, queued_end);
+    let queued_ms = span(ready_at, queued_end);
+    let wait_ms = span(d.wait_start_ms, d.wait_end_ms);
+    let (wait_class, wait_label) = if held {
+        (
+            if thread == MAIN_THREAD {
+                "wait-held"
+            } else {
+                "wait-held on-worker"
+            },
+            format!(
+                "doc {doc}: {thread} held by a blocking wait {:.0} ms",
+                wait_ms.unwrap_or(0.0)
+            ),
+        )
+    } else {
+        (
+            "wait-async",
+            format!(
+                "doc {doc}: awaiting a timer {:.0} ms; the loop stays free",
+                wait_ms.unwrap_or(0.0)
+            ),
+        )
+    };
     let parse_ms = span(d.parse_start_ms, d.parse_end_ms);
-    let doc = d.id;
     let outcome = match d.state {
         DocState::Done => html! {
             <span class="found">{ format!("{} links · {} words · {} hits", d.links, d.words, d.hits) }</span>
@@ -149,13 +184,18 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
         DocState::Fetching => html! { <span class="found">{ "waiting for the server…" }</span> },
         DocState::Queued => html! { <span class="found">{ "queued" }</span> },
         DocState::Cancelled => html! { <span class="found">{ "cancelled" }</span> },
+        DocState::Sleeping => html! { <span class="found">{ "awaiting a timer…" }</span> },
+        DocState::NeverPolled => html! {
+            <span class="doc-error never" data-testid="never-polled">{ "never ran: its future was dropped without .await, so no request went out" }</span>
+        },
     };
     // Only finished spans: figures that change on every tick make the browser shape
     // text in every row on every tick (measured: up to 17 ms a frame with 32 rows).
     let closed = |from: Option<f64>, to: Option<f64>| Some(to? - from?);
     let times: Vec<String> = [
         closed(d.fetch_start_ms, d.fetch_end_ms),
-        closed(d.fetch_end_ms, d.parse_start_ms).filter(|q| *q >= 0.5),
+        closed(d.wait_start_ms, d.wait_end_ms),
+        closed(ready_at, taken_at).filter(|q| *q >= 0.5),
         closed(d.parse_start_ms, d.parse_end_ms),
     ]
     .iter()
@@ -179,7 +219,8 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
                         { bar("answered", d.answered_ms, d.fetch_end_ms, now, t0, scale,
                             format!("doc {doc}: answered, waiting {loop_ms:.0} ms for the page's loop")) }
                     }
-                    { bar("queued", d.fetch_end_ms, queued_end, now, t0, scale,
+                    { bar(wait_class, d.wait_start_ms, d.wait_end_ms, now, t0, scale, wait_label) }
+                    { bar("queued", ready_at, queued_end, now, t0, scale,
                         format!("doc {doc}: queued {:.0} ms for a thread", queued_ms.unwrap_or(0.0))) }
                     { bar(parse_class, d.parse_start_ms, d.parse_end_ms, now, t0, scale,
                         format!("doc {doc}: parsing on {thread} {:.0} ms", parse_ms.unwrap_or(0.0))) }
@@ -234,6 +275,13 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 <span class="key queued"></span>{ "queued for a thread " }
                 <span class="key parse-main"></span>{ "parsing on the main thread " }
                 <span class="key parse-worker"></span>{ "parsing in a worker " }
+                if run.scenario.wait_ms > 0 {
+                    if run.scenario.wait == WaitKind::Blocking {
+                        <span class="key wait-held"></span>{ "thread held by a blocking wait " }
+                    } else {
+                        <span class="key wait-async"></span>{ "awaiting a timer " }
+                    }
+                }
                 <span class="key frame-gap"></span>{ "no frame drawn " }
                 <span class="key long-task"></span>{ "long task (50 ms or more) " }
                 <span class="key input-dot"></span>{ "input, bar = its delay" }

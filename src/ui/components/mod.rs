@@ -6,4 +6,5 @@ pub mod embed_panel;
 pub mod heartbeat;
 pub mod lesson;
 pub mod notices;
+pub mod step_panel;
 pub mod summary;
