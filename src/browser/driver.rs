@@ -372,7 +372,8 @@ impl ActiveRun {
                 }
             }
             Outcome::Slept { doc } => {
-                self.engine.borrow_mut().handle_slept(self.job(doc), now);
+                let job = self.job(doc);
+                self.engine.borrow_mut().handle_slept(job, now);
             }
             Outcome::SlicedDone {
                 doc,
