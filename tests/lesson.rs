@@ -7,7 +7,8 @@ use event_loop_lab::lab::engine::{Command, Engine, JobId};
 use event_loop_lab::lab::lesson::{self, verdict, STEPS};
 use event_loop_lab::lab::report::{DocState, RunEvent, RunLog, RunOutcome};
 use event_loop_lab::lab::scenario::{FetchStrategy, ParseStrategy, Scenario, WaitKind, YieldKind};
-use event_loop_lab::lab::timeline::{LongTask, MainThreadReport};
+use event_loop_lab::lab::timeline::{attribute, LongTask, MainThreadReport};
+use event_loop_lab::lab::trace::trace_events;
 use event_loop_lab::lab::work::WorkSummary;
 
 fn defaults() -> Scenario {
@@ -226,7 +227,20 @@ fn a_blocking_wait_holds_the_thread_before_the_work() {
     // The held wait is thread work: the ideal counts it, and a long task during it
     // is the document's.
     assert_eq!(log.ideal_ms(), 100.0 + 300.0 + 8.0);
-    assert_eq!(log.main_work()[0].start_ms, 102.0);
+    let work = log.main_work();
+    assert_eq!((work[0].start_ms, work[0].held), (102.0, true));
+    assert_eq!(
+        attribute(150.0, 200.0, &work, &[]),
+        "blocking wait in doc 1"
+    );
+    // The trace shows the hold on the thread it held, before the parse.
+    let trace = trace_events(&log.report(410.0, MainThreadReport::default()));
+    let hold = trace
+        .iter()
+        .find(|e| e.name == "doc 1: blocking wait")
+        .expect("a span for the hold");
+    let parse = trace.iter().find(|e| e.name == "parse doc 1").unwrap();
+    assert_eq!((hold.tid, hold.dur), (parse.tid, Some(300_000.0)));
 }
 
 /// A finished blocking run of three documents where doc 3's answer waited 900 ms.

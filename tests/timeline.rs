@@ -42,6 +42,7 @@ fn long_tasks_are_attributed_to_the_overlapping_parse() {
             doc,
             start_ms,
             end_ms: Some(end),
+            held: false,
         })
         .collect();
     let mut log = MainThreadLog::new(100, 60_000.0);

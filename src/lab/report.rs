@@ -313,22 +313,27 @@ impl RunLog {
         f64::from(self.scenario.latency + awaited) + work_total / f64::from(self.work_threads())
     }
 
-    /// The main-thread work spans, for attributing long tasks to documents.
+    /// The main-thread work spans, for attributing long tasks to documents: each
+    /// parse, and each held wait (`wait=blocking`) before it.
     pub fn main_work(&self) -> Vec<WorkSpan> {
+        let held = self.scenario.wait == WaitKind::Blocking;
         self.docs
             .iter()
             .filter(|d| d.thread.as_deref() == Some(MAIN_THREAD))
-            .filter_map(|d| {
-                // A held wait is main-thread work of the document too.
-                let held = match self.scenario.wait {
-                    WaitKind::Blocking => d.wait_start_ms,
-                    WaitKind::Async => None,
-                };
-                Some(WorkSpan {
+            .flat_map(|d| {
+                let hold = d.wait_start_ms.filter(|_| held).map(|start_ms| WorkSpan {
                     doc: d.id,
-                    start_ms: held.or(d.parse_start_ms)?,
+                    start_ms,
+                    end_ms: d.wait_end_ms,
+                    held: true,
+                });
+                let parse = d.parse_start_ms.map(|start_ms| WorkSpan {
+                    doc: d.id,
+                    start_ms,
                     end_ms: d.parse_end_ms,
-                })
+                    held: false,
+                });
+                hold.into_iter().chain(parse)
             })
             .collect()
     }

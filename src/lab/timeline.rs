@@ -44,6 +44,8 @@ pub struct WorkSpan {
     pub start_ms: f64,
     /// When it ended (`None`: still going).
     pub end_ms: Option<f64>,
+    /// A held wait before the work (`wait=blocking`), not the parse itself.
+    pub held: bool,
 }
 
 /// A period the main thread was busy for 50 ms or more.
@@ -273,11 +275,15 @@ pub fn attribute(
         .iter()
         .filter_map(|w| {
             let o = overlap(w.start_ms, w.end_ms.unwrap_or(end_ms));
-            (o > 0.0).then_some((o, w.doc))
+            (o > 0.0).then_some((o, w))
         })
         .max_by(|a, b| a.0.total_cmp(&b.0));
-    if let Some((_, id)) = parse {
-        return format!("parse doc {id}");
+    if let Some((_, w)) = parse {
+        return if w.held {
+            format!("blocking wait in doc {}", w.doc)
+        } else {
+            format!("parse doc {}", w.doc)
+        };
     }
     let rendering: f64 = renders.iter().map(|&(s, e)| overlap(s, e).max(0.0)).sum();
     if rendering >= duration_ms / 2.0 {
@@ -305,7 +311,7 @@ pub struct LongTask {
     pub start_ms: f64,
     /// Length, ms.
     pub duration_ms: f64,
-    /// `"parse doc <n>"`, `"rendering"` or `"other work (the app, another frame)"`.
+    /// `"parse doc <n>"`, `"blocking wait in doc <n>"`, `"rendering"` or `"other work (the app, another frame)"`.
     pub cause: String,
 }
 

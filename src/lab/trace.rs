@@ -15,6 +15,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::report::{DocRecord, Report, MAIN_THREAD};
+use super::scenario::WaitKind;
 
 /// The one process of the trace.
 const PID: u32 = 1;
@@ -112,7 +113,7 @@ fn thread_tid(thread: &str) -> u32 {
         .map_or(MAIN_WORK, |i| WORKER_BASE + i)
 }
 
-fn doc_events(d: &DocRecord, events: &mut Vec<TraceEvent>) {
+fn doc_events(d: &DocRecord, wait: WaitKind, events: &mut Vec<TraceEvent>) {
     let lane = DOC_BASE + d.id;
     let args = || json!({ "doc": d.id, "bytes": d.bytes, "thread": d.thread });
     if let Some(start) = d.fetch_start_ms {
@@ -137,7 +138,29 @@ fn doc_events(d: &DocRecord, events: &mut Vec<TraceEvent>) {
             ));
         }
     }
-    if let (Some(fetched), Some(started)) = (d.fetch_end_ms, d.parse_start_ms) {
+    // A wait after the fetch (`wait_ms`): on the thread it held, or on the document's
+    // lane while a timer is awaited. The queue runs from when the page could hand
+    // the document over until its thread took it.
+    let (mut ready, mut taken) = (d.fetch_end_ms, d.parse_start_ms);
+    if let (Some(start), Some(end)) = (d.wait_start_ms, d.wait_end_ms) {
+        let (name, tid) = match (wait, &d.thread) {
+            (WaitKind::Blocking, Some(thread)) => ("blocking wait", thread_tid(thread)),
+            _ => ("awaiting a timer", lane),
+        };
+        events.push(span(
+            format!("doc {}: {name}", d.id),
+            "wait",
+            tid,
+            start,
+            end,
+            args(),
+        ));
+        match wait {
+            WaitKind::Blocking => taken = Some(start),
+            WaitKind::Async => ready = Some(end),
+        }
+    }
+    if let (Some(fetched), Some(started)) = (ready, taken) {
         if started > fetched {
             events.push(span(
                 format!("doc {}: queued for a thread", d.id),
@@ -219,7 +242,7 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
         ));
     }
     for d in &report.documents {
-        doc_events(d, &mut events);
+        doc_events(d, report.config.wait, &mut events);
     }
     let main = &report.main_thread;
     for task in &main.long_tasks {
