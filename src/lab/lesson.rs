@@ -130,7 +130,7 @@ pub const STEPS: [Step; 7] = [
             },
         ],
         rust: &[("what runs between two slices, per yield kind", snippets::YIELD)],
-        python: "for chunk in chunks(page):\n    work(chunk)\n    await asyncio.sleep(0)     # a real turn for the loop\n\n# the trap: awaiting a future that is already done returns at once\n    await done_future",
+        python: "for chunk in chunks(page):\n    work(chunk)\n    await asyncio.sleep(0)     # a real turn for the loop\n\n# the trap: a future that is already done returns at once\nfor chunk in chunks(page):\n    work(chunk)\n    await done_future          # no turn for the loop",
         js: None,
     },
     Step {
