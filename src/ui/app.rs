@@ -169,14 +169,35 @@ pub fn App() -> Html {
         (None, SimulatorStatus::Ready | SimulatorStatus::InPage(_)) => "ready",
     };
     let embed = startup.page.embed;
+    // The one live region: each run's result, said once when it ends (not every frame,
+    // not every row).
+    let announcement = match &state.run {
+        Some(run) if run.outcome == RunOutcome::Finished => {
+            let main = state.main.clone().unwrap_or_default();
+            let errors = run.docs.iter().filter(|d| d.error.is_some()).count();
+            format!(
+                "Run {} finished in {:.0} ms: longest main-thread task {:.0} ms, {} long tasks, {} frames dropped, {errors} errors.",
+                run.run_id,
+                run.elapsed_ms(run.started_ms),
+                main.longest_task_ms,
+                main.long_tasks.len(),
+                main.dropped_frames
+            )
+        }
+        Some(run) if run.outcome == RunOutcome::Cancelled => {
+            format!("Run {} cancelled.", run.run_id)
+        }
+        _ => String::new(),
+    };
     html! {
         <div class={classes!("app", embed.then_some("embed"), step.is_some().then_some("in-lesson"))}>
             <header>
                 <h1>{ "Event Loop Lab" }</h1>
                 <p class="tagline">{ "What blocks the browser's event loop? Press Run, change one thing, run again." }</p>
-                <p class="status" role="status">{ "status: " }<span data-testid="status">{ status }</span></p>
+                <p class="status">{ "status: " }<span data-testid="status">{ status }</span></p>
                 <button class="link" data-testid="embed" onclick={on_embed} aria-expanded={(*embed_open).to_string()}>{ "Embed" }</button>
             </header>
+            <p class="sr-only" role="status" aria-atomic="true" data-testid="announce">{ announcement }</p>
             if !embed {
                 <LessonNav current={step.map(|s| s.id)} on_choose={on_choose.clone()} />
             }

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::lab::report::{DocRecord, DocState, RunLog, MAIN_THREAD};
+use crate::lab::report::{DocRecord, DocState, RunLog, RunOutcome, MAIN_THREAD};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
@@ -108,6 +108,22 @@ fn bar(
             width={format!("{width:.3}%")} height="12" rx="3">
             <title>{ label }</title>
         </rect>
+    }
+}
+
+/// The thread's name written on a finished parse bar wide enough to hold it: the
+/// lane tells main-thread from worker parses by words, not by colour alone.
+fn thread_label(thread: &str, start: Option<f64>, end: Option<f64>, t0: f64, scale: f64) -> Html {
+    let (Some(start), Some(end)) = (start, end) else {
+        return html! {};
+    };
+    let width = (end - start) / scale * 100.0;
+    let short = thread.replace("worker-", "w");
+    if width < 2.2 * short.len() as f64 {
+        return html! {};
+    }
+    html! {
+        <text class="bar-label" x={format!("{:.3}%", (start - t0) / scale * 100.0 + 0.4)} y="11">{ short }</text>
     }
 }
 
@@ -224,11 +240,71 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
                         format!("doc {doc}: queued {:.0} ms for a thread", queued_ms.unwrap_or(0.0))) }
                     { bar(parse_class, d.parse_start_ms, d.parse_end_ms, now, t0, scale,
                         format!("doc {doc}: parsing on {thread} {:.0} ms", parse_ms.unwrap_or(0.0))) }
+                    { thread_label(&thread, d.parse_start_ms, d.parse_end_ms, t0, scale) }
                 </svg>
             </span>
             <span class="times">{ times }</span>
             { outcome }
         </li>
+    }
+}
+
+/// The timeline's text alternative: each document's spans, and the long tasks.
+fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
+    let t0 = run.started_ms;
+    let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}"));
+    let span = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
+    let rows = run.docs.iter().map(|d| {
+        let server_end = d.answered_ms.or(d.fetch_end_ms);
+        let result = match (&d.error, d.state) {
+            (Some(error), _) => error.clone(),
+            (None, DocState::Done) => format!("{} links, {} hits", d.links, d.hits),
+            (None, state) => state.as_str().replace('_', " "),
+        };
+        html! {
+            <tr>
+                <th scope="row">{ format!("doc {}", d.id) }</th>
+                <td>{ cell(d.fetch_start_ms.map(|t| t - t0)) }</td>
+                <td>{ cell(span(d.fetch_start_ms, server_end)) }</td>
+                <td>{ cell(span(d.answered_ms, d.fetch_end_ms)) }</td>
+                <td>{ cell(d.wait_ms()) }</td>
+                <td>{ cell(d.queued_ms) }</td>
+                <td>{ cell(d.parse_ms()) }</td>
+                <td>{ d.thread.clone().unwrap_or_else(|| "–".into()) }</td>
+                <td>{ result }</td>
+            </tr>
+        }
+    });
+    let tasks = main.long_tasks.iter().map(|t| {
+        html! {
+            <tr>
+                <td>{ format!("{:.0}", t.start_ms - t0) }</td>
+                <td>{ format!("{:.0}", t.duration_ms) }</td>
+                <td>{ t.cause.clone() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-box">
+            <table data-testid="docs-table">
+                <caption>{ "Each document, in ms (start from the run's start)" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "document" }</th><th scope="col">{ "start" }</th>
+                    <th scope="col">{ "server" }</th><th scope="col">{ "page's loop" }</th>
+                    <th scope="col">{ "wait" }</th><th scope="col">{ "queued" }</th>
+                    <th scope="col">{ "parse" }</th><th scope="col">{ "thread" }</th>
+                    <th scope="col">{ "result" }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <table data-testid="long-tasks-table">
+                <caption>{ format!("Main thread: {} long tasks, {} frames dropped, longest gap between frames {:.0} ms", main.long_tasks.len(), main.dropped_frames, main.max_frame_gap_ms) }</caption>
+                <thead><tr>
+                    <th scope="col">{ "long task at" }</th><th scope="col">{ "lasting" }</th><th scope="col">{ "cause" }</th>
+                </tr></thead>
+                <tbody>{ for tasks }</tbody>
+            </table>
+        </div>
     }
 }
 
@@ -270,22 +346,30 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 <span class="found">{ format!("{} long tasks · {} frames dropped", main.long_tasks.len(), main.dropped_frames) }</span>
             </div>
             <p class="legend">
-                <span class="key fetch"></span>{ "waiting for the server " }
-                <span class="key answered"></span>{ "answered, waiting for the page's loop " }
-                <span class="key queued"></span>{ "queued for a thread " }
-                <span class="key parse-main"></span>{ "parsing on the main thread " }
-                <span class="key parse-worker"></span>{ "parsing in a worker " }
+                <span class="legend-item"><span class="key fetch"></span>{ "waiting for the server" }</span>
+                <span class="legend-item"><span class="key answered"></span>{ "answered, waiting for the page's loop" }</span>
+                <span class="legend-item"><span class="key queued"></span>{ "queued for a thread" }</span>
+                <span class="legend-item"><span class="key parse-main"></span>{ "parsing on the main thread" }</span>
+                <span class="legend-item"><span class="key parse-worker"></span>{ "parsing in a worker" }</span>
                 if run.scenario.wait_ms > 0 {
                     if run.scenario.wait == WaitKind::Blocking {
-                        <span class="key wait-held"></span>{ "thread held by a blocking wait " }
+                        <span class="legend-item"><span class="key wait-held"></span>{ "thread held by a blocking wait" }</span>
                     } else {
-                        <span class="key wait-async"></span>{ "awaiting a timer " }
+                        <span class="legend-item"><span class="key wait-async"></span>{ "awaiting a timer" }</span>
                     }
                 }
-                <span class="key frame-gap"></span>{ "no frame drawn " }
-                <span class="key long-task"></span>{ "long task (50 ms or more) " }
-                <span class="key input-dot"></span>{ "input, bar = its delay" }
+                <span class="legend-item"><span class="key frame-gap"></span>{ "no frame drawn" }</span>
+                <span class="legend-item"><span class="key long-task"></span>{ "long task (50 ms or more)" }</span>
+                <span class="legend-item"><span class="key input-dot"></span>{ "input, bar = its delay" }</span>
             </p>
+            <details class="as-table" data-testid="timeline-table">
+                <summary>{ "The timeline as a table" }</summary>
+                if run.outcome == RunOutcome::Running {
+                    <p>{ "The table fills in when the run ends." }</p>
+                } else {
+                    { timeline_table(run, &main) }
+                }
+            </details>
             if let Some(note) = instruments_note(props.support) {
                 <p class="legend" data-testid="instruments-note">{ note }</p>
             }

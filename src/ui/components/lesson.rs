@@ -81,7 +81,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         (FetchStrategy::Sequential, _) => ("for d in docs { let html = fetch(d).await; analyze(&html) }", "for d in docs: html = await fetch(d); parse(html)"),
     };
     html! {
-        <section class="lesson" aria-label="What happened" aria-live="polite">
+        <section class="lesson" aria-label="What happened">
             <p data-testid="free-verdict">{ verdict }</p>
             <p class="code"><span class="lang">{ "Rust" }</span><code>{ rust }</code></p>
             <p class="code"><span class="lang">{ "asyncio" }</span><code>{ python }</code></p>

@@ -98,7 +98,7 @@ pub fn StepPanel(props: &StepPanelProps) -> Html {
                 }) }
                 <button data-testid="step-cancel" onclick={on_cancel} disabled={!props.running}>{ "Cancel" }</button>
             </div>
-            <div class="verdict" data-testid="verdict" aria-live="polite">
+            <div class="verdict" data-testid="verdict">
                 if props.running {
                     <p class="pending">{ "Running… the verdict comes from what this run measures." }</p>
                 } else if props.verdict.is_empty() {

@@ -62,6 +62,8 @@ pub fn Summary(props: &SummaryProps) -> Html {
         <section class="summary" aria-label="Summary">
             { totals.unwrap_or_else(|| html! { <p class="totals">{ "Press Run to fetch and parse the documents." }</p> }) }
             if !props.history.is_empty() {
+                // Its own scroll box on a narrow screen, reachable from the keyboard.
+                <div class="history-box" tabindex="0" role="region" aria-label="Last runs">
                 <table class="history" data-testid="history">
                     <caption>{ "Last runs" }</caption>
                     <thead><tr>
@@ -92,6 +94,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </div>
             }
         </section>
     }
