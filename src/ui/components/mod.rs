@@ -8,3 +8,4 @@ pub mod lesson;
 pub mod notices;
 pub mod step_panel;
 pub mod summary;
+pub mod timeline_table;

@@ -1,0 +1,218 @@
+//! What a finished run measured, in words: the verdict of a lesson step, written from
+//! the run's record and the main thread's measurements, never from expectations.
+
+use crate::lab::report::{RunLog, RunOutcome};
+use crate::lab::scenario::{FetchStrategy, ParseStrategy, WaitKind, YieldKind};
+use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
+
+/// `1234 ms`: a measured time as the verdicts write it.
+fn ms(v: f64) -> String {
+    format!("{v:.0} ms")
+}
+
+/// The longest task in words, or that there was none.
+fn tasks_phrase(main: &MainThreadReport) -> String {
+    let long = main
+        .long_tasks
+        .iter()
+        .filter(|t| t.duration_ms >= LONG_TASK_MS)
+        .count();
+    match long {
+        0 => format!("no task of {LONG_TASK_MS:.0} ms or more"),
+        1 => format!("1 long task of {}", ms(main.longest_task_ms)),
+        n => format!("{n} long tasks, the longest {}", ms(main.longest_task_ms)),
+    }
+}
+
+/// What the run measured, in words: the verdict of step `step` (or of the free lab,
+/// `None`). Empty until the run has finished.
+pub fn verdict(step: Option<u32>, run: &RunLog, main: &MainThreadReport) -> Vec<String> {
+    if run.outcome != RunOutcome::Finished {
+        return Vec::new();
+    }
+    let s = &run.scenario;
+    let mut out = Vec::new();
+    let fetch_step = matches!(step, Some(1 | 2) | None);
+    if fetch_step {
+        out.push(fetch_verdict(run));
+    }
+    if s.wait_ms > 0 {
+        out.push(wait_verdict(run, main));
+    } else if !matches!(step, Some(1 | 2 | 7)) {
+        out.push(match s.parse {
+            ParseStrategy::Blocking => blocking_verdict(run, main),
+            ParseStrategy::Worker => worker_verdict(run, main),
+            ParseStrategy::Sliced => sliced_verdict(s.yield_kind, run, main),
+        });
+    }
+    if !s.forget.is_empty() {
+        out.push(forget_verdict(run));
+    }
+    out
+}
+
+fn ran(run: &RunLog) -> u32 {
+    run.docs
+        .iter()
+        .filter(|d| !run.scenario.forgets(d.id))
+        .count() as u32
+}
+
+fn total(run: &RunLog) -> f64 {
+    run.elapsed_ms(run.started_ms)
+}
+
+fn fetch_verdict(run: &RunLog) -> String {
+    let s = &run.scenario;
+    let n = ran(run);
+    match s.fetch {
+        FetchStrategy::Sequential => {
+            let last = run
+                .docs
+                .iter()
+                .rev()
+                .find_map(|d| d.fetch_start_ms)
+                .map(|t| t - run.started_ms)
+                .unwrap_or(0.0);
+            format!(
+                "The {n} documents took {} in all, about {n} × {} ms: each request went out only after the document before it was done, so the last one left at {}.",
+                ms(total(run)),
+                s.latency,
+                ms(last)
+            )
+        }
+        FetchStrategy::Concurrent => {
+            let sum = f64::from(s.latency) * f64::from(n);
+            let ratio = if total(run) > 0.0 {
+                sum / total(run)
+            } else {
+                0.0
+            };
+            format!(
+                "All {n} requests were in flight at once, so their waits overlapped: {} in all, against {} for {n} latencies one after another ({ratio:.1} × faster).",
+                ms(total(run)),
+                ms(sum)
+            )
+        }
+    }
+}
+
+/// The document whose response waited longest for the page's loop: (id, answered,
+/// taken), both from the run's start.
+fn most_delayed(run: &RunLog) -> Option<(u32, f64, f64)> {
+    run.docs
+        .iter()
+        .filter_map(|d| {
+            let answered = d.answered_ms?;
+            let taken = d.fetch_end_ms?;
+            Some((d.id, answered - run.started_ms, taken - run.started_ms))
+        })
+        .max_by(|a, b| (a.2 - a.1).total_cmp(&(b.2 - b.1)))
+}
+
+fn blocking_verdict(run: &RunLog, main: &MainThreadReport) -> String {
+    let gap = main.max_frame_gap_ms;
+    let mut out = format!(
+        "The dot stopped for {}, {:.1} × the {LONG_TASK_MS:.0} ms budget: {}.",
+        ms(gap),
+        gap / LONG_TASK_MS,
+        tasks_phrase(main)
+    );
+    if let Some((doc, answered, taken)) = most_delayed(run).filter(|(_, a, t)| t - a >= 20.0) {
+        out.push_str(&format!(
+            " Doc {doc}'s server answered after {}, but its code could not run until {}.",
+            ms(answered),
+            ms(taken)
+        ));
+    }
+    out
+}
+
+fn worker_verdict(run: &RunLog, main: &MainThreadReport) -> String {
+    let work: f64 = run.docs.iter().filter_map(|d| d.work_ms).sum();
+    let loop_wait = run
+        .docs
+        .iter()
+        .filter_map(|d| Some(d.fetch_end_ms? - d.answered_ms?))
+        .fold(0.0, f64::max);
+    format!(
+        "The parsing, {} of work, ran on {} workers. The page had {}, and its longest gap between frames was {}: the dot kept moving. Every response was taken within {} of its server's answer.",
+        ms(work),
+        run.work_threads(),
+        tasks_phrase(main),
+        ms(main.max_frame_gap_ms),
+        ms(loop_wait)
+    )
+}
+
+/// What a sliced run did to the page, in words, from what was measured.
+pub fn sliced_verdict(kind: YieldKind, run: &RunLog, main: &MainThreadReport) -> String {
+    let total = total(run);
+    let work: f64 = run.docs.iter().filter_map(|d| d.work_ms).sum();
+    let share = if total > 0.0 {
+        100.0 * work / total
+    } else {
+        0.0
+    };
+    let frames = format!(
+        "{} frames dropped, the longest gap between frames {}",
+        main.dropped_frames,
+        ms(main.max_frame_gap_ms)
+    );
+    let tasks = tasks_phrase(main);
+    let one_at_a_time = "One document is worked on at a time; the others wait their turn (grey).";
+    match kind {
+        YieldKind::Frame => format!("Parsing ran on the main thread in slices that fill each frame up to a few ms before the next one is due, then wait for it (the next animation frame, then a new task): {frames}, {tasks}. The work still had {share:.0} % of the run. {one_at_a_time}"),
+        YieldKind::Timeout => format!("Parsing ran on the main thread in slices of about 8 ms with setTimeout(0) between them: a new task each time, so frames got through — but whenever the browser found room, not when a frame was due: {frames}, {tasks}. {one_at_a_time}"),
+        YieldKind::Scheduler => format!("Parsing ran in slices of about 8 ms with scheduler.yield() between them. Its continuation is queued ahead of other tasks, so the work resumed before the browser could draw, and a frame got through only now and then: {frames}, {tasks}. {one_at_a_time}"),
+        YieldKind::Microtask => format!("Parsing ran in slices of about 8 ms with .await on a resolved promise between them. It looks like a yield, but it continues in a microtask, and the browser runs every microtask before it draws a frame or handles input: each document was one long task, as in blocking — {tasks}; {frames}."),
+    }
+}
+
+fn wait_verdict(run: &RunLog, main: &MainThreadReport) -> String {
+    let s = &run.scenario;
+    let n = ran(run);
+    let w = s.wait_ms;
+    match (s.wait, s.parse) {
+        (WaitKind::Async, _) => format!(
+            "Each document awaited a {w} ms timer on the page's loop. The waits overlapped, so the run took {}, about {} + {w} ms, and the page had {}.",
+            ms(total(run)),
+            s.latency,
+            tasks_phrase(main)
+        ),
+        (WaitKind::Blocking, ParseStrategy::Worker) => {
+            let threads = run.work_threads();
+            format!(
+                "Each document's blocking wait of {w} ms held a worker, not the page: {threads} workers took them {} at a time. The page had {}, and the run took {}, about {} + {} × {w} ms.",
+                threads,
+                tasks_phrase(main),
+                ms(total(run)),
+                s.latency,
+                n.div_ceil(threads)
+            )
+        }
+        (WaitKind::Blocking, _) => format!(
+            "Each document held the main thread for {w} ms after its fetch. The waits could not overlap: {}, and the dot stopped for {}. The run took {}, about {} + {n} × {w} ms.",
+            tasks_phrase(main),
+            ms(main.max_frame_gap_ms),
+            ms(total(run)),
+            s.latency
+        ),
+    }
+}
+
+fn forget_verdict(run: &RunLog) -> String {
+    let forgotten: Vec<String> = run
+        .scenario
+        .forget
+        .iter()
+        .filter(|&&d| d <= run.scenario.docs)
+        .map(|d| format!("Doc {d}"))
+        .collect();
+    format!(
+        "{}'s future was created and dropped without .await: it never ran, so it has no times and no request for it left the page. The other {} documents finished in {}. In JavaScript, fetch(url) without await would still have sent the request.",
+        forgotten.join(" and "),
+        ran(run),
+        ms(total(run))
+    )
+}

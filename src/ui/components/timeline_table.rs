@@ -1,0 +1,66 @@
+//! The timeline's text alternative, for screen readers and for reading exact figures:
+//! one row per document, and the main thread's long tasks.
+
+use yew::prelude::*;
+
+use crate::lab::report::{DocState, RunLog};
+use crate::lab::timeline::MainThreadReport;
+
+/// The timeline's text alternative: each document's spans, and the long tasks.
+pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
+    let t0 = run.started_ms;
+    let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}"));
+    let span = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
+    let rows = run.docs.iter().map(|d| {
+        let server_end = d.answered_ms.or(d.fetch_end_ms);
+        let result = match (&d.error, d.state) {
+            (Some(error), _) => error.clone(),
+            (None, DocState::Done) => format!("{} links, {} hits", d.links, d.hits),
+            (None, state) => state.as_str().replace('_', " "),
+        };
+        html! {
+            <tr>
+                <th scope="row">{ format!("doc {}", d.id) }</th>
+                <td>{ cell(d.fetch_start_ms.map(|t| t - t0)) }</td>
+                <td>{ cell(span(d.fetch_start_ms, server_end)) }</td>
+                <td>{ cell(span(d.answered_ms, d.fetch_end_ms)) }</td>
+                <td>{ cell(d.wait_ms()) }</td>
+                <td>{ cell(d.queued_ms) }</td>
+                <td>{ cell(d.parse_ms()) }</td>
+                <td>{ d.thread.clone().unwrap_or_else(|| "–".into()) }</td>
+                <td>{ result }</td>
+            </tr>
+        }
+    });
+    let tasks = main.long_tasks.iter().map(|t| {
+        html! {
+            <tr>
+                <td>{ format!("{:.0}", t.start_ms - t0) }</td>
+                <td>{ format!("{:.0}", t.duration_ms) }</td>
+                <td>{ t.cause.clone() }</td>
+            </tr>
+        }
+    });
+    html! {
+        <div class="table-box">
+            <table data-testid="docs-table">
+                <caption>{ "Each document, in ms (start from the run's start)" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "document" }</th><th scope="col">{ "start" }</th>
+                    <th scope="col">{ "server" }</th><th scope="col">{ "page's loop" }</th>
+                    <th scope="col">{ "wait" }</th><th scope="col">{ "queued" }</th>
+                    <th scope="col">{ "parse" }</th><th scope="col">{ "thread" }</th>
+                    <th scope="col">{ "result" }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <table data-testid="long-tasks-table">
+                <caption>{ format!("Main thread: {} long tasks, {} frames dropped, longest gap between frames {:.0} ms", main.long_tasks.len(), main.dropped_frames, main.max_frame_gap_ms) }</caption>
+                <thead><tr>
+                    <th scope="col">{ "long task at" }</th><th scope="col">{ "lasting" }</th><th scope="col">{ "cause" }</th>
+                </tr></thead>
+                <tbody>{ for tasks }</tbody>
+            </table>
+        </div>
+    }
+}
