@@ -88,8 +88,13 @@ fn fetch_verdict(run: &RunLog) -> String {
             } else {
                 0.0
             };
+            let pace = if ratio >= 1.05 {
+                format!("{ratio:.1} × faster")
+            } else {
+                "no faster: the work, not the waiting, set the pace".to_string()
+            };
             format!(
-                "All {n} requests were in flight at once, so their waits overlapped: {} in all, against {} for {n} latencies one after another ({ratio:.1} × faster).",
+                "All {n} requests were in flight at once, so their waits overlapped: {} in all, against {} for {n} latencies one after another ({pace}).",
                 ms(total(run)),
                 ms(sum)
             )
