@@ -4,13 +4,20 @@
 //! The same code runs in all three parse strategies. It is *sliceable*: an
 //! [`Analyzer`] advances through the document in whole chunks, so the `sliced`
 //! strategy can yield to the event loop between steps, and the result is the same
-//! however the document was cut (a native test checks that on corpus pages).
+//! however the document was cut (native tests check that on corpus pages, generated
+//! tag soup and damaged pages, cut at every place the cutter allows).
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::cutter::next_cut;
+use super::cutter::{next_cut, Next, TokenScan};
+
+/// Markup tokens longer than this are read by the cutter's mirror of the parser's
+/// token rules, in steps, instead of by the parser in one piece (see
+/// [`next_cut`]). Far above any tag of a real page, and small enough that reading one
+/// with `tl` is well under a millisecond.
+const LONG_TOKEN_BYTES: usize = 64 * 1024;
 
 /// What the work found in one document. Small on purpose: a worker replies with this,
 /// never with the document or its index (decoding a big reply is itself a freeze).
@@ -38,8 +45,13 @@ pub fn analyze(html: &str, query: &str) -> WorkSummary {
 /// The work on one document, advanced a step at a time.
 pub struct Analyzer<'a> {
     html: &'a str,
-    /// Where the next chunk starts (a byte offset at a safe cut point).
+    /// Where the next chunk starts (a byte offset at a safe cut point), or, while a
+    /// long token is read, how far its reading has got.
     pos: usize,
+    /// A long markup token being read in steps, if one is.
+    long_token: Option<TokenScan>,
+    /// The long-token limit: [`LONG_TOKEN_BYTES`], smaller in tests.
+    long_token_bytes: usize,
     links: u32,
     words: u32,
     index: HashMap<String, u32>,
@@ -59,6 +71,8 @@ impl<'a> Analyzer<'a> {
         Self {
             html,
             pos: 0,
+            long_token: None,
+            long_token_bytes: LONG_TOKEN_BYTES,
             links: 0,
             words: 0,
             index: HashMap::new(),
@@ -68,22 +82,52 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// The same work, reading every markup token longer than `bytes` with the
+    /// cutter's mirror of the parser instead of the parser. A test hook: with a small
+    /// limit, tests compare that mirror with the parser itself on every kind of tag.
+    #[doc(hidden)]
+    pub fn with_long_token_limit(mut self, bytes: usize) -> Self {
+        self.long_token_bytes = bytes.max(1);
+        self
+    }
+
     /// Processes whole chunks until at least `budget_bytes` more of the document are
     /// done, or the document ends. Returns `true` when the document is finished.
     pub fn step(&mut self, budget_bytes: usize) -> bool {
+        let html = self.html.as_bytes();
         let goal = self.pos.saturating_add(budget_bytes.max(1));
-        while self.pos < self.html.len() && self.pos < goal {
+        while !self.is_done() && self.pos < goal {
+            if let Some(scan) = &mut self.long_token {
+                // A long token is read in steps of the budget; it adds no words.
+                match scan.run(html, goal) {
+                    None => self.pos = scan.position(),
+                    Some(token) => {
+                        self.links += u32::from(token.is_link);
+                        self.pos = token.raw_text_end.unwrap_or(token.end);
+                        self.long_token = None;
+                    }
+                }
+                continue;
+            }
             let want = goal.saturating_sub(self.pos);
-            let cut = next_cut(self.html.as_bytes(), self.pos, want);
-            self.process_chunk(&self.html[self.pos..cut.end]);
-            self.pos = cut.resume;
+            match next_cut(html, self.pos, want, self.long_token_bytes) {
+                Next::Chunk(cut) => {
+                    self.process_chunk(&self.html[self.pos..cut.end]);
+                    self.pos = cut.resume;
+                }
+                Next::LongToken { at, scan } => {
+                    self.process_chunk(&self.html[self.pos..at]);
+                    self.pos = at;
+                    self.long_token = Some(scan);
+                }
+            }
         }
         self.is_done()
     }
 
     /// Whether the whole document has been processed.
     pub fn is_done(&self) -> bool {
-        self.pos >= self.html.len()
+        self.pos >= self.html.len() && self.long_token.is_none()
     }
 
     /// Runs the query over the index and returns the summary.
