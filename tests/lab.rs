@@ -354,7 +354,10 @@ fn a_cut_anywhere_gives_the_same_result() {
             _ => {
                 let page = &pages[gen.below(pages.len())];
                 let start = gen.below(page.len() / 2);
-                let piece: String = page[page.floor_char_boundary(start)..].chars().take(2000).collect();
+                let piece: String = page[page.floor_char_boundary(start)..]
+                    .chars()
+                    .take(2000)
+                    .collect();
                 let edits = 1 + gen.below(8);
                 gen.mutate(&piece, edits)
             }

@@ -193,3 +193,74 @@ fn memory_stays_bounded_on_a_long_run() {
     assert!(s.frames > 1700, "{}", s.frames);
     assert_eq!(s.long_tasks.len(), 30);
 }
+
+#[test]
+fn a_run_longer_than_the_frame_history_keeps_its_start_in_totals() {
+    // 64 documents of 5000 ms one after another: 320 s, far past the 8192 frames
+    // (136 s at 60 Hz) the history holds. A freeze in the run's first minute must
+    // still be in its summary at the end.
+    let mut log = MainThreadLog::new(8192, 20.0 * 60_000.0);
+    frames(&mut log, 0.0, 1000.0);
+    log.begin_window(1000.0);
+    frames(&mut log, 1000.0 + FRAME_MS, 30_000.0);
+    log.add_frame(30_400.0); // a 400 ms freeze, 29 s in
+    frames(&mut log, 30_400.0 + FRAME_MS, 321_000.0);
+    assert!(log.len() <= 8192 + 2, "{} entries kept", log.len());
+    let s = log.summarize(1000.0, 321_000.0, &[]);
+    let expected = (320_000.0 / FRAME_MS) as u32;
+    assert!(
+        s.frames.abs_diff(expected) <= 30,
+        "{} frames, {expected} drawn",
+        s.frames
+    );
+    assert_eq!(s.frame_gaps.len(), 1, "{:?}", s.frame_gaps);
+    assert!((s.frame_gaps[0].start_ms - 30_000.0).abs() < FRAME_MS);
+    assert!(
+        (22..=24).contains(&s.dropped_frames),
+        "{}",
+        s.dropped_frames
+    );
+    assert!(
+        (s.max_frame_gap_ms - 400.0).abs() < FRAME_MS,
+        "{}",
+        s.max_frame_gap_ms
+    );
+    // Without the window the start is gone: the same summary misses the freeze.
+    let mut plain = MainThreadLog::new(8192, 20.0 * 60_000.0);
+    frames(&mut plain, 0.0, 30_000.0);
+    plain.add_frame(30_400.0);
+    frames(&mut plain, 30_400.0 + FRAME_MS, 321_000.0);
+    assert_eq!(plain.summarize(1000.0, 321_000.0, &[]).dropped_frames, 0);
+}
+
+#[test]
+fn a_hidden_page_drops_no_frames_and_the_summary_says_how_long_it_was_hidden() {
+    let mut log = MainThreadLog::new(10_000, 60_000.0);
+    frames(&mut log, 0.0, 1000.0);
+    log.set_hidden(true, 1005.0);
+    // Hidden: the browser draws nothing for 3 s.
+    log.set_hidden(false, 4000.0);
+    frames(&mut log, 4010.0, 5000.0);
+    let s = log.summarize(0.0, 5000.0, &[]);
+    assert_eq!(s.dropped_frames, 0, "{s:?}");
+    assert!(s.frame_gaps.is_empty(), "{:?}", s.frame_gaps);
+    assert!((s.hidden_ms - 2995.0).abs() < 0.01, "{}", s.hidden_ms);
+    assert_eq!(s.hidden.len(), 1);
+    assert!(
+        s.max_frame_gap_ms < 2.0 * FRAME_MS,
+        "{}",
+        s.max_frame_gap_ms
+    );
+    // A freeze while visible still counts, next to a hidden stretch.
+    log.add_frame(5300.0);
+    let s = log.summarize(0.0, 5300.0, &[]);
+    assert!(
+        (16..=18).contains(&s.dropped_frames),
+        "{}",
+        s.dropped_frames
+    );
+    // Still hidden at the end of the window: hidden up to its end.
+    log.set_hidden(true, 5400.0);
+    let s = log.summarize(5000.0, 6000.0, &[]);
+    assert!((s.hidden_ms - 600.0).abs() < 0.01, "{}", s.hidden_ms);
+}

@@ -342,6 +342,9 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         current.active = Some(Rc::clone(&active));
     }
     inner.last_measured_ms.set(0.0);
+    if let Some(monitor) = inner.monitor.borrow().as_ref() {
+        monitor.begin_window(active.log().started_ms);
+    }
     inner.queue(LabEvent::RunStarted(active.log()));
     Rc::clone(&active).drive(woken).await;
 

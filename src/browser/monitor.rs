@@ -18,8 +18,11 @@ use crate::lab::timeline::{BusyPeriod, InputSample, MainThreadLog, Support, Task
 
 /// Entries of each kind kept: over a minute of frames at 60 Hz.
 const MAX_ENTRIES: usize = 8192;
-/// Nothing older than this is kept, ms.
-const MAX_AGE_MS: f64 = 5.0 * 60_000.0;
+/// Nothing older than this is kept, ms: longer than the longest run (64 documents of
+/// 5000 ms one after another, plus their work), so a run's long tasks and inputs stay
+/// whole. Its frames outlast the 8192 kept by being folded into totals (see
+/// [`MainThreadLog::begin_window`]).
+const MAX_AGE_MS: f64 = 20.0 * 60_000.0;
 
 /// Test ids of the responsiveness probe's controls: Event Timing entries for other
 /// targets are not the probe's.
@@ -34,6 +37,8 @@ pub struct Monitor {
     event_timing: Option<(PerformanceObserver, ObserverCallback)>,
     /// The frame heartbeat; dropping it stops the loop.
     _frames: FrameLoop,
+    /// The `visibilitychange` listener, removed on drop.
+    visibility: Option<Closure<dyn FnMut()>>,
     /// What this browser supports.
     pub support: Support,
 }
@@ -94,13 +99,21 @@ impl Monitor {
                 on_frame(now);
             })
         };
+        let visibility = watch_visibility(&log);
         Self {
             log,
             observers,
             event_timing,
             _frames: frames,
+            visibility,
             support,
         }
+    }
+
+    /// A run starts at `from_ms`: its frames are kept in totals from then on, however
+    /// long it runs.
+    pub fn begin_window(&self, from_ms: f64) {
+        self.log.borrow_mut().begin_window(from_ms);
     }
 
     /// The record so far. Call [`Monitor::collect`] first to include entries the
@@ -210,8 +223,34 @@ fn observe_event_timing(
     })
 }
 
+/// Records when the page is hidden: a hidden page gets no animation frames, and that
+/// stretch must not count as dropped frames.
+fn watch_visibility(log: &Rc<RefCell<MainThreadLog>>) -> Option<Closure<dyn FnMut()>> {
+    let document = web_sys::window()?.document()?;
+    if document.hidden() {
+        log.borrow_mut().set_hidden(true, now_ms());
+    }
+    let log = Rc::clone(log);
+    let doc = document.clone();
+    let callback = Closure::<dyn FnMut()>::new(move || {
+        log.borrow_mut().set_hidden(doc.hidden(), now_ms());
+    });
+    document
+        .add_event_listener_with_callback("visibilitychange", callback.as_ref().unchecked_ref())
+        .ok()?;
+    Some(callback)
+}
+
 impl Drop for Monitor {
     fn drop(&mut self) {
+        if let Some(callback) = &self.visibility {
+            if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+                let _ = document.remove_event_listener_with_callback(
+                    "visibilitychange",
+                    callback.as_ref().unchecked_ref(),
+                );
+            }
+        }
         if let Some((observer, _)) = &self.event_timing {
             observer.disconnect();
         }

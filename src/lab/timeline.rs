@@ -2,6 +2,13 @@
 //! (and long animation frames), and input delays. Time is passed in, so this is pure
 //! and tested natively; the history is bounded by length and by age, so a page left
 //! open for hours uses the same memory as one open for a minute.
+//!
+//! A run can outlast the frame history (8192 frames are 136 s at 60 Hz; the longest
+//! run, 64 documents of 5000 ms one after another, takes over five minutes). So the
+//! frames that leave the history while a run is going are folded into running totals
+//! ([`MainThreadLog::begin_window`]): the run's summary still counts them all, from
+//! its start. While the page is hidden the browser draws no frames at all; those
+//! stretches are recorded as hidden and not counted as dropped.
 
 use std::collections::VecDeque;
 
@@ -79,8 +86,24 @@ pub struct MainThreadLog {
     frames: VecDeque<f64>,
     tasks: VecDeque<BusyPeriod>,
     inputs: VecDeque<InputSample>,
+    /// Stretches the page was hidden (`start`, `end`; `end` is `None` while hidden).
+    hidden: VecDeque<(f64, Option<f64>)>,
+    /// Frames that left the history since the window's start, folded.
+    folded: Option<FoldedFrames>,
     /// Whether the browser has the Long Tasks API (decides what a "task" is).
     long_tasks_api: bool,
+}
+
+/// Running totals of the frames that left the history since `since_ms`.
+#[derive(Debug, Clone, PartialEq)]
+struct FoldedFrames {
+    since_ms: f64,
+    /// The newest frame folded, if any.
+    last_ms: Option<f64>,
+    frames: u32,
+    dropped: u32,
+    max_gap_ms: f64,
+    gaps: VecDeque<Gap>,
 }
 
 impl MainThreadLog {
@@ -92,8 +115,60 @@ impl MainThreadLog {
             frames: VecDeque::new(),
             tasks: VecDeque::new(),
             inputs: VecDeque::new(),
+            hidden: VecDeque::new(),
+            folded: None,
             long_tasks_api: true,
         }
+    }
+
+    /// A run starts at `from_ms`: from now on, frames at or after it that leave the
+    /// history are folded into totals, so that `summarize(from_ms, ..)` still counts
+    /// them. Frames older than that are dropped as before.
+    pub fn begin_window(&mut self, from_ms: f64) {
+        self.folded = Some(FoldedFrames {
+            since_ms: from_ms,
+            last_ms: self.frames.iter().rev().find(|&&t| t < from_ms).copied(),
+            frames: 0,
+            dropped: 0,
+            max_gap_ms: 0.0,
+            gaps: VecDeque::new(),
+        });
+    }
+
+    /// The page became hidden (`hidden`) or visible again, at `now_ms`
+    /// (`visibilitychange`).
+    pub fn set_hidden(&mut self, hidden: bool, now_ms: f64) {
+        let open = self.hidden.back().is_some_and(|h| h.1.is_none());
+        match (hidden, open) {
+            (true, false) => push_bounded(&mut self.hidden, (now_ms, None), self.max_len),
+            (false, true) => {
+                if let Some(last) = self.hidden.back_mut() {
+                    last.1 = Some(now_ms);
+                }
+            }
+            _ => {}
+        }
+        self.prune(now_ms);
+    }
+
+    /// How much of `[start_ms, end_ms]` the page spent hidden, ms.
+    fn hidden_within(&self, start_ms: f64, end_ms: f64) -> f64 {
+        self.hidden
+            .iter()
+            .map(|&(s, e)| (e.unwrap_or(f64::INFINITY).min(end_ms) - s.max(start_ms)).max(0.0))
+            .sum()
+    }
+
+    /// A gap between two frames, as a summary counts it: only its visible part can
+    /// drop frames. Returns the visible length and the frames dropped in it.
+    fn visible_gap(&self, from_ms: f64, to_ms: f64) -> (f64, u32) {
+        let gap = (to_ms - from_ms) - self.hidden_within(from_ms, to_ms);
+        let dropped = if gap > DROPPED_GAP_MS {
+            (gap / FRAME_MS).round() as u32 - 1
+        } else {
+            0
+        };
+        (gap, dropped)
     }
 
     /// The browser has no Long Tasks API: long animation frames stand in for long
@@ -110,8 +185,43 @@ impl MainThreadLog {
 
     /// A requestAnimationFrame callback ran at `now_ms` (taken inside the callback).
     pub fn add_frame(&mut self, now_ms: f64) {
-        push_bounded(&mut self.frames, now_ms, self.max_len);
+        if self.frames.len() == self.max_len {
+            if let Some(oldest) = self.frames.pop_front() {
+                self.fold(oldest);
+            }
+        }
+        self.frames.push_back(now_ms);
         self.prune(now_ms);
+    }
+
+    /// Adds a frame leaving the history to the window's totals, if it is in the window.
+    fn fold(&mut self, t: f64) {
+        let Some(folded) = self.folded.as_ref() else {
+            return;
+        };
+        if t < folded.since_ms {
+            return;
+        }
+        let previous = folded.last_ms.map(|p| p.max(folded.since_ms));
+        let gap = previous.map(|p| (p, self.visible_gap(p, t)));
+        let max_len = self.max_len;
+        let folded = self.folded.as_mut().expect("checked above");
+        if let Some((p, (visible, dropped))) = gap {
+            folded.max_gap_ms = folded.max_gap_ms.max(visible);
+            if dropped > 0 {
+                folded.dropped += dropped;
+                push_bounded(
+                    &mut folded.gaps,
+                    Gap {
+                        start_ms: p,
+                        duration_ms: t - p,
+                    },
+                    max_len,
+                );
+            }
+        }
+        folded.frames += 1;
+        folded.last_ms = Some(t);
     }
 
     /// The browser reported a busy period.
@@ -140,7 +250,11 @@ impl MainThreadLog {
 
     /// Entries kept, of all kinds (for tests of the bound).
     pub fn len(&self) -> usize {
-        self.frames.len() + self.tasks.len() + self.inputs.len()
+        self.frames.len()
+            + self.tasks.len()
+            + self.inputs.len()
+            + self.hidden.len()
+            + self.folded.as_ref().map_or(0, |f| f.gaps.len())
     }
 
     /// Whether nothing is recorded.
@@ -151,7 +265,16 @@ impl MainThreadLog {
     fn prune(&mut self, now_ms: f64) {
         let oldest = now_ms - self.max_age_ms;
         while self.frames.front().is_some_and(|&t| t < oldest) {
-            self.frames.pop_front();
+            if let Some(t) = self.frames.pop_front() {
+                self.fold(t);
+            }
+        }
+        while self
+            .hidden
+            .front()
+            .is_some_and(|h| h.1.is_some_and(|end| end < oldest))
+        {
+            self.hidden.pop_front();
         }
         while self
             .tasks
@@ -168,33 +291,54 @@ impl MainThreadLog {
     /// Summarizes `[from_ms, to_ms]`, attributing each long task to the document whose
     /// main-thread work (`work`) overlapped it most.
     pub fn summarize(&self, from_ms: f64, to_ms: f64, work: &[WorkSpan]) -> MainThreadReport {
+        // Frames of this window that left the history are in the folded totals.
+        let folded = self
+            .folded
+            .as_ref()
+            .filter(|f| f.since_ms <= from_ms && f.last_ms.is_some_and(|t| t >= from_ms));
         // The frame before the window counts: the gap from it into the window is real.
-        let before = self.frames.iter().rev().find(|&&t| t < from_ms).copied();
+        let before = match folded {
+            Some(f) => f.last_ms,
+            None => self.frames.iter().rev().find(|&&t| t < from_ms).copied(),
+        };
         let frames_in: Vec<f64> = self
             .frames
             .iter()
             .copied()
             .filter(|&t| t >= from_ms && t <= to_ms)
             .collect();
-        let mut frame_gaps = Vec::new();
-        let mut max_frame_gap_ms: f64 = 0.0;
-        let mut dropped_frames = 0u32;
+        let mut frame_gaps: Vec<Gap> =
+            folded.map_or_else(Vec::new, |f| f.gaps.iter().copied().collect());
+        let mut max_frame_gap_ms: f64 = folded.map_or(0.0, |f| f.max_gap_ms);
+        let mut dropped_frames = folded.map_or(0, |f| f.dropped);
         let mut previous = before.map(|t| t.max(from_ms));
         for &t in &frames_in {
             if let Some(p) = previous {
-                let gap = t - p;
-                max_frame_gap_ms = max_frame_gap_ms.max(gap);
-                if gap > DROPPED_GAP_MS {
-                    // Frames due in the gap that were never drawn.
-                    dropped_frames += (gap / FRAME_MS).round() as u32 - 1;
+                let (visible, dropped) = self.visible_gap(p, t);
+                max_frame_gap_ms = max_frame_gap_ms.max(visible);
+                if dropped > 0 {
+                    // Frames due in the gap, while the page was visible, never drawn.
+                    dropped_frames += dropped;
                     frame_gaps.push(Gap {
                         start_ms: p,
-                        duration_ms: gap,
+                        duration_ms: t - p,
                     });
                 }
             }
             previous = Some(t);
         }
+        let hidden: Vec<Gap> = self
+            .hidden
+            .iter()
+            .filter(|&&(s, e)| s <= to_ms && e.is_none_or(|e| e >= from_ms))
+            .map(|&(s, e)| {
+                let start_ms = s.max(from_ms);
+                Gap {
+                    start_ms,
+                    duration_ms: e.unwrap_or(to_ms).min(to_ms) - start_ms,
+                }
+            })
+            .collect();
         let in_window = |start: f64, duration: f64| start + duration >= from_ms && start <= to_ms;
         // The Long Tasks API is the reference; long animation frames stand in only in a
         // browser that lacks it.
@@ -243,7 +387,10 @@ impl MainThreadLog {
             longest_task_ms: long_tasks.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
             long_tasks,
             long_animation_frames,
-            frames: frames_in.len() as u32,
+            frames: folded.map_or(0, |f| f.frames) + frames_in.len() as u32,
+            // Not `sum()`: the sum of no floats is -0.0, which JSON shows as `-0`.
+            hidden_ms: hidden.iter().fold(0.0, |total, h| total + h.duration_ms),
+            hidden,
             max_frame_gap_ms,
             dropped_frames,
             frame_gaps,
@@ -315,7 +462,8 @@ pub struct LongTask {
     pub cause: String,
 }
 
-/// A stretch with no animation frame, longer than two frames.
+/// A stretch with no animation frame, longer than two frames; or, in
+/// `hidden`, a stretch the page was hidden.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Gap {
     /// The last frame before it, ms.
@@ -335,10 +483,15 @@ pub struct MainThreadReport {
     pub long_animation_frames: u32,
     /// Animation frames drawn.
     pub frames: u32,
-    /// Longest time between two frames, ms.
+    /// Longest time between two frames while the page was visible, ms.
     pub max_frame_gap_ms: f64,
-    /// Frames due but not drawn (summed over gaps longer than two frames).
+    /// Frames due but not drawn (summed over gaps longer than two frames), while the
+    /// page was visible: a hidden page draws no frames and drops none.
     pub dropped_frames: u32,
+    /// Time the page was hidden during the run, ms.
+    pub hidden_ms: f64,
+    /// The stretches the page was hidden.
+    pub hidden: Vec<Gap>,
     /// The gaps longer than two frames.
     pub frame_gaps: Vec<Gap>,
     /// 95th percentile of input delay on the probe, if anyone typed.

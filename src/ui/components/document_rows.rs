@@ -33,6 +33,15 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
             </rect>
         }
     });
+    // While the page was hidden the browser drew no frames on purpose: marked, and
+    // not counted as dropped.
+    let hidden = main.hidden.iter().map(|h| {
+        html! {
+            <rect class="page-hidden" data-testid="page-hidden" x={format!("{:.3}%", x(h.start_ms))} y="0" width={format!("{:.3}%", w(h.duration_ms))} height="10">
+                <title>{ format!("page hidden for {:.0} ms: no frames drawn, none counted as dropped", h.duration_ms) }</title>
+            </rect>
+        }
+    });
     let tasks = main.long_tasks.iter().filter(|t| t.duration_ms >= LONG_TASK_MS).map(|t| {
         let full = format!("{:.0} ms · {}", t.duration_ms, t.cause);
         // As much label as fits (at ~6 px a character on a lane of ~500 px); the
@@ -69,7 +78,7 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
     html! {
         <svg class="main-svg" height="40" role="img" aria-label="Main thread: frame gaps, long tasks and input events">
             <rect class="lane-bg" x="0" y="0" width="100%" height="10" />
-            { for gaps }
+            { for hidden }{ for gaps }
             { for tasks }
             { for inputs }
         </svg>

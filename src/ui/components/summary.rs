@@ -53,6 +53,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <span>{ "longest main-thread task " }<strong data-testid="longest-task">{ ms(main.longest_task_ms) }</strong></span>
                 <span>{ "long tasks " }<strong data-testid="long-task-count">{ main.long_tasks.len() }</strong></span>
                 <span>{ "frames dropped " }<strong>{ main.dropped_frames }</strong></span>
+                if main.hidden_ms > 0.0 {
+                    <span data-testid="hidden-note">{ format!("page hidden for {} (not counted as dropped)", ms(main.hidden_ms)) }</span>
+                }
                 <span>{ "p95 input delay " }<strong>{ main.input_delay_p95_ms.map_or("no input".to_string(), ms) }</strong></span>
             </p>
             </>
