@@ -11,6 +11,7 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
@@ -294,6 +295,18 @@ fn still_current(inner: &Inner, run_id: u32) -> bool {
         .is_some_and(|c| c.run_id == run_id)
 }
 
+/// The size of this page's wasm linear memory, bytes.
+fn wasm_memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map_or(0, |memory| {
+            memory
+                .buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map_or(0, |buffer| buffer.byte_length() as u64)
+        })
+}
+
 /// One run from Run to its report.
 async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
     // Runs wait for the simulator (a first visit installs it). If it failed, the
@@ -357,7 +370,8 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         monitor.collect();
     }
     let main = inner.main_thread(&log, at_ms);
-    let report = log.report(at_ms, main.clone());
+    let mut report = log.report(at_ms, main.clone());
+    report.memory.wasm_bytes = wasm_memory_bytes();
     if log.outcome == crate::lab::report::RunOutcome::Finished {
         *inner.last_report.borrow_mut() = Some(report.clone());
     }

@@ -356,8 +356,18 @@ impl RunLog {
             sum_of_latencies_ms: self.sum_of_latencies_ms(),
             documents: self.docs.clone(),
             main_thread,
+            memory: Memory::default(),
         }
     }
+}
+
+/// The page's memory when a run ended: the `memory` field of a report. The pure core
+/// cannot see it; the browser side fills it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Memory {
+    /// The page's wasm linear memory, bytes. It only ever grows (wasm memory is never
+    /// given back), so a run that needed more than the last shows here for good.
+    pub wasm_bytes: u64,
 }
 
 /// A run, as plain JSON for scripts and tests. All times are `performance.now()` ms.
@@ -383,6 +393,8 @@ pub struct Report {
     pub documents: Vec<DocRecord>,
     /// Frames, long tasks and input delays during the run.
     pub main_thread: MainThreadReport,
+    /// The page's memory at the run's end.
+    pub memory: Memory,
 }
 
 impl Report {

@@ -13,6 +13,9 @@ use crate::lab::timeline::Support;
 
 /// How many past runs the comparison table keeps.
 pub const HISTORY_LEN: usize = 6;
+/// How many notices are shown at most (the newest): a page that runs all day with a
+/// scenario that raises one each run must not grow a list.
+pub const MAX_NOTICES: usize = 8;
 
 /// The latency simulator's state, as shown in the status line.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,8 +118,16 @@ impl State {
                 changed
             }
             LabEvent::NoticesRaised(notices) => {
-                self.notices.extend(notices.iter().map(ToString::to_string));
-                true
+                let before = self.notices.clone();
+                for notice in notices.iter().map(ToString::to_string) {
+                    // The same words again (the same scenario run again) add nothing.
+                    if !self.notices.contains(&notice) {
+                        self.notices.push(notice);
+                    }
+                }
+                let extra = self.notices.len().saturating_sub(MAX_NOTICES);
+                self.notices.drain(..extra);
+                self.notices != before
             }
             LabEvent::InstrumentsDetected(support) => {
                 self.support = Some(support);
