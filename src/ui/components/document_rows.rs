@@ -310,6 +310,9 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     }
                 }
                 <span class="legend-item"><span class="key frame-gap"></span>{ "no frame drawn" }</span>
+                if !main.hidden.is_empty() {
+                    <span class="legend-item"><span class="key page-hidden"></span>{ "page hidden (not counted as dropped)" }</span>
+                }
                 <span class="legend-item"><span class="key long-task"></span>{ "long task (50 ms or more)" }</span>
                 <span class="legend-item"><span class="key input-dot"></span>{ "input, bar = its delay" }</span>
             </p>
