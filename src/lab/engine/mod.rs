@@ -16,6 +16,7 @@
 //! sequence of calls.
 
 mod commands;
+mod waits;
 
 use std::collections::VecDeque;
 
@@ -94,15 +95,6 @@ impl Engine {
             engine.log.finish(now_ms);
         }
         engine
-    }
-
-    /// How long the thread that works on a document is held before the work
-    /// (`wait=blocking`), ms; 0 when the wait is awaited or there is none.
-    pub fn hold_ms(&self) -> u32 {
-        match self.log.scenario.wait {
-            WaitKind::Blocking => self.log.scenario.wait_ms,
-            WaitKind::Async => 0,
-        }
     }
 
     // --- getters -----------------------------------------------------------------
@@ -188,38 +180,6 @@ impl Engine {
         self.set_phase(job.doc, Phase::Ready);
         self.ready.push_back(job.doc);
         self.assign_threads();
-        true
-    }
-
-    /// `job`'s awaited timer (`wait=async`) fired at `now_ms`: it waits for a thread.
-    pub fn handle_slept(&mut self, job: JobId, now_ms: f64) -> bool {
-        if !self.is_in(job, Phase::Sleeping) {
-            return false;
-        }
-        self.record(RunEvent::WaitEnded {
-            doc: job.doc,
-            at_ms: now_ms,
-        });
-        self.set_phase(job.doc, Phase::Ready);
-        self.ready.push_back(job.doc);
-        self.assign_threads();
-        true
-    }
-
-    /// `job`'s thread was held from `from_ms` to `to_ms` before its work
-    /// (`wait=blocking`; see [`Engine::hold_ms`]).
-    pub fn handle_held(&mut self, job: JobId, from_ms: f64, to_ms: f64) -> bool {
-        if !self.is_working(job) {
-            return false;
-        }
-        self.record(RunEvent::WaitStarted {
-            doc: job.doc,
-            at_ms: from_ms,
-        });
-        self.record(RunEvent::WaitEnded {
-            doc: job.doc,
-            at_ms: to_ms,
-        });
         true
     }
 
