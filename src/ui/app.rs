@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::browser::clock::next_task;
 use crate::browser::embed::{apply_theme, ParentResizer};
 use crate::browser::location::show_lesson_in_url;
 use crate::lab::lesson;
@@ -18,6 +19,7 @@ use crate::ui::components::notices::Notices;
 use crate::ui::components::step_panel::{LessonNav, StartHere, StepPanel};
 use crate::ui::components::summary::Summary;
 use crate::ui::hooks::use_controller;
+use crate::ui::rehearsal::rehearse;
 use crate::ui::state::{Action, SimulatorStatus, State};
 
 struct Startup {
@@ -75,12 +77,23 @@ pub fn App() -> Html {
     {
         let controller = controller.clone();
         let (autorun, theme) = (startup.page.autorun, startup.page.theme);
+        let scenario = startup.scenario.clone();
+        let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             apply_theme(theme);
-            if autorun {
-                // The controller waits for the simulator before the run starts.
-                controller.run();
-            }
+            // While the simulator and the workers start, in tasks of its own: see
+            // `rehearsal` for why the first run needs it. An autorun starts after it
+            // (and the controller waits for the simulator before the run starts).
+            wasm_bindgen_futures::spawn_local(async move {
+                next_task().await;
+                let done = Callback::from(move |()| {
+                    dispatcher.dispatch(Action::Rehearsed);
+                    if autorun {
+                        controller.run();
+                    }
+                });
+                rehearse(&scenario, done);
+            });
             // In a frame, tell the host page our height after every layout change.
             let resizer = ParentResizer::start();
             move || drop(resizer)
@@ -166,6 +179,8 @@ pub fn App() -> Html {
         (Some(run), _) if run.outcome == RunOutcome::Cancelled => "cancelled",
         (Some(_), _) => "done",
         (None, SimulatorStatus::Starting) => "starting the latency simulator…",
+        // The first-use rehearsal (see `rehearsal`) ends before "ready" is shown.
+        (None, _) if !state.rehearsed => "starting…",
         (None, SimulatorStatus::Ready | SimulatorStatus::InPage(_)) => "ready",
     };
     let embed = startup.page.embed;

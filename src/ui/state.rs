@@ -66,6 +66,8 @@ pub struct State {
     pub support: Option<Support>,
     /// Finished runs, newest first.
     pub history: Vec<PastRun>,
+    /// Whether the first-use rehearsal has run (see [`crate::ui::rehearsal`]).
+    pub rehearsed: bool,
 }
 
 impl State {
@@ -80,6 +82,7 @@ impl State {
             main: None,
             support: None,
             history: Vec::new(),
+            rehearsed: false,
         }
     }
 
@@ -98,6 +101,8 @@ pub enum Action {
     Lab(LabEvent),
     /// The user closed the notices.
     NoticesDismissed,
+    /// The first-use rehearsal ended.
+    Rehearsed,
 }
 
 impl State {
@@ -200,6 +205,7 @@ impl Reducible for State {
         let mut next = (*self).clone();
         let changed = match action {
             Action::Lab(event) => next.apply(event),
+            Action::Rehearsed => !std::mem::replace(&mut next.rehearsed, true),
             Action::NoticesDismissed => {
                 let had = !next.notices.is_empty();
                 next.notices.clear();

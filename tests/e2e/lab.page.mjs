@@ -108,19 +108,6 @@ export class LabPage {
     return tasks.filter((t) => t.start + t.duration >= report.started_ms && t.start <= report.finished_ms);
   }
 
-  /**
-   * One tiny run, then Reset (back to the default scenario). Only the worker-mode
-   * tests still use it: a fresh page's first worker run can show one 60-85 ms task at
-   * its start (first render, first-time code), which issue 13 (first-use jank) must
-   * remove; then this goes. Blocking and sliced tests measure the first run.
-   */
-  async warmUp() {
-    await this.run({ docs: 1, size: 1, latency: 0, parse: 'worker' });
-    await this.run({ docs: 1, size: 1, latency: 0, parse: 'sliced' });
-    await this.page.getByTestId('reset').click();
-    await expect(this.docsInput).toHaveValue('6');
-  }
-
   /** Runs `config` with the test's long-task observer; returns { report, longTasks, longest }. */
   async runObserved(config) {
     await this.observeLongTasks();

@@ -39,11 +39,6 @@ test.describe.serial('the default scenario in three modes', () => {
   test('worker: no main-thread task of 50 ms or more, and the pool shares the work', async ({ lab }) => {
     await lab.open();
     await lab.waitReady();
-    // NOTE: issue 13 (first-use jank): a fresh page's first worker run can still show one
-    // 60-85 ms task at its start (first render, first-time code), measured this session.
-    // Until that is gone, worker-mode tests measure a second run; blocking and sliced
-    // tests measure the first, as a learner sees it.
-    await lab.warmUp();
     const { report, longTasks } = await lab.runObserved({ parse: 'worker' });
     expectAllParsed(report);
     expect(longTasks, 'long tasks (>= 50 ms) during the worker run').toEqual([]);

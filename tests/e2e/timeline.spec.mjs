@@ -68,8 +68,6 @@ test('blocking: the report agrees with the browser, and the long tasks are marke
 test('worker: no long task, in the report, on the timeline or by the test observer', async ({ lab }, testInfo) => {
   await lab.open();
   await lab.waitReady();
-  // Worker mode: see the NOTE on first-use jank in strategies.spec.mjs (issue 13).
-  await lab.warmUp();
   const measured = await runMeasured(lab, { parse: 'worker' });
   expect(measured.longTasks).toEqual([]);
   expectAgreement(measured);
@@ -91,8 +89,6 @@ test('sliced: frames keep coming while the main thread does the work', async ({ 
 test('measuring does not cause freezes: worker mode at 32 documents stays under 50 ms', async ({ lab }) => {
   await lab.open();
   await lab.waitReady();
-  // Worker mode: see the NOTE on first-use jank in strategies.spec.mjs (issue 13).
-  await lab.warmUp();
   const { longTasks, report } = await runMeasured(lab, { parse: 'worker', docs: 32, size: 512, latency: 800 });
   expect(report.documents.every((d) => d.error === null)).toBe(true);
   expect(longTasks, 'main-thread tasks of 50 ms or more during the run').toEqual([]);

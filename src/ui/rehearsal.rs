@@ -1,0 +1,260 @@
+//! The first-use rehearsal: while the latency simulator and the workers start, the
+//! run view (rows, summary, lesson) is drawn a few times into a detached element
+//! and dropped, so that a learner's first press of Run draws with warm code. The
+//! status says "ready" only once it is done.
+//!
+//! NOTE: why. A fresh page's first worker run showed one main-thread task of
+//! 55–85 ms at its start that later runs did not show. A CDP trace of that run
+//! (Chromium 156, 2 cores) showed two one-off costs of the wasm module, which V8
+//! compiles lazily: ~30 functions compiled (Liftoff) on their first call inside
+//! that task, as the first rows were drawn, and 40–70 ms of top-tier (TurboFan)
+//! compiling of the drawing code on background threads in the run's first 400 ms,
+//! which on two cores takes CPU from the main thread just then. A second run had
+//! neither. Drawing the same components a dozen times, one task apart, makes V8 do
+//! both here, where nobody waits and nothing is measured: after it, the first
+//! run's first 400 ms held no top-tier compiling and ~12 lazy compiles. It never
+//! touches the document, the network or the workers.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::browser::clock::{next_task, now_ms};
+use crate::browser::measures::{measure, Colour};
+use crate::lab::error::LabError;
+#[cfg(test)]
+use crate::lab::report::RunOutcome;
+use crate::lab::report::{RunEvent, RunLog};
+use crate::lab::scenario::Scenario;
+use crate::lab::timeline::{Gap, InputSample, LongTask, MainThreadReport};
+use crate::lab::work::WorkSummary;
+use crate::ui::components::document_rows::DocumentRows;
+use crate::ui::components::lesson::Lesson;
+use crate::ui::components::summary::Summary;
+use crate::ui::state::PastRun;
+
+/// How many times the views are drawn, one task each.
+const STEPS: u32 = 12;
+
+/// Props of [`Rehearsal`]: the views to draw.
+#[derive(Properties, PartialEq)]
+pub struct RehearsalProps {
+    /// Runs to draw, each with its main thread.
+    pub runs: Vec<(RunLog, MainThreadReport)>,
+    /// The comparison table's rows.
+    pub history: Vec<PastRun>,
+    /// Called after the last step.
+    pub on_done: Callback<()>,
+}
+
+/// The run view, as [`crate::ui::app::App`] draws it, once per run of the props,
+/// redrawn [`STEPS`] times with the clock moved on, one task apart.
+#[component]
+pub fn Rehearsal(props: &RehearsalProps) -> Html {
+    let step = use_state(|| 0_u32);
+    {
+        let (step, on_done) = (step.clone(), props.on_done.clone());
+        use_effect_with(*step, move |&n| {
+            spawn_local(async move {
+                next_task().await;
+                if n < STEPS {
+                    step.set(n + 1);
+                } else {
+                    on_done.emit(());
+                }
+            });
+        });
+    }
+    let moved_ms = f64::from(*step) * 16.0;
+    props
+        .runs
+        .iter()
+        .map(|(run, main)| {
+            let now_ms = run.ended_ms.unwrap_or(run.started_ms + 1_000.0 + moved_ms);
+            html! {
+                <>
+                <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} />
+                <Summary run={Some(run.clone())} {now_ms} history={props.history.clone()} main={Some(main.clone())} on_export={Callback::noop()} />
+                <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
+                </>
+            }
+        })
+        .collect()
+}
+
+/// Draws the run view for `scenario` into a detached element [`STEPS`] times, one
+/// task apart, then drops it and calls `on_done`. Runs once, at startup. It shows as
+/// "first-use rehearsal" on the app's track in a DevTools recording.
+pub fn rehearse(scenario: &Scenario, on_done: Callback<()>) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("div").ok())
+    else {
+        on_done.emit(());
+        return;
+    };
+    let started_ms = now_ms();
+    let handle = Rc::new(RefCell::new(None::<yew::AppHandle<Rehearsal>>));
+    let on_done = {
+        let handle = Rc::clone(&handle);
+        Callback::from(move |()| {
+            if let Some(app) = handle.borrow_mut().take() {
+                app.destroy();
+            }
+            measure(
+                "first-use rehearsal",
+                started_ms,
+                now_ms(),
+                "page",
+                Colour::Secondary,
+            );
+            on_done.emit(());
+        })
+    };
+    let props = RehearsalProps {
+        runs: vec![
+            just_started(scenario),
+            every_state(scenario),
+            finished(scenario),
+        ],
+        history: vec![past_run(scenario)],
+        on_done,
+    };
+    let app =
+        yew::Renderer::<Rehearsal>::with_root_and_props(root.unchecked_into(), props).render();
+    *handle.borrow_mut() = Some(app);
+}
+
+/// A run as its first frame shows it: every document fetching.
+fn just_started(scenario: &Scenario) -> (RunLog, MainThreadReport) {
+    let mut log = RunLog::new(0, scenario.clone(), 0.0);
+    for doc in 1..=scenario.docs {
+        log.apply(RunEvent::FetchStarted { doc, at_ms: 1.0 });
+    }
+    (log, MainThreadReport::default())
+}
+
+/// A run in progress with a document in every state, and a main thread with a
+/// frame gap, a long task and an input, so every kind of bar and mark is drawn once.
+fn every_state(scenario: &Scenario) -> (RunLog, MainThreadReport) {
+    let mut log = RunLog::new(0, scenario.clone(), 0.0);
+    let summary = WorkSummary {
+        links: 1,
+        words: 1,
+        distinct_words: 1,
+        hits: 1,
+        fuzzy_hits: 1,
+    };
+    // Five documents in a row go through the five shapes a row can have.
+    for doc in 1..=scenario.docs {
+        let at = f64::from(doc);
+        let shape = doc % 5;
+        log.apply(RunEvent::FetchStarted { doc, at_ms: at });
+        if shape == 0 {
+            continue; // fetching
+        }
+        if shape == 1 {
+            log.apply(RunEvent::Failed {
+                doc,
+                at_ms: at + 50.0,
+                error: LabError::Timeout(20_000),
+            });
+            continue;
+        }
+        log.apply(RunEvent::Fetched {
+            doc,
+            at_ms: at + 100.0,
+            bytes: 1_024,
+            answered_ms: Some(at + 90.0),
+        });
+        if shape == 2 {
+            continue; // waiting
+        }
+        let thread = if shape == 3 { "worker-1" } else { "main" };
+        log.apply(RunEvent::ParseStarted {
+            doc,
+            at_ms: at + 120.0,
+            thread: thread.into(),
+        });
+        log.apply(RunEvent::HandedOff { doc, cost_ms: 0.1 });
+        if shape == 3 {
+            log.apply(RunEvent::Parsed {
+                doc,
+                at_ms: at + 200.0,
+                summary,
+                work_ms: 80.0,
+            });
+        }
+    }
+    let main = MainThreadReport {
+        longest_task_ms: 60.0,
+        long_tasks: vec![LongTask {
+            start_ms: 120.0,
+            duration_ms: 60.0,
+            cause: "parse doc 2".into(),
+        }],
+        long_animation_frames: 1,
+        frames: 10,
+        max_frame_gap_ms: 70.0,
+        dropped_frames: 3,
+        hidden_ms: 0.0,
+        hidden: Vec::new(),
+        frame_gaps: vec![Gap {
+            start_ms: 115.0,
+            duration_ms: 70.0,
+        }],
+        input_delay_p95_ms: Some(30.0),
+        inputs: vec![InputSample {
+            at_ms: 130.0,
+            delay_ms: 30.0,
+        }],
+    };
+    (log, main)
+}
+
+/// The same run once it ended (what was not finished is cancelled).
+fn finished(scenario: &Scenario) -> (RunLog, MainThreadReport) {
+    let (mut log, main) = every_state(scenario);
+    log.finish(300.0);
+    (log, main)
+}
+
+fn past_run(scenario: &Scenario) -> PastRun {
+    PastRun {
+        scenario: scenario.clone(),
+        total_ms: 300.0,
+        ideal_ms: 200.0,
+        errors: 1,
+        longest_task_ms: 60.0,
+        long_tasks: 1,
+        dropped_frames: 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::report::DocState;
+
+    #[test]
+    fn the_rehearsed_runs_cover_every_state() {
+        let scenario = Scenario::with_cores(2);
+        let (started, _) = just_started(&scenario);
+        assert_eq!(started.outcome, RunOutcome::Running);
+        let (log, _) = every_state(&scenario);
+        for state in [
+            DocState::Fetching,
+            DocState::Waiting,
+            DocState::Parsing,
+            DocState::Done,
+            DocState::Error,
+        ] {
+            assert!(log.docs.iter().any(|d| d.state == state), "{state:?}");
+        }
+        let (log, _) = finished(&scenario);
+        assert_eq!(log.outcome, RunOutcome::Finished);
+    }
+}
