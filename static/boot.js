@@ -20,5 +20,14 @@ if (typeof WorkerGlobalScope !== 'undefined' && self instanceof WorkerGlobalScop
   });
   await init({ module_or_path: module instanceof WebAssembly.Module ? module : wasmUrl });
 } else {
-  await init({ module_or_path: wasmUrl });
+  try {
+    await init({ module_or_path: wasmUrl });
+  } catch (error) {
+    // The page still shows index.html's static skeleton: say there why it stays so.
+    const status = document.querySelector('#skeleton .status span');
+    if (!status) throw error;
+    status.textContent = `the app could not load: ${error?.message ?? error}`;
+    status.parentElement.classList.add('failed');
+    console.warn('Event Loop Lab could not load:', error);
+  }
 }

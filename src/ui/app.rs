@@ -81,6 +81,14 @@ pub fn App() -> Html {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
             apply_theme(theme);
+            // The app has drawn itself (effects run after the render, in the same task,
+            // so no frame shows both or neither): the static skeleton of index.html goes.
+            if let Some(skeleton) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("skeleton"))
+            {
+                skeleton.remove();
+            }
             // While the simulator and the workers start, in tasks of its own: see
             // `rehearsal` for why the first run needs it. An autorun starts after it
             // (and the controller waits for the simulator before the run starts).
