@@ -3,7 +3,6 @@
 
 use yew::prelude::*;
 
-use crate::browser::clock::next_task;
 use crate::browser::embed::{apply_theme, ParentResizer};
 use crate::browser::location::show_lesson_in_url;
 use crate::lab::lesson;
@@ -19,7 +18,7 @@ use crate::ui::components::notices::Notices;
 use crate::ui::components::step_panel::{LessonNav, StartHere, StepPanel};
 use crate::ui::components::summary::Summary;
 use crate::ui::hooks::use_controller;
-use crate::ui::rehearsal::rehearse;
+use crate::ui::rehearsal::Rehearsal;
 use crate::ui::state::{Action, SimulatorStatus, State};
 
 struct Startup {
@@ -75,10 +74,7 @@ pub fn App() -> Html {
         startup.page.simulator,
     );
     {
-        let controller = controller.clone();
-        let (autorun, theme) = (startup.page.autorun, startup.page.theme);
-        let scenario = startup.scenario.clone();
-        let dispatcher = state.dispatcher();
+        let theme = startup.page.theme;
         use_effect_with((), move |_| {
             apply_theme(theme);
             // The app has drawn itself (effects run after the render, in the same task,
@@ -89,24 +85,23 @@ pub fn App() -> Html {
             {
                 skeleton.remove();
             }
-            // While the simulator and the workers start, in tasks of its own: see
-            // `rehearsal` for why the first run needs it. An autorun starts after it
-            // (and the controller waits for the simulator before the run starts).
-            wasm_bindgen_futures::spawn_local(async move {
-                next_task().await;
-                let done = Callback::from(move |()| {
-                    dispatcher.dispatch(Action::Rehearsed);
-                    if autorun {
-                        controller.run();
-                    }
-                });
-                rehearse(&scenario, done);
-            });
             // In a frame, tell the host page our height after every layout change.
             let resizer = ParentResizer::start();
             move || drop(resizer)
         });
     }
+    let on_rehearsed = {
+        let (controller, dispatcher) = (controller.clone(), state.dispatcher());
+        let autorun = startup.page.autorun;
+        use_callback((), move |(), _| {
+            dispatcher.dispatch(Action::Rehearsed);
+            if autorun {
+                // After the rehearsal (see `rehearsal`); the controller also waits for
+                // the simulator before the run starts.
+                controller.run();
+            }
+        })
+    };
     let step_open = use_state(|| startup.page.lesson);
     let on_choose = {
         let (step_open, controller) = (step_open.clone(), controller.clone());
@@ -214,6 +209,10 @@ pub fn App() -> Html {
     };
     html! {
         <div class={classes!("app", embed.then_some("embed"), step.is_some().then_some("in-lesson"))}>
+            // While the simulator and the workers start: see `rehearsal` for why.
+            if !state.rehearsed {
+                <Rehearsal scenario={startup.scenario.clone()} on_done={on_rehearsed} />
+            }
             <header>
                 <h1>{ "Event Loop Lab" }</h1>
                 <p class="tagline">{ "What blocks the browser's event loop? Press Run, change one thing, run again." }</p>

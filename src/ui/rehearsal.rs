@@ -15,10 +15,6 @@
 //! run's first 400 ms held no top-tier compiling and ~12 lazy compiles. It never
 //! touches the document, the network or the workers.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -39,93 +35,80 @@ use crate::ui::state::PastRun;
 /// How many times the views are drawn, one task each.
 const STEPS: u32 = 12;
 
-/// Props of [`Rehearsal`]: the views to draw.
+/// Props of [`Rehearsal`].
 #[derive(Properties, PartialEq)]
 pub struct RehearsalProps {
-    /// Runs to draw, each with its main thread.
-    pub runs: Vec<(RunLog, MainThreadReport)>,
-    /// The comparison table's rows.
-    pub history: Vec<PastRun>,
-    /// Called after the last step.
+    /// The scenario whose run view is rehearsed (its number of documents).
+    pub scenario: Scenario,
+    /// Called once, after the last step.
     pub on_done: Callback<()>,
 }
 
-/// The run view, as [`crate::ui::app::App`] draws it, once per run of the props,
-/// redrawn [`STEPS`] times with the clock moved on, one task apart.
+/// The run view, as [`crate::ui::app::App`] draws it during and after a run, drawn
+/// through a portal into an element that is never in the document: nothing of it is
+/// seen, laid out or painted. Step 0 draws nothing (the app's first render stays as
+/// light as it was); steps 1 to [`STEPS`] draw it with the clock moved on, one task
+/// apart. Shows as "first-use rehearsal" on the app's track in a DevTools recording.
 #[component]
 pub fn Rehearsal(props: &RehearsalProps) -> Html {
+    let host = use_memo((), |_| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.create_element("div").ok())
+    });
+    let views = use_memo(props.scenario.clone(), |scenario| {
+        let runs = vec![
+            just_started(scenario),
+            every_state(scenario),
+            finished(scenario),
+        ];
+        (runs, vec![past_run(scenario)])
+    });
+    let started_ms = use_memo((), |_| now_ms());
     let step = use_state(|| 0_u32);
     {
-        let (step, on_done) = (step.clone(), props.on_done.clone());
+        let (step, on_done, started_ms) = (step.clone(), props.on_done.clone(), *started_ms);
+        let last = if host.is_some() { STEPS } else { 0 };
         use_effect_with(*step, move |&n| {
             spawn_local(async move {
                 next_task().await;
-                if n < STEPS {
+                if n < last {
                     step.set(n + 1);
                 } else {
+                    measure(
+                        "first-use rehearsal",
+                        started_ms,
+                        now_ms(),
+                        "page",
+                        Colour::Secondary,
+                    );
                     on_done.emit(());
                 }
             });
         });
     }
+    let Some(host) = (*host).clone() else {
+        return Html::default();
+    };
+    if *step == 0 {
+        return Html::default();
+    }
     let moved_ms = f64::from(*step) * 16.0;
-    props
-        .runs
+    let (runs, history) = &*views;
+    let drawn: Html = runs
         .iter()
         .map(|(run, main)| {
             let now_ms = run.ended_ms.unwrap_or(run.started_ms + 1_000.0 + moved_ms);
             html! {
                 <>
                 <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} />
-                <Summary run={Some(run.clone())} {now_ms} history={props.history.clone()} main={Some(main.clone())} on_export={Callback::noop()} />
+                <Summary run={Some(run.clone())} {now_ms} history={history.clone()} main={Some(main.clone())} on_export={Callback::noop()} />
                 <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
                 </>
             }
         })
-        .collect()
-}
-
-/// Draws the run view for `scenario` into a detached element [`STEPS`] times, one
-/// task apart, then drops it and calls `on_done`. Runs once, at startup. It shows as
-/// "first-use rehearsal" on the app's track in a DevTools recording.
-pub fn rehearse(scenario: &Scenario, on_done: Callback<()>) {
-    let Some(root) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("div").ok())
-    else {
-        on_done.emit(());
-        return;
-    };
-    let started_ms = now_ms();
-    let handle = Rc::new(RefCell::new(None::<yew::AppHandle<Rehearsal>>));
-    let on_done = {
-        let handle = Rc::clone(&handle);
-        Callback::from(move |()| {
-            if let Some(app) = handle.borrow_mut().take() {
-                app.destroy();
-            }
-            measure(
-                "first-use rehearsal",
-                started_ms,
-                now_ms(),
-                "page",
-                Colour::Secondary,
-            );
-            on_done.emit(());
-        })
-    };
-    let props = RehearsalProps {
-        runs: vec![
-            just_started(scenario),
-            every_state(scenario),
-            finished(scenario),
-        ],
-        history: vec![past_run(scenario)],
-        on_done,
-    };
-    let app =
-        yew::Renderer::<Rehearsal>::with_root_and_props(root.unchecked_into(), props).render();
-    *handle.borrow_mut() = Some(app);
+        .collect();
+    create_portal(drawn, host)
 }
 
 /// A run as its first frame shows it: every document fetching.
