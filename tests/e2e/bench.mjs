@@ -6,9 +6,11 @@
 //
 //   node bench.mjs        (from tests/e2e; normally through scripts/bench.sh)
 //
-// Every browser figure is the median of RUNS measured runs after one warm-up run of the
-// same config (the warm-up also resizes the worker pool, so no run pays for starting
-// workers). MB = 10^6 bytes. Nothing here sleeps for a fixed time.
+// Every browser figure is the median of RUNS measured runs; rows 1-5 after one warm-up
+// run of the same config (the warm-up also resizes the worker pool, so no run pays for
+// starting workers), row 6 on fresh pages (readiness: navigation -> "ready" -> the first
+// worker run, with and without CDP throttling). MB = 10^6 bytes. Nothing here sleeps for
+// a fixed time.
 //
 // Environment:
 //   BENCH_DIST         dist folder to serve (default ../../target/bench-dist)
@@ -185,14 +187,94 @@ if (process.env.BENCH_NATIVE_JSON) {
   native = JSON.parse(readFileSync(process.env.BENCH_NATIVE_JSON, 'utf8').trim().split('\n').pop());
 }
 
+// --- readiness: a fresh page, from navigation ------------------------------------------
+// "ready" is what the app says: its status line reads "ready" once the latency simulator
+// controls the page (or the in-page one took over), the pool's workers are loaded and
+// listening, and the first-use rehearsal has run (src/ui/rehearsal.rs); Run then starts
+// a run's clock at once. Recorded in the page by a MutationObserver, as performance.now(),
+// whose origin is the navigation's start.
+function recordReadiness() {
+  window.__bench = { ready_ms: null, longtasks: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__bench.longtasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  const check = () => {
+    if (window.__bench.ready_ms === null && document.querySelector('[data-testid=status]')?.textContent === 'ready') {
+      window.__bench.ready_ms = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, characterData: true });
+}
+
+// The first worker run of a fresh page: small, so it shows the fixed costs of a first
+// run (the simulator's corpus, the hand-over, the workers' first job), not the work.
+const FIRST_RUN = { docs: 2, size: 64, latency: 0, fetch: 'concurrent', parse: 'worker' };
+// CDP throttling: a slow connection and a slow phone's CPU.
+const THROTTLE = { downloadKbit: 1600, uploadKbit: 750, rttMs: 150, cpuRate: 4 };
+
+/** One fresh context (cold HTTP cache, no service worker yet): navigation → ready → first worker run. */
+async function readinessOnce(browser, throttled) {
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(RUN_TIMEOUT_MS);
+    await page.addInitScript(recordReadiness);
+    if (throttled) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: THROTTLE.rttMs,
+        downloadThroughput: (THROTTLE.downloadKbit * 1000) / 8,
+        uploadThroughput: (THROTTLE.uploadKbit * 1000) / 8,
+      });
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE.cpuRate });
+    }
+    await page.goto(`${ORIGIN}${PLAIN_BASE}`);
+    await page.waitForFunction(() => window.__bench?.ready_ms !== null, null, { timeout: RUN_TIMEOUT_MS });
+    const result = await page.evaluate(async (config) => {
+      const report = await window.eventLoopLab.run(config);
+      const done_ms = performance.now();
+      await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+      const during = window.__bench.longtasks.filter((t) => t.start + t.duration >= report.started_ms && t.start <= report.finished_ms);
+      return {
+        ready_ms: window.__bench.ready_ms,
+        first_run_done_ms: done_ms,
+        outcome: report.outcome,
+        errors: report.documents.filter((d) => d.error !== null).length,
+        first_run_longest_task_ms: Math.max(0, ...during.map((t) => t.duration)),
+        startup_longest_task_ms: Math.max(0, ...window.__bench.longtasks.filter((t) => t.start < window.__bench.ready_ms).map((t) => t.duration)),
+      };
+    }, FIRST_RUN);
+    if (result.outcome !== 'finished' || result.errors) throw new Error(`readiness: first run ${result.outcome}, ${result.errors} errors`);
+    return result;
+  } finally {
+    await context.close();
+  }
+}
+
+/** RUNS fresh pages, unthrottled or throttled. */
+async function readiness(browser, throttled) {
+  const runs = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const r = await readinessOnce(browser, throttled);
+    log(`readiness ${throttled ? 'throttled' : 'unthrottled'} ${i}/${RUNS}: ready ${fmt(r.ready_ms)} ms, first worker run done ${fmt(r.first_run_done_ms)} ms`);
+    runs.push(r);
+  }
+  return runs;
+}
+
 // 1-minute load average when the browser part starts: other work on the machine (builds,
 // tests) competes for the same cores, and this shows it in the table's header.
 const loadStart = os.loadavg()[0];
-const server = await startServer({ dist: DIST, port: PORT, cspEverywhere: false, log: false });
+// Compressed, as a host should serve the app (README, "Serving").
+const server = await startServer({ dist: DIST, port: PORT, cspEverywhere: false, log: false, gzip: true });
 let browser;
 const pageErrors = [];
 try {
   browser = await chromium.launch(CHROMIUM);
+  // 6: readiness of fresh pages, first (its own contexts).
+  const ready = { unthrottled: await readiness(browser, false), throttled: await readiness(browser, true) };
   const context = await browser.newContext({ serviceWorkers: 'allow' });
   const page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -315,6 +397,16 @@ try {
       median_run: handoffMid,
       runs: handoffRuns,
     },
+    readiness: Object.fromEntries(
+      Object.entries(ready).map(([kind, runs]) => [
+        kind,
+        {
+          ready_ms: median(runs.map((r) => r.ready_ms)),
+          first_run_done_ms: median(runs.map((r) => r.first_run_done_ms)),
+          runs,
+        },
+      ]),
+    ),
     main_thread: Object.fromEntries(
       Object.entries(strategies).map(([parse, runs]) => [
         parse,
@@ -360,7 +452,8 @@ try {
       `nproc ${NPROC} (navigator.hardwareConcurrency ${hardwareConcurrency}) — ` +
       `1-min load average ${fmt(loadStart, 2)} before the browser runs, ${fmt(os.loadavg()[0], 2)} after`,
     '',
-    `Browser figures: median of ${RUNS} runs, each config after 1 warm-up run; "runs" lists the ${RUNS}. ` +
+    `Browser figures: median of ${RUNS} runs; "runs" lists the ${RUNS}. Rows 1-5: each config after 1 warm-up run; ` +
+      'row 6: fresh pages (a new browser context each: cold HTTP cache, no service worker yet), the app served gzipped. ' +
       'MB = 10^6 bytes. Default scenario: ' + `${scen(DEFAULT)}, workers=${defaultWorkers}.`,
     '',
     '| Measurement | Case | Result | Details |',
@@ -401,6 +494,16 @@ try {
       `median total_ms ${fmt(c.after_cancel_ms)} after cancel vs ${fmt(c.clean_ms)} clean; pairs ` +
       `${cancelPairs.map((p) => `${fmt(p.after_cancel_ms)}/${fmt(p.clean_ms)}`).join(', ')} ms |`,
   );
+  for (const [kind, label] of [['unthrottled', 'no throttling'], ['throttled', `CDP throttling: ${THROTTLE.downloadKbit / 1000} Mbit/s down, ${THROTTLE.uploadKbit} kbit/s up, ${THROTTLE.rttMs} ms RTT, CPU ${THROTTLE.cpuRate}× slower`]]) {
+    const r = results.readiness[kind];
+    lines.push(
+      `| 6. A fresh page (cold cache), from navigation | ${label} | ready ${fmt(r.ready_ms)} ms, first worker run done ${fmt(r.first_run_done_ms)} ms | ` +
+        `"ready": the status line reads ready (simulator, workers and first-use rehearsal done); first run: ${scen(FIRST_RUN)}, ` +
+        `parse=worker, started at ready; runs: ready ${runsList(r.runs.map((x) => x.ready_ms))} ms, ` +
+        `done ${runsList(r.runs.map((x) => x.first_run_done_ms))} ms, longest task before ready ` +
+        `${runsList(r.runs.map((x) => x.startup_longest_task_ms))} ms, during the first run ${runsList(r.runs.map((x) => x.first_run_longest_task_ms))} ms |`,
+    );
+  }
   const table = lines.join('\n');
 
   const json = {
@@ -413,7 +516,7 @@ try {
     runs_per_config: RUNS,
     warmup_runs_per_config: 1,
     mb: MB,
-    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY },
+    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY, first_run: FIRST_RUN, throttle: THROTTLE },
     native,
     results,
     page_errors: pageErrors,

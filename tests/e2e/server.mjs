@@ -13,11 +13,14 @@
 //   E2E_PORT  port on 127.0.0.1 (default: 4178)
 //   E2E_CSP   "1": CSP on every response
 //   E2E_LOG   "1": log each request to stdout
+//   E2E_GZIP  "1": gzip text and wasm for clients that accept it (the benchmark does)
+// Every file carries an ETag, so `cache-control: no-cache` revalidates with a 304.
 //
 //   node server.mjs            (or: npm run serve)
 
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -89,15 +92,34 @@ function resolveFile(dist, rest) {
   if (stat.isDirectory()) {
     const index = path.join(file, 'index.html');
     try {
-      return statSync(index).isFile() ? { file: index, size: statSync(index).size } : null;
+      const indexStat = statSync(index);
+      return indexStat.isFile() ? { file: index, size: indexStat.size, mtimeMs: indexStat.mtimeMs } : null;
     } catch {
       return null;
     }
   }
-  return stat.isFile() ? { file, size: stat.size } : null;
+  return stat.isFile() ? { file, size: stat.size, mtimeMs: stat.mtimeMs } : null;
 }
 
-export function startServer({ dist = DIST, port = PORT, host = HOST, cspEverywhere = process.env.E2E_CSP === '1', log = process.env.E2E_LOG === '1' } = {}) {
+// Types worth compressing (`gzip` option): text and wasm, as a static host would.
+const COMPRESSIBLE = /^(text\/|application\/(wasm|json|manifest\+json)|image\/svg)/;
+const gzipCache = new Map();
+
+/** The gzip -9 bytes of a file, made once per version of it. */
+function gzipped(found) {
+  const key = `${found.file}:${found.mtimeMs}`;
+  if (!gzipCache.has(key)) gzipCache.set(key, gzipSync(readFileSync(found.file), { level: 9 }));
+  return gzipCache.get(key);
+}
+
+export function startServer({
+  dist = DIST,
+  port = PORT,
+  host = HOST,
+  cspEverywhere = process.env.E2E_CSP === '1',
+  log = process.env.E2E_LOG === '1',
+  gzip = process.env.E2E_GZIP === '1',
+} = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, `http://${host}:${port}`);
     const pathname = url.pathname;
@@ -118,7 +140,20 @@ export function startServer({ dist = DIST, port = PORT, host = HOST, cspEverywhe
     const found = resolveFile(base === DOCS_BASE ? DOCS_DIR : dist, pathname.slice(base.length));
     if (!found) return send(res, 404, headers, 'not found\n');
 
-    res.writeHead(200, { ...headers, 'content-type': contentType(found.file), 'content-length': found.size });
+    // Validators, so that `no-cache` revalidates (a 304) instead of downloading again.
+    const etag = `"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;
+    const type = contentType(found.file);
+    const cached = { ...headers, 'content-type': type, etag, vary: 'accept-encoding' };
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, cached);
+      return res.end();
+    }
+    if (gzip && COMPRESSIBLE.test(type) && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      const body = gzipped(found);
+      res.writeHead(200, { ...cached, 'content-encoding': 'gzip', 'content-length': body.length });
+      return res.end(req.method === 'HEAD' ? undefined : body);
+    }
+    res.writeHead(200, { ...cached, 'content-length': found.size });
     if (req.method === 'HEAD') return res.end();
     createReadStream(found.file)
       .on('error', () => res.destroy())
