@@ -9,6 +9,10 @@
 #      longest gap between animation frames, and the run's total time
 #   5. a small worker run right after cancelling a heavy one mid-parse, against the
 #      same run on a clean pool (the ratio shows whether cancel stopped the work)
+#   6. a fresh page (cold cache, served gzipped): navigation -> "ready" and -> its first
+#      worker run done, without and with CDP throttling (1.6 Mbit/s, 150 ms RTT, CPU 4x)
+#   7. the size check (scripts/size.sh): gzip size of every file a page downloads before
+#      its first worker run, and twiggy's biggest items; exits 1 past the budget
 # The same data, with every individual run, goes to target/bench.json.
 #
 #   scripts/bench.sh                  (about 2-3 minutes on a 2-core machine once built)
@@ -91,4 +95,18 @@ node_pid=$!
 wait "$node_pid"
 node_pid=""
 
+# 7. Size: every file a fresh page downloads before its first worker run, gzip -9, against
+# the budget in README.md, and the wasm's biggest items (twiggy). Past the budget the
+# benchmark fails, after printing everything.
+say "size check (scripts/size.sh)"
+echo
+size_rc=0
+scripts/size.sh "$BENCH_DIST_DIR" || size_rc=$?
+
 say "done in $((SECONDS - started)) s; JSON in $BENCH_JSON"
+if ((size_rc == 1)); then
+  say "FAILED: the files a page downloads before its first worker run are over the size budget (README.md)"
+  exit 1
+elif ((size_rc != 0)); then
+  exit "$size_rc"
+fi
