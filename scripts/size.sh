@@ -73,14 +73,18 @@ if [[ "${SIZE_TWIGGY:-1}" != 0 ]]; then
     wasm-bindgen --target=web --no-typescript --out-dir "$PROFILE_DIR/bindgen" --out-name app "$artifact" >&2
     wasm-opt -Oz -g "$PROFILE_DIR/bindgen/app_bg.wasm" --output="$PROFILE_DIR/app_bg.wasm" >&2
     echo
-    echo "Top ${SIZE_TOP:-15} items of app_bg.wasm (twiggy top, shallow bytes before gzip, on a copy that keeps names; the names section itself left out):"
+    top="${SIZE_TOP:-15}"
+    shipped=$(wc -c <"$dist/app_bg.wasm")
+    echo "Top $top items of app_bg.wasm (twiggy top: shallow bytes before gzip, in a copy that keeps its names; % of the shipped $shipped bytes):"
     echo
     echo "| bytes | % | item |"
     echo "|---:|---:|---|"
-    twiggy top -n "$((${SIZE_TOP:-15} + 1))" -f csv "$PROFILE_DIR/app_bg.wasm" |
-      tail -n +2 | grep -v 'names" subsection' | head -n "${SIZE_TOP:-15}" |
-      awk -F, '{ name = $1; for (i = 2; i <= NF - 4; i++) name = name "," $i; gsub(/"/, "", name); gsub(/\|/, "\\|", name);
-                 if (length(name) > 110) name = substr(name, 1, 107) "..."; printf "| %s | %s | `%s` |\n", $(NF - 3), $(NF - 2), name }'
+    twiggy top -n "$((top + 5))" -f csv "$PROFILE_DIR/app_bg.wasm" | tail -n +2 |
+      awk -F, -v top="$top" -v shipped="$shipped" '
+        { name = $1; for (i = 2; i <= NF - 4; i++) name = name "," $i; gsub(/"/, "", name)
+          if (name ~ /names subsection/ || shown >= top) next
+          gsub(/\|/, "\\|", name); if (length(name) > 110) name = substr(name, 1, 107) "..."
+          printf "| %d | %.1f | `%s` |\n", $(NF - 3), 100 * $(NF - 3) / shipped, name; shown++ }'
   else
     say "no $artifact: run without DIST (or scripts/bench.sh) for the twiggy profile"
   fi
