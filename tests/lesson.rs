@@ -278,14 +278,16 @@ fn blocking_run() -> (RunLog, MainThreadReport) {
     }
     log.finish(3150.0);
     let main = MainThreadReport {
-        longest_task_ms: 452.0,
-        long_tasks: (0..3)
-            .map(|i| LongTask {
-                start_ms: 1800.0 + f64::from(i) * 450.0,
-                duration_ms: if i == 0 { 452.0 } else { 449.0 },
-                cause: format!("parse doc {}", i + 1),
-            })
-            .collect(),
+        longest_task_ms: Some(452.0),
+        long_tasks: Some(
+            (0..3)
+                .map(|i| LongTask {
+                    start_ms: 1800.0 + f64::from(i) * 450.0,
+                    duration_ms: if i == 0 { 452.0 } else { 449.0 },
+                    cause: format!("parse doc {}", i + 1),
+                })
+                .collect(),
+        ),
         max_frame_gap_ms: 1360.0,
         ..MainThreadReport::default()
     };
@@ -310,4 +312,22 @@ fn verdicts_are_written_from_the_measured_run() {
     let mut running = log.clone();
     running.outcome = RunOutcome::Running;
     assert!(verdict(Some(3), &running, &main).is_empty());
+}
+
+#[test]
+fn a_verdict_never_calls_unmeasured_tasks_none() {
+    // Firefox ESR 153 has neither `longtask` nor `long-animation-frame`: the frames
+    // still show the freeze, and the tasks are said to be unknown, not absent.
+    let (log, measured) = blocking_run();
+    let main = MainThreadReport {
+        longest_task_ms: None,
+        long_tasks: None,
+        ..measured
+    };
+    let v = verdict(Some(3), &log, &main).join(" ");
+    assert!(
+        v.starts_with("The dot stopped for 1360 ms, 27.2 × the 50 ms budget: an unknown number of long tasks (not measured in this browser)."),
+        "{v}"
+    );
+    assert!(!v.contains("no task"), "{v}");
 }

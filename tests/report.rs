@@ -148,6 +148,9 @@ fn report_json_uses_the_public_names() {
         "\"thread\":null",
         "\"error\":null",
         "\"fetch\":\"concurrent\"",
+        // Nothing measured the main thread's tasks: null, not 0.
+        "\"longest_task_ms\":null",
+        "\"long_tasks\":null",
     ] {
         assert!(json.contains(key), "{key} missing in {json}");
     }

@@ -67,7 +67,12 @@ fn long_tasks_are_attributed_to_the_overlapping_parse() {
         460.0,
     );
     let s = log.summarize(0.0, 3000.0, &work);
-    let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
+    let causes: Vec<&str> = s
+        .long_tasks
+        .iter()
+        .flatten()
+        .map(|t| t.cause.as_str())
+        .collect();
     assert_eq!(
         causes,
         [
@@ -76,8 +81,8 @@ fn long_tasks_are_attributed_to_the_overlapping_parse() {
             "other work (the app, another frame)"
         ]
     );
-    assert_eq!(s.longest_task_ms, 350.0);
-    assert_eq!(s.long_animation_frames, 1);
+    assert_eq!(s.longest_task_ms, Some(350.0));
+    assert_eq!(s.long_animation_frames, Some(1));
 }
 
 #[test]
@@ -96,7 +101,12 @@ fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
     );
     log.add_task(task(400.0, 60.0, TaskSource::Longtask, 0.0), 500.0);
     let s = log.summarize(0.0, 1000.0, &[]);
-    let causes: Vec<&str> = s.long_tasks.iter().map(|t| t.cause.as_str()).collect();
+    let causes: Vec<&str> = s
+        .long_tasks
+        .iter()
+        .flatten()
+        .map(|t| t.cause.as_str())
+        .collect();
     assert_eq!(causes, ["rendering", "other work (the app, another frame)"]);
 }
 
@@ -110,15 +120,65 @@ fn long_animation_frames_stand_in_only_where_the_browser_has_no_long_tasks_api()
     };
     let mut log = MainThreadLog::new(100, 60_000.0).without_long_tasks_api();
     log.add_task(frame, 130.0);
-    assert_eq!(log.summarize(0.0, 200.0, &[]).longest_task_ms, 120.0);
+    assert_eq!(log.summarize(0.0, 200.0, &[]).longest_task_ms, Some(120.0));
 
     // With the API, a long frame made of short tasks is a long frame, not a task, even
     // before any long task has been reported.
     let mut log = MainThreadLog::new(100, 60_000.0);
     log.add_task(frame, 130.0);
     let s = log.summarize(0.0, 200.0, &[]);
-    assert_eq!((s.longest_task_ms, s.long_tasks.len()), (0.0, 0));
-    assert_eq!(s.long_animation_frames, 1);
+    assert_eq!((s.longest_task_ms, s.long_tasks), (Some(0.0), Some(vec![])));
+    assert_eq!(s.long_animation_frames, Some(1));
+}
+
+#[test]
+fn without_either_api_tasks_are_not_measured_and_frames_still_show_the_freeze() {
+    // Firefox ESR 153: no `longtask`, no `long-animation-frame`. A 123 ms freeze is
+    // still a frame gap, but the report must not call it "no long task".
+    let mut log = MainThreadLog::new(1000, 60_000.0)
+        .without_long_tasks_api()
+        .without_long_animation_frame_api();
+    frames(&mut log, 0.0, 50.0);
+    log.add_frame(50.0 + 123.0);
+    let s = log.summarize(0.0, 200.0, &[]);
+    assert_eq!(s.longest_task_ms, None);
+    assert_eq!(s.long_tasks, None);
+    assert_eq!(s.long_animation_frames, None);
+    assert!(
+        s.max_frame_gap_ms >= 123.0 - FRAME_MS,
+        "{}",
+        s.max_frame_gap_ms
+    );
+    assert_eq!(s.frame_gaps.len(), 1);
+
+    // Not measured is `null` in the report's JSON, where a measured "none" is 0 and [].
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["longest_task_ms"], serde_json::Value::Null);
+    assert_eq!(json["long_tasks"], serde_json::Value::Null);
+    assert_eq!(json["long_animation_frames"], serde_json::Value::Null);
+    let measured =
+        serde_json::to_value(MainThreadLog::new(10, 1000.0).summarize(0.0, 1.0, &[])).unwrap();
+    assert_eq!(measured["longest_task_ms"], serde_json::json!(0.0));
+    assert_eq!(measured["long_tasks"], serde_json::json!([]));
+    assert_eq!(measured["long_animation_frames"], serde_json::json!(0));
+}
+
+#[test]
+fn with_long_tasks_but_no_long_animation_frames_only_their_count_is_unmeasured() {
+    let mut log = MainThreadLog::new(100, 60_000.0).without_long_animation_frame_api();
+    log.add_task(
+        BusyPeriod {
+            start_ms: 10.0,
+            duration_ms: 80.0,
+            source: TaskSource::Longtask,
+            render_ms: 0.0,
+        },
+        100.0,
+    );
+    let s = log.summarize(0.0, 200.0, &[]);
+    assert_eq!(s.longest_task_ms, Some(80.0));
+    assert_eq!(s.long_tasks.map(|t| t.len()), Some(1));
+    assert_eq!(s.long_animation_frames, None);
 }
 
 #[test]
@@ -191,7 +251,7 @@ fn memory_stays_bounded_on_a_long_run() {
     // The last minute is all still there.
     let s = log.summarize(3_600_000.0 - 30_000.0, 3_600_000.0, &[]);
     assert!(s.frames > 1700, "{}", s.frames);
-    assert_eq!(s.long_tasks.len(), 30);
+    assert_eq!(s.long_tasks.map(|t| t.len()), Some(30));
 }
 
 #[test]

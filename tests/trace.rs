@@ -70,12 +70,12 @@ fn recorded() -> event_loop_lab::lab::report::Report {
     }
     log.finish(1400.0);
     let main = MainThreadReport {
-        longest_task_ms: 75.0,
-        long_tasks: vec![LongTask {
+        longest_task_ms: Some(75.0),
+        long_tasks: Some(vec![LongTask {
             start_ms: 1105.0,
             duration_ms: 75.0,
             cause: "other work (the app, another frame)".into(),
-        }],
+        }]),
         frame_gaps: vec![Gap {
             start_ms: 1104.0,
             duration_ms: 80.0,

@@ -68,6 +68,9 @@ impl Monitor {
         if !types.iter().any(|t| t == "longtask") {
             record = record.without_long_tasks_api();
         }
+        if !types.iter().any(|t| t == "long-animation-frame") {
+            record = record.without_long_animation_frame_api();
+        }
         let log = Rc::new(RefCell::new(record));
         let mut support = Support::default();
         let mut observers = Vec::new();

@@ -92,6 +92,8 @@ pub struct MainThreadLog {
     folded: Option<FoldedFrames>,
     /// Whether the browser has the Long Tasks API (decides what a "task" is).
     long_tasks_api: bool,
+    /// Whether it has Long Animation Frames (without either, tasks are not measured).
+    long_animation_frame_api: bool,
 }
 
 /// Running totals of the frames that left the history since `since_ms`.
@@ -118,6 +120,7 @@ impl MainThreadLog {
             hidden: VecDeque::new(),
             folded: None,
             long_tasks_api: true,
+            long_animation_frame_api: true,
         }
     }
 
@@ -180,6 +183,14 @@ impl MainThreadLog {
     /// frame (many short tasks) stood in and was called a task.
     pub fn without_long_tasks_api(mut self) -> Self {
         self.long_tasks_api = false;
+        self
+    }
+
+    /// The browser has no Long Animation Frames API: its count is not measured, and
+    /// without the Long Tasks API as well neither are tasks (the report says `None`,
+    /// never 0: zero is a measurement). Frames alone then measure the main thread.
+    pub fn without_long_animation_frame_api(mut self) -> Self {
+        self.long_animation_frame_api = false;
         self
     }
 
@@ -341,11 +352,13 @@ impl MainThreadLog {
             .collect();
         let in_window = |start: f64, duration: f64| start + duration >= from_ms && start <= to_ms;
         // The Long Tasks API is the reference; long animation frames stand in only in a
-        // browser that lacks it.
+        // browser that lacks it. With neither, tasks are not measured at all.
         let wanted = if self.long_tasks_api {
-            TaskSource::Longtask
+            Some(TaskSource::Longtask)
+        } else if self.long_animation_frame_api {
+            Some(TaskSource::LongAnimationFrame)
         } else {
-            TaskSource::LongAnimationFrame
+            None
         };
         // Rendering phases of long animation frames, for attribution.
         let renders: Vec<(f64, f64)> = self
@@ -359,23 +372,26 @@ impl MainThreadLog {
                 )
             })
             .collect();
-        let long_tasks: Vec<LongTask> = self
-            .tasks
-            .iter()
-            .filter(|t| t.source == wanted && in_window(t.start_ms, t.duration_ms))
-            .map(|t| LongTask {
-                start_ms: t.start_ms,
-                duration_ms: t.duration_ms,
-                cause: attribute(t.start_ms, t.duration_ms, work, &renders),
-            })
-            .collect();
-        let long_animation_frames = self
-            .tasks
-            .iter()
-            .filter(|t| {
-                t.source == TaskSource::LongAnimationFrame && in_window(t.start_ms, t.duration_ms)
-            })
-            .count() as u32;
+        let long_tasks: Option<Vec<LongTask>> = wanted.map(|wanted| {
+            self.tasks
+                .iter()
+                .filter(|t| t.source == wanted && in_window(t.start_ms, t.duration_ms))
+                .map(|t| LongTask {
+                    start_ms: t.start_ms,
+                    duration_ms: t.duration_ms,
+                    cause: attribute(t.start_ms, t.duration_ms, work, &renders),
+                })
+                .collect()
+        });
+        let long_animation_frames = self.long_animation_frame_api.then(|| {
+            self.tasks
+                .iter()
+                .filter(|t| {
+                    t.source == TaskSource::LongAnimationFrame
+                        && in_window(t.start_ms, t.duration_ms)
+                })
+                .count() as u32
+        });
         let inputs: Vec<InputSample> = self
             .inputs
             .iter()
@@ -384,7 +400,9 @@ impl MainThreadLog {
             .collect();
         let delays: Vec<f64> = inputs.iter().map(|i| i.delay_ms).collect();
         MainThreadReport {
-            longest_task_ms: long_tasks.iter().map(|t| t.duration_ms).fold(0.0, f64::max),
+            longest_task_ms: long_tasks
+                .as_ref()
+                .map(|tasks| tasks.iter().map(|t| t.duration_ms).fold(0.0, f64::max)),
             long_tasks,
             long_animation_frames,
             frames: folded.map_or(0, |f| f.frames) + frames_in.len() as u32,
@@ -472,15 +490,19 @@ pub struct Gap {
     pub duration_ms: f64,
 }
 
-/// The main thread during a run: the `main_thread` field of a report.
+/// The main thread during a run: the `main_thread` field of a report. The default
+/// measured nothing (no instruments ran): its task figures are `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct MainThreadReport {
-    /// Longest long task (0 when there was none), ms.
-    pub longest_task_ms: f64,
-    /// Long tasks (Long Tasks API; long animation frames where it is missing).
-    pub long_tasks: Vec<LongTask>,
-    /// Long animation frames reported during the run.
-    pub long_animation_frames: u32,
+    /// Longest long task (0 when there was none), ms; `None` where the browser cannot
+    /// measure tasks (see [`MainThreadReport::long_tasks`]).
+    pub longest_task_ms: Option<f64>,
+    /// Long tasks (Long Tasks API; long animation frames where it is missing); `None`
+    /// where the browser has neither, so tasks were not measured (not "none").
+    pub long_tasks: Option<Vec<LongTask>>,
+    /// Long animation frames reported during the run; `None` where the browser has no
+    /// Long Animation Frames API.
+    pub long_animation_frames: Option<u32>,
     /// Animation frames drawn.
     pub frames: u32,
     /// Longest time between two frames while the page was visible, ms.

@@ -245,7 +245,7 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
         doc_events(d, report.config.wait, &mut events);
     }
     let main = &report.main_thread;
-    for task in &main.long_tasks {
+    for task in main.long_tasks.iter().flatten() {
         events.push(span(
             format!("long task: {}", task.cause),
             "longtask",

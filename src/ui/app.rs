@@ -193,12 +193,18 @@ pub fn App() -> Html {
         Some(run) if run.outcome == RunOutcome::Finished => {
             let main = state.main.clone().unwrap_or_default();
             let errors = run.docs.iter().filter(|d| d.error.is_some()).count();
+            // Not measured is said as such, never as 0 (see MainThreadReport).
+            let tasks = match (main.longest_task_ms, &main.long_tasks) {
+                (Some(longest), Some(tasks)) => format!(
+                    "longest main-thread task {longest:.0} ms, {} long tasks",
+                    tasks.len()
+                ),
+                _ => "long tasks not measured in this browser".to_string(),
+            };
             format!(
-                "Run {} finished in {:.0} ms: longest main-thread task {:.0} ms, {} long tasks, {} frames dropped, {errors} errors.",
+                "Run {} finished in {:.0} ms: {tasks}, {} frames dropped, {errors} errors.",
                 run.run_id,
                 run.elapsed_ms(run.started_ms),
-                main.longest_task_ms,
-                main.long_tasks.len(),
                 main.dropped_frames
             )
         }

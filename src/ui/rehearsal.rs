@@ -173,13 +173,13 @@ fn every_state(scenario: &Scenario) -> (RunLog, MainThreadReport) {
         }
     }
     let main = MainThreadReport {
-        longest_task_ms: 60.0,
-        long_tasks: vec![LongTask {
+        longest_task_ms: Some(60.0),
+        long_tasks: Some(vec![LongTask {
             start_ms: 120.0,
             duration_ms: 60.0,
             cause: "parse doc 2".into(),
-        }],
-        long_animation_frames: 1,
+        }]),
+        long_animation_frames: Some(1),
         frames: 10,
         max_frame_gap_ms: 70.0,
         dropped_frames: 3,
@@ -211,8 +211,8 @@ fn past_run(scenario: &Scenario) -> PastRun {
         total_ms: 300.0,
         ideal_ms: 200.0,
         errors: 1,
-        longest_task_ms: 60.0,
-        long_tasks: 1,
+        longest_task_ms: Some(60.0),
+        long_tasks: Some(1),
         dropped_frames: 3,
     }
 }

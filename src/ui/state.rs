@@ -39,10 +39,10 @@ pub struct PastRun {
     pub ideal_ms: f64,
     /// Documents that failed.
     pub errors: usize,
-    /// Longest main-thread task, ms.
-    pub longest_task_ms: f64,
-    /// Long tasks (50 ms or more).
-    pub long_tasks: usize,
+    /// Longest main-thread task, ms (`None`: this browser cannot measure tasks).
+    pub longest_task_ms: Option<f64>,
+    /// Long tasks (50 ms or more; `None`: not measured).
+    pub long_tasks: Option<usize>,
     /// Frames due but not drawn.
     pub dropped_frames: u32,
 }
@@ -184,7 +184,7 @@ impl State {
                         ideal_ms: log.ideal_ms(),
                         errors: log.docs.iter().filter(|d| d.error.is_some()).count(),
                         longest_task_ms: main.longest_task_ms,
-                        long_tasks: main.long_tasks.len(),
+                        long_tasks: main.long_tasks.as_ref().map(Vec::len),
                         dropped_frames: main.dropped_frames,
                     };
                     self.history.insert(0, past);

@@ -10,17 +10,20 @@ fn ms(v: f64) -> String {
     format!("{v:.0} ms")
 }
 
-/// The longest task in words, or that there was none.
+/// The longest task in words, that there was none, or that this browser cannot tell
+/// (no `longtask`, no `long-animation-frame`): not measured is not "none".
 fn tasks_phrase(main: &MainThreadReport) -> String {
-    let long = main
-        .long_tasks
+    let (Some(tasks), Some(longest)) = (&main.long_tasks, main.longest_task_ms) else {
+        return "an unknown number of long tasks (not measured in this browser)".to_string();
+    };
+    let long = tasks
         .iter()
         .filter(|t| t.duration_ms >= LONG_TASK_MS)
         .count();
     match long {
         0 => format!("no task of {LONG_TASK_MS:.0} ms or more"),
-        1 => format!("1 long task of {}", ms(main.longest_task_ms)),
-        n => format!("{n} long tasks, the longest {}", ms(main.longest_task_ms)),
+        1 => format!("1 long task of {}", ms(longest)),
+        n => format!("{n} long tasks, the longest {}", ms(longest)),
     }
 }
 

@@ -42,7 +42,7 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
             </rect>
         }
     });
-    let tasks = main.long_tasks.iter().filter(|t| t.duration_ms >= LONG_TASK_MS).map(|t| {
+    let tasks = main.long_tasks.iter().flatten().filter(|t| t.duration_ms >= LONG_TASK_MS).map(|t| {
         let full = format!("{:.0} ms · {}", t.duration_ms, t.cause);
         // As much label as fits (at ~6 px a character on a lane of ~500 px); the
         // tooltip always has all of it.
@@ -94,7 +94,7 @@ fn instruments_note(support: Option<Support>) -> Option<&'static str> {
         Support { long_animation_frame: true, .. } => {
             Some("This browser has no Long Tasks API: long animation frames stand in for long tasks.")
         }
-        _ => Some("This browser reports neither long tasks nor long animation frames: only the frame heartbeat measures the main thread."),
+        _ => Some("This browser reports neither long tasks nor long animation frames, so tasks are not measured in this browser: only the frame heartbeat measures the main thread (a gap between frames is a freeze)."),
     }
 }
 
@@ -272,6 +272,9 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
             .max(200.0),
     );
     let ticks = axis_ticks(scale);
+    // No figures until the run's first measurement: an empty report would read as
+    // "not measured".
+    let measured = props.main.is_some();
     let main = props.main.clone().unwrap_or_default();
     html! {
         <section class="documents" aria-label="Documents">
@@ -293,8 +296,16 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
             <div class="main-lane" data-testid="main-lane">
                 <span class="doc-name">{ "main" }</span>
                 <span class="lane tall">{ main_lane(&main, run.started_ms, scale) }</span>
-                <span class="times">{ format!("longest {:.0} ms", main.longest_task_ms) }</span>
-                <span class="found">{ format!("{} long tasks · {} frames dropped", main.long_tasks.len(), main.dropped_frames) }</span>
+                <span class="times">{ match main.longest_task_ms {
+                    Some(longest) => format!("longest {longest:.0} ms"),
+                    None if measured => "tasks: not measured".to_string(),
+                    None => String::new(),
+                } }</span>
+                <span class="found">{ match &main.long_tasks {
+                    Some(tasks) => format!("{} long tasks · {} frames dropped", tasks.len(), main.dropped_frames),
+                    None if measured => format!("long tasks not measured in this browser · {} frames dropped", main.dropped_frames),
+                    None => String::new(),
+                } }</span>
             </div>
             <p class="legend">
                 <span class="legend-item"><span class="key fetch"></span>{ "waiting for the server" }</span>

@@ -25,9 +25,28 @@ fn ms(v: f64) -> String {
     format!("{v:.0} ms")
 }
 
+/// What a browser without Long Tasks and Long Animation Frames shows instead of a
+/// task figure: it measured nothing, which is not the same as measuring zero.
+pub const NOT_MEASURED: &str = "not measured in this browser";
+
+/// The longest task and the count of long tasks, as shown: "…" until the run's first
+/// measurement arrives, [`NOT_MEASURED`] where the browser cannot measure tasks.
+fn task_figures(main: Option<&MainThreadReport>) -> (String, String) {
+    match main {
+        None => ("…".to_string(), "…".to_string()),
+        Some(MainThreadReport {
+            longest_task_ms: Some(longest),
+            long_tasks: Some(tasks),
+            ..
+        }) => (ms(*longest), tasks.len().to_string()),
+        Some(_) => (NOT_MEASURED.to_string(), NOT_MEASURED.to_string()),
+    }
+}
+
 /// Totals and the comparison table.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
+    let (longest_task, long_task_count) = task_figures(props.main.as_ref());
     let main = props.main.clone().unwrap_or_default();
     let on_export = props.on_export.reform(|_: MouseEvent| ());
     let totals = props.run.as_ref().map(|run| {
@@ -50,8 +69,8 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 }
             </p>
             <p class="totals main-totals">
-                <span>{ "longest main-thread task " }<strong data-testid="longest-task">{ ms(main.longest_task_ms) }</strong></span>
-                <span>{ "long tasks " }<strong data-testid="long-task-count">{ main.long_tasks.len() }</strong></span>
+                <span>{ "longest main-thread task " }<strong data-testid="longest-task">{ longest_task }</strong></span>
+                <span>{ "long tasks " }<strong data-testid="long-task-count">{ long_task_count }</strong></span>
                 <span>{ "frames dropped " }<strong>{ main.dropped_frames }</strong></span>
                 if main.hidden_ms > 0.0 {
                     <span data-testid="hidden-note">{ format!("page hidden for {} (not counted as dropped)", ms(main.hidden_ms)) }</span>
@@ -89,8 +108,8 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                 <td>{ format!("{} KB", r.scenario.size) }</td>
                                 <td class="num">{ ms(r.total_ms) }</td>
                                 <td class="num">{ ms(r.ideal_ms) }</td>
-                                <td class="num">{ ms(r.longest_task_ms) }</td>
-                                <td class="num">{ r.long_tasks }</td>
+                                <td class="num">{ r.longest_task_ms.map_or_else(|| "—".to_string(), ms) }</td>
+                                <td class="num">{ r.long_tasks.map_or_else(|| "—".to_string(), |n| n.to_string()) }</td>
                                 <td class="num">{ r.dropped_frames }</td>
                                 <td class="num">{ r.errors }</td>
                             </tr>

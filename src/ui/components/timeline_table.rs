@@ -32,7 +32,7 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
             </tr>
         }
     });
-    let tasks = main.long_tasks.iter().map(|t| {
+    let tasks = main.long_tasks.iter().flatten().map(|t| {
         html! {
             <tr>
                 <td>{ format!("{:.0}", t.start_ms - t0) }</td>
@@ -55,7 +55,9 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
                 <tbody>{ for rows }</tbody>
             </table>
             <table data-testid="long-tasks-table">
-                <caption>{ format!("Main thread: {} long tasks, {} frames dropped, longest gap between frames {:.0} ms", main.long_tasks.len(), main.dropped_frames, main.max_frame_gap_ms) }</caption>
+                <caption>{ format!("Main thread: {}, {} frames dropped, longest gap between frames {:.0} ms",
+                    main.long_tasks.as_ref().map_or_else(|| "long tasks not measured in this browser".to_string(), |t| format!("{} long tasks", t.len())),
+                    main.dropped_frames, main.max_frame_gap_ms) }</caption>
                 <thead><tr>
                     <th scope="col">{ "long task at" }</th><th scope="col">{ "lasting" }</th><th scope="col">{ "cause" }</th>
                 </tr></thead>
