@@ -298,12 +298,12 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 <span class="lane tall">{ main_lane(&main, run.started_ms, scale) }</span>
                 <span class="times">{ match main.longest_task_ms {
                     Some(longest) => format!("longest {longest:.0} ms"),
-                    None if measured => "tasks: not measured".to_string(),
+                    None if measured => "tasks not measured".to_string(),
                     None => String::new(),
                 } }</span>
                 <span class="found">{ match &main.long_tasks {
                     Some(tasks) => format!("{} long tasks · {} frames dropped", tasks.len(), main.dropped_frames),
-                    None if measured => format!("long tasks not measured in this browser · {} frames dropped", main.dropped_frames),
+                    None if measured => format!("{} frames dropped", main.dropped_frames),
                     None => String::new(),
                 } }</span>
             </div>

@@ -25,9 +25,9 @@ fn ms(v: f64) -> String {
     format!("{v:.0} ms")
 }
 
-/// What a browser without Long Tasks and Long Animation Frames shows instead of a
-/// task figure: it measured nothing, which is not the same as measuring zero.
-pub const NOT_MEASURED: &str = "not measured in this browser";
+/// What the screen shows instead of a task figure in a browser without Long Tasks and
+/// Long Animation Frames: it measured nothing, which is not the same as measuring zero.
+const NOT_MEASURED: &str = "not measured in this browser";
 
 /// The longest task and the count of long tasks, as shown: "…" until the run's first
 /// measurement arrives, [`NOT_MEASURED`] where the browser cannot measure tasks.
@@ -39,7 +39,7 @@ fn task_figures(main: Option<&MainThreadReport>) -> (String, String) {
             long_tasks: Some(tasks),
             ..
         }) => (ms(*longest), tasks.len().to_string()),
-        Some(_) => (NOT_MEASURED.to_string(), NOT_MEASURED.to_string()),
+        Some(_) => (NOT_MEASURED.to_string(), "not measured".to_string()),
     }
 }
 
@@ -108,8 +108,10 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                 <td>{ format!("{} KB", r.scenario.size) }</td>
                                 <td class="num">{ ms(r.total_ms) }</td>
                                 <td class="num">{ ms(r.ideal_ms) }</td>
-                                <td class="num">{ r.longest_task_ms.map_or_else(|| "—".to_string(), ms) }</td>
-                                <td class="num">{ r.long_tasks.map_or_else(|| "—".to_string(), |n| n.to_string()) }</td>
+                                <td class="num" title={r.longest_task_ms.is_none().then_some(NOT_MEASURED)}>
+                                    { r.longest_task_ms.map_or_else(|| "—".to_string(), ms) }</td>
+                                <td class="num" title={r.long_tasks.is_none().then_some(NOT_MEASURED)}>
+                                    { r.long_tasks.map_or_else(|| "—".to_string(), |n| n.to_string()) }</td>
                                 <td class="num">{ r.dropped_frames }</td>
                                 <td class="num">{ r.errors }</td>
                             </tr>
