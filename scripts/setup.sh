@@ -3,7 +3,8 @@
 # without downloading anything from GitHub: only crates.io, npm and Debian are used.
 #
 #   scripts/setup.sh          # rust targets/components, trunk, wasm-bindgen, wasm-opt
-#   scripts/setup.sh --test   # ... plus Chromium + chromedriver and the e2e node deps
+#   scripts/setup.sh --test   # ... plus Chromium + chromedriver, Firefox ESR + geckodriver,
+#                             #     and the e2e node deps
 #   source scripts/setup.sh [--test]
 #       same, and the caller's PATH then has the tools on it (serve.sh and test.sh do this).
 #
@@ -46,6 +47,8 @@ _ell_setup() {
   cd "$_ell_root"
 
   local BINARYEN_VERSION=132 TRUNK_VERSION=0.21.14 WASM_TARGET=wasm32-unknown-unknown
+  # Test-only: geckodriver drives Firefox ESR for the wasm tests and the Firefox smoke test.
+  local GECKODRIVER_VERSION=0.37.1
 
   # --- Rust: wasm target, rustfmt, clippy -------------------------------------------------
   command -v rustup >/dev/null || { echo "setup: rustup not found (install Rust via rustup first)" >&2; return 1; }
@@ -111,16 +114,28 @@ _ell_setup() {
   ((node_major >= 20)) || { echo "setup: node >= 20 needed for Playwright, found $(node --version)" >&2; return 1; }
   echo "setup: node $(node --version) ok"
 
-  # --- Chromium + chromedriver from Debian ------------------------------------------------
-  if [[ ! -x /usr/bin/chromium || ! -x /usr/bin/chromedriver ]]; then
+  # --- Chromium + chromedriver, Firefox ESR from Debian (one apt run for what is missing) -
+  local apt_missing=()
+  [[ -x /usr/bin/chromium ]] || apt_missing+=(chromium)
+  [[ -x /usr/bin/chromedriver ]] || apt_missing+=(chromium-driver)
+  [[ -x /usr/bin/firefox-esr ]] || apt_missing+=(firefox-esr)
+  if ((${#apt_missing[@]})); then
     local sudo=()
     if [[ "$(id -u)" != 0 ]] && command -v sudo >/dev/null; then sudo=(sudo); fi
-    echo "setup: installing chromium + chromium-driver (apt)"
+    echo "setup: installing ${apt_missing[*]} (apt)"
     "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${apt_missing[@]}"
   fi
   echo "setup: $(/usr/bin/chromium --version 2>/dev/null | awk '{print tolower($1) " " $2}') ok"
   echo "setup: chromedriver $(/usr/bin/chromedriver --version | awk '{print $2}') ok"
+  echo "setup: firefox-esr $(/usr/bin/firefox-esr --version 2>/dev/null | awk '{print $3}') ok"
+
+  # --- geckodriver (WebDriver for Firefox): Debian has none, crates.io has its source ----
+  if [[ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 {print $2}')" != "$GECKODRIVER_VERSION" ]]; then
+    echo "setup: installing geckodriver $GECKODRIVER_VERSION (takes a few minutes)"
+    cargo install --locked geckodriver --version "$GECKODRIVER_VERSION" --force
+  fi
+  echo "setup: geckodriver $(geckodriver --version | awk 'NR == 1 {print $2}') ok"
 
   # --- Playwright (tests/e2e); never `npx playwright install`: it downloads a browser ----
   local e2e="$_ell_root/tests/e2e"
