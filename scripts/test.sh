@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check of the project, in order, and stops at the first failure:
-#   setup, rustfmt, clippy (host + wasm32), native tests, wasm tests in headless Chromium,
-#   release build under a relative public URL, Playwright end-to-end tests.
+#   setup, rustfmt, clippy (host + wasm32), native tests, release build under a relative
+#   public URL, wasm tests in headless Chromium and in headless Firefox ESR, Playwright
+#   end-to-end tests (Chromium), and the Firefox smoke test (WebDriver).
 #
 #   scripts/test.sh
 #
@@ -12,7 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
 E2E_DIST_DIR="target/e2e-dist"
-STEPS=8
+STEPS=10
 step_no=0
 step_name="start"
 started=$SECONDS
@@ -31,7 +32,7 @@ on_exit() {
 }
 trap on_exit EXIT
 
-step "setup (toolchain, Chromium, e2e deps)"
+step "setup (toolchain, Chromium, Firefox ESR + geckodriver, e2e deps)"
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh --test
 
@@ -61,9 +62,22 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   WASM_BINDGEN_TEST_TIMEOUT=60 \
   cargo test --target wasm32-unknown-unknown --test web
 
+step "wasm tests in headless Firefox ESR (tests/web.rs)"
+# The same tests through geckodriver (the runner adds -headless); the JSON names the
+# browser binary. Only GECKODRIVER is set here, so the runner cannot pick chromedriver.
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  GECKODRIVER="$(command -v geckodriver)" \
+  WASM_BINDGEN_TEST_WEBDRIVER_JSON="$ROOT/scripts/webdriver-firefox.json" \
+  WASM_BINDGEN_USE_BROWSER=1 \
+  WASM_BINDGEN_TEST_TIMEOUT=60 \
+  cargo test --target wasm32-unknown-unknown --test web
+
 step "end-to-end tests (Playwright, headless Chromium)"
 (cd tests/e2e && E2E_DIST="$ROOT/$E2E_DIST_DIR" npx --no-install playwright test)
 
+step "Firefox smoke test (headless Firefox ESR through geckodriver, tests/e2e/firefox.test.mjs)"
+(cd tests/e2e && E2E_DIST="$ROOT/$E2E_DIST_DIR" node --test firefox.test.mjs)
+
 step "summary"
-printf 'test.sh: all checks passed in %ds: fmt, clippy (host+wasm32), native tests, wasm tests in Chromium, release build, e2e.\n' \
+printf 'test.sh: all checks passed in %ds: fmt, clippy (host+wasm32), native tests, release build, wasm tests in Chromium and Firefox, e2e, Firefox smoke test.\n' \
   "$((SECONDS - started))"

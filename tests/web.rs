@@ -1,6 +1,6 @@
-//! Browser tests (wasm-bindgen-test in headless Chromium): the parse worker's round
-//! trip (a body posted as a Blob handle, a crash and its replacement), the latency simulators,
-//! and the fetch glue on the page.
+//! Browser tests (wasm-bindgen-test in headless Chromium and in headless Firefox ESR): the
+//! parse worker's round trip (a body posted as a Blob handle, a crash and its replacement),
+//! the latency simulators, and the fetch glue on the page.
 //!
 //! The test runner serves the repository root, so these load the release build that
 //! `scripts/test.sh` makes first (`target/e2e-dist/`): its worker and its `sw.js`.
