@@ -74,6 +74,14 @@ async function open(query) {
       document.querySelector('[data-testid="status"]')?.textContent === 'ready'),
     'the app is ready',
   );
+  // The latency simulator is the service worker (sw.js), not the in-page fallback: the
+  // wasm tests cannot check it in Firefox (see scripts/test.sh), so this does.
+  const simulator = await inPage(() => ({
+    controller: navigator.serviceWorker.controller?.scriptURL ?? null,
+    note: document.querySelector('[data-testid="simulator-note"]')?.textContent ?? null,
+  }));
+  assert.match(simulator.controller ?? '', /\/sw\.js$/, `the page is controlled by sw.js: ${JSON.stringify(simulator)}`);
+  assert.equal(simulator.note, null);
 }
 
 /** Starts the test's own frame heartbeat in the page, independent of the app's. */
