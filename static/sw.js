@@ -70,6 +70,10 @@ function respond(status, body, type, latency) {
 const HTML = 'text/html; charset=utf-8';
 // The largest body the app accepts (MAX_DOCUMENT_BYTES in src/lab/body.rs).
 const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+// What `huge-stream` sends if nobody stops it (HUGE_STREAM_BYTES in src/lab/body.rs),
+// in chunks of STREAM_CHUNK_BYTES (as src/browser/page_simulator.rs streams it).
+const HUGE_STREAM_BYTES = 4 * MAX_DOCUMENT_BYTES;
+const STREAM_CHUNK_BYTES = 64 * 1024;
 const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain; charset=utf-8', latency);
 
 async function handleDoc(n, params, signal, arrived) {
@@ -85,7 +89,7 @@ async function handleDoc(n, params, signal, arrived) {
     await wait(HANG_LIMIT_MS, signal);
     return Response.error();
   }
-  const KINDS = ['500', '404', 'network', 'not-html', 'not-utf8', 'huge', 'hostile'];
+  const KINDS = ['500', '404', 'network', 'not-html', 'not-utf8', 'huge', 'huge-stream', 'hostile'];
   if (fail !== null && !KINDS.includes(fail)) {
     return textResponse(400, `unknown fail mode "${fail}" (use ${KINDS.join(', ')} or hang)`, latency);
   }
@@ -121,6 +125,22 @@ async function handleDoc(n, params, signal, arrived) {
     // One byte over the limit, of zeros: cheap to make, refused from its headers.
     if (!(await delay)) return Response.error();
     return respond(200, new Blob([new Uint8Array(MAX_DOCUMENT_BYTES + 1)]), HTML, latency);
+  }
+  if (fail === 'huge-stream') {
+    // Four times the limit, streamed with no Content-Length: only a reader that counts
+    // can stop it. A pull source makes each chunk when the reader wants one, so when
+    // the page cancels, nothing more is made or sent.
+    if (!(await delay)) return Response.error();
+    let sent = 0;
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (sent >= HUGE_STREAM_BYTES) return controller.close();
+        const n = Math.min(STREAM_CHUNK_BYTES, HUGE_STREAM_BYTES - sent);
+        controller.enqueue(new Uint8Array(n));
+        sent += n;
+      },
+    });
+    return respond(200, stream, HTML, latency);
   }
 
   let corpus;

@@ -84,7 +84,7 @@ fn a_bad_fail_item_keeps_the_current_list_with_a_notice() {
     assert_eq!(
         notices[0].to_string(),
         "fail=\"2:boom\" must list document numbers 1–6, each optionally with :KIND \
-         (500, 404, network, not-html, not-utf8, huge, hostile, hang, crash), separated by commas; ignoring it"
+         (500, 404, network, not-html, not-utf8, huge, huge-stream, hostile, hang, crash), separated by commas; ignoring it"
     );
 }
 

@@ -1,5 +1,5 @@
 //! Fetching with the real `fetch` API on the page's event loop: a checked GET, and a
-//! document's body as a `Blob`.
+//! document's body as a `Blob`, refused as soon as it is known to be too large.
 //!
 //! NOTE: why a `Blob` and not an `ArrayBuffer`: `response.arrayBuffer()` pulls every
 //! byte through the page's main thread. Measured here (6 documents of 3 MiB from the
@@ -8,13 +8,19 @@
 //! bytes in the browser's blob storage and hands the page a handle: frame gaps stayed
 //! at 20 ms and the bodies were held 70–90 ms after the latency (the simulator's own
 //! spread of answers). A worker then reads the bytes on its own thread.
+//!
+//! NOTE: a body without a `Content-Length` is the exception. `response.blob()` would
+//! take all of it before its size could be checked, however large, so such a body is
+//! read with a stream reader and a running count instead, and stopped by the chunk that
+//! passes the limit. Its chunks do cross the page's main thread (outside wasm memory);
+//! they are then made into a `Blob`, so the worker still gets a handle.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestInit, Response};
+use web_sys::{AbortSignal, ReadableStreamDefaultReader, RequestInit, Response};
 
 use super::clock::from_epoch_ms;
-use crate::lab::body::{check_content_type, check_length};
+use crate::lab::body::{check_content_type, check_length, BodyCount};
 use crate::lab::error::LabError;
 
 /// The response header in which both simulators stamp when they answered:
@@ -84,30 +90,77 @@ pub async fn array_buffer(response: &Response) -> Result<js_sys::ArrayBuffer, La
         .map_err(network_error)
 }
 
-/// Fetches a document: the status and the content type are checked from the
-/// headers before the body is read. The caller sets the time limit and aborts the
-/// request through `signal`.
+/// Fetches a document (see [`receive`]). The caller sets the time limit and aborts
+/// the request through `signal`, also when this refuses the body.
 pub async fn fetch_document(url: &str, signal: &AbortSignal) -> Result<Body, LabError> {
-    let response = get(url, Some(signal)).await?;
+    receive(get(url, Some(signal)).await?).await
+}
+
+/// Takes a document from a checked response: the content type is checked from the
+/// headers before the body is read, and the size from the `Content-Length` before the
+/// body is read or, without one, while it streams in.
+pub async fn receive(response: Response) -> Result<Body, LabError> {
     let headers = response.headers();
     check_content_type(headers.get("content-type").ok().flatten().as_deref())?;
-    let length = headers.get("content-length").ok().flatten();
-    check_length(length.and_then(|l| l.trim().parse::<u64>().ok()))?;
+    let length = headers
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|l| l.trim().parse::<u64>().ok());
+    check_length(length)?;
     let answered_ms = headers
         .get(ANSWERED_HEADER)
         .ok()
         .flatten()
         .and_then(|v| v.trim().parse::<f64>().ok())
         .map(from_epoch_ms);
-    let promise = response.blob().map_err(network_error)?;
-    let blob = JsFuture::from(promise)
-        .await
-        .map_err(network_error)?
-        .dyn_into()
-        .map_err(network_error)?;
+    let blob = match length {
+        Some(_) => {
+            let promise = response.blob().map_err(network_error)?;
+            JsFuture::from(promise)
+                .await
+                .map_err(network_error)?
+                .dyn_into()
+                .map_err(network_error)?
+        }
+        None => read_counted(&response).await?,
+    };
     let blob: web_sys::Blob = blob;
-    // Without a Content-Length the size is known once the blob is whole, still before
-    // a byte of it is in the page's memory.
+    // The announced length could be wrong; the blob's size is the truth, still known
+    // before a byte of it is in the page's memory.
     check_length(Some(blob.size() as u64))?;
     Ok(Body { blob, answered_ms })
+}
+
+/// Reads a body of unknown size chunk by chunk, counting, and cancels it with the chunk
+/// that passes the limit (the caller then aborts the request too). The chunks become
+/// one `Blob`.
+async fn read_counted(response: &Response) -> Result<web_sys::Blob, LabError> {
+    let chunks = js_sys::Array::new();
+    if let Some(stream) = response.body() {
+        let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+        let mut count = BodyCount::default();
+        loop {
+            let step = JsFuture::from(reader.read()).await.map_err(network_error)?;
+            let done = js_sys::Reflect::get(&step, &"done".into())
+                .ok()
+                .and_then(|d| d.as_bool())
+                .unwrap_or(true);
+            if done {
+                break;
+            }
+            let chunk: js_sys::Uint8Array = js_sys::Reflect::get(&step, &"value".into())
+                .map_err(network_error)?
+                .dyn_into()
+                .map_err(network_error)?;
+            if let Err(too_large) = count.add(chunk.length() as usize) {
+                // Stops the stream at its source; the rest is never sent.
+                let _ = reader.cancel();
+                return Err(too_large);
+            }
+            chunks.push(&chunk);
+        }
+    }
+    web_sys::Blob::new_with_u8_array_sequence(&chunks)
+        .map_err(|_| LabError::Network("could not keep the body's chunks as a Blob".into()))
 }

@@ -17,9 +17,12 @@ use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 use gloo_timers::future::TimeoutFuture;
 
+use wasm_bindgen::closure::Closure;
+use web_sys::{ReadableStreamDefaultController, Response, ResponseInit};
+
 use super::clock::now_ms;
-use super::fetch::{array_buffer, get, Body};
-use crate::lab::body::{check_content_type, check_length, MAX_DOCUMENT_BYTES};
+use super::fetch::{array_buffer, get, receive, Body};
+use crate::lab::body::{check_content_type, check_length, HUGE_STREAM_BYTES, MAX_DOCUMENT_BYTES};
 use crate::lab::corpus::{body_inner, build_doc, hostile_doc, not_utf8_doc};
 use crate::lab::error::LabError;
 use crate::lab::scenario::FailKind;
@@ -127,6 +130,13 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
         // The checks the page makes on a real response's headers.
         Some(FailKind::NotHtml) => check_content_type(Some("application/json; charset=utf-8"))?,
         Some(FailKind::Huge) => check_length(Some(MAX_DOCUMENT_BYTES as u64 + 1))?,
+        // A real streamed response, read by the same code as the service worker's.
+        Some(FailKind::HugeStream) => {
+            let (response, _source) = endless_response(HUGE_STREAM_BYTES)?;
+            let mut body = receive(response).await?;
+            body.answered_ms = Some(due_ms);
+            return Ok(body);
+        }
         _ => {}
     }
     let bytes = if doc.fail == Some(FailKind::NotUtf8) {
@@ -144,4 +154,42 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
         blob,
         answered_ms: Some(due_ms),
     })
+}
+
+/// The callback a stream calls when its reader wants more.
+type PullSource = Closure<dyn FnMut(ReadableStreamDefaultController)>;
+
+/// A chunk of [`endless_response`]: the size the service worker streams in, too.
+const STREAM_CHUNK_BYTES: usize = 64 * 1024;
+
+/// An HTML response of `total` zero bytes with no `Content-Length`, made a chunk at a
+/// time as its reader asks for more (a pull source), as `sw.js` streams `huge-stream`.
+/// Nothing is made ahead of the reader, and nothing more once it cancels. The source's
+/// callback is returned with it and must outlive the reading.
+fn endless_response(total: usize) -> Result<(Response, PullSource), LabError> {
+    let broken = |_| LabError::Simulator("could not make a streamed response".into());
+    let mut sent = 0;
+    let pull = PullSource::new(move |controller: ReadableStreamDefaultController| {
+        if sent >= total {
+            let _ = controller.close();
+            return;
+        }
+        let n = STREAM_CHUNK_BYTES.min(total - sent);
+        let chunk = js_sys::Uint8Array::new_with_length(n as u32);
+        if controller.enqueue_with_chunk(&chunk).is_ok() {
+            sent += n;
+        }
+    });
+    let source = js_sys::Object::new();
+    js_sys::Reflect::set(&source, &"pull".into(), pull.as_ref()).map_err(broken)?;
+    let stream = web_sys::ReadableStream::new_with_underlying_source(&source).map_err(broken)?;
+    let headers = web_sys::Headers::new().map_err(broken)?;
+    headers
+        .set("content-type", "text/html; charset=utf-8")
+        .map_err(broken)?;
+    let init = ResponseInit::new();
+    init.set_headers_headers(&headers);
+    let response =
+        Response::new_with_opt_readable_stream_and_init(Some(&stream), &init).map_err(broken)?;
+    Ok((response, pull))
 }

@@ -41,6 +41,15 @@ pub enum LabError {
         /// The limit.
         limit: usize,
     },
+    /// A body with no announced size grew past the limit while it streamed in; its
+    /// download was stopped there.
+    #[error("the document is over the limit of {limit} bytes; its download was stopped after {read} bytes")]
+    TooLargeWhileRead {
+        /// Bytes read when it was stopped (the limit was passed in the last chunk).
+        read: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// A worker could not be started or died.
     #[error("the parse worker failed: {0}")]
     Worker(String),

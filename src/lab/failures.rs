@@ -28,8 +28,12 @@ pub enum FailKind {
     NotHtml,
     /// The server answers HTML in Latin-1 bytes with no charset to say so.
     NotUtf8,
-    /// The server answers a body one byte over the size limit.
+    /// The server answers a body one byte over the size limit, with its
+    /// `Content-Length`.
     Huge,
+    /// The server streams a body four times the size limit with no `Content-Length`,
+    /// so only counting the bytes as they arrive can stop it (`huge-stream`).
+    HugeStream,
     /// The server answers an HTML page built to attack and to choke (see
     /// [`hostile_doc`](super::corpus::hostile_doc)); it is parsed like any other.
     Hostile,
@@ -40,17 +44,19 @@ pub enum FailKind {
 }
 
 /// The accepted kinds, as listed in notices and the README.
-pub const FAIL_KINDS: &str = "500, 404, network, not-html, not-utf8, huge, hostile, hang, crash";
+pub const FAIL_KINDS: &str =
+    "500, 404, network, not-html, not-utf8, huge, huge-stream, hostile, hang, crash";
 
 impl FailKind {
     /// Every kind, in the order of [`FAIL_KINDS`].
-    pub const ALL: [FailKind; 9] = [
+    pub const ALL: [FailKind; 10] = [
         Self::Status500,
         Self::Status404,
         Self::Network,
         Self::NotHtml,
         Self::NotUtf8,
         Self::Huge,
+        Self::HugeStream,
         Self::Hostile,
         Self::Hang,
         Self::Crash,
@@ -65,6 +71,7 @@ impl FailKind {
             Self::NotHtml => "not-html",
             Self::NotUtf8 => "not-utf8",
             Self::Huge => "huge",
+            Self::HugeStream => "huge-stream",
             Self::Hostile => "hostile",
             Self::Hang => "hang",
             Self::Crash => "crash",
