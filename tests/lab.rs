@@ -70,8 +70,18 @@ fn bad_values_fall_back_with_a_notice_each() {
 #[test]
 fn out_of_range_takes_the_nearest_limit() {
     let (s, notices) = Scenario::from_query("docs=100000&workers=0&size=99999999", &defaults());
-    assert_eq!((s.docs, s.workers, s.size), (64, 1, 8192));
-    assert_eq!(notices.len(), 3);
+    // The nearest limits, 64 × 8192 KiB, are then over the memory budget: the size
+    // that fits, with a fourth notice.
+    assert_eq!((s.docs, s.workers, s.size), (64, 1, 4096));
+    assert_eq!(notices.len(), 4);
+    assert!(matches!(
+        notices[3],
+        ParamNotice::OverMemoryBudget {
+            size: 8192,
+            used: 4096,
+            ..
+        }
+    ));
 }
 
 #[test]

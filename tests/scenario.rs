@@ -5,6 +5,7 @@
 
 use event_loop_lab::lab::scenario::{
     parse_query, FailKind, Failure, ParamNotice, ParseStrategy, Scenario, YieldKind, FAIL_KINDS,
+    MEMORY_BUDGET_KB,
 };
 
 fn defaults() -> Scenario {
@@ -242,4 +243,64 @@ fn yield_kinds_parse_echo_and_fall_back_with_a_notice() {
         notices[0].to_string(),
         "yield=\"sleep\" is not one of frame, timeout, scheduler, microtask; using frame"
     );
+}
+
+#[test]
+fn a_run_over_the_memory_budget_gets_a_smaller_size_and_a_notice_naming_the_budget() {
+    assert_eq!(MEMORY_BUDGET_KB, 256 * 1024);
+    // The largest run the limits allow: 64 × 8 MiB = 512 MiB.
+    for query in ["docs=64&size=8192", "size=8192&docs=64"] {
+        let (s, notices) = Scenario::from_query(query, &defaults());
+        assert_eq!((s.docs, s.size), (64, 4096), "{query}");
+        assert_eq!(
+            notices.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            vec![
+                "docs=64 × size=8192 KiB is 512 MiB, over the 256 MiB memory budget for one \
+                 run's documents; using size=4096"
+            ],
+            "{query}"
+        );
+    }
+    // The size that fits is the largest one: the run then uses at most the budget.
+    let (s, notices) = Scenario::from_query("docs=33&size=8000", &defaults());
+    assert_eq!(s.size, MEMORY_BUDGET_KB / 33);
+    assert!(u64::from(s.docs) * u64::from(s.size) <= u64::from(MEMORY_BUDGET_KB));
+    assert!(u64::from(s.docs) * u64::from(s.size + 1) > u64::from(MEMORY_BUDGET_KB));
+    assert!(matches!(
+        notices[..],
+        [ParamNotice::OverMemoryBudget {
+            docs: 33,
+            size: 8000,
+            total_mib: 258,
+            budget_mib: 256,
+            used: 7943
+        }]
+    ));
+    // Exactly the budget, and the default size at the most documents, are fine.
+    for query in [
+        "docs=32&size=8192",
+        "docs=64",
+        "docs=64&size=4096",
+        "size=8192",
+    ] {
+        let (s, notices) = Scenario::from_query(query, &defaults());
+        assert!(notices.is_empty(), "{query}: {notices:?}");
+        assert!(u64::from(s.docs) * u64::from(s.size) <= u64::from(MEMORY_BUDGET_KB));
+    }
+    // An edit that raises only the count (the size set earlier) is held to it too, and
+    // the fitted scenario round-trips without a notice.
+    let (mut s, _) = Scenario::from_query("size=8192", &defaults());
+    let notices = s.apply([("docs", "40")], &defaults());
+    assert_eq!((s.docs, s.size), (40, 6553));
+    assert_eq!(notices.len(), 1);
+    let (again, notices) = Scenario::from_query(&s.to_query(), &defaults());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(again, s);
+    // A hand-built scenario is fitted on demand.
+    let mut s = defaults();
+    s.docs = 64;
+    s.size = 8192;
+    assert!(s.fit_memory_budget().is_some());
+    assert_eq!(s.size, 4096);
+    assert_eq!(s.fit_memory_budget(), None);
 }

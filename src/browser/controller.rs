@@ -263,6 +263,13 @@ impl Controller {
             active: None,
         });
         let (done_tx, done_rx) = oneshot::channel::<Report>();
+        // Every edit is fitted to the memory budget already; a scenario loaded whole (a
+        // lesson's preset) is fitted here, so no run starts over it.
+        let over_budget = self.inner.scenario.borrow_mut().fit_memory_budget();
+        if let Some(notice) = over_budget {
+            self.inner.queue(LabEvent::NoticesRaised(vec![notice]));
+            self.inner.queue(LabEvent::ScenarioChanged(self.scenario()));
+        }
         let scenario = self.scenario();
         spawn_local(async move {
             let report = run(Rc::clone(&inner), run_id, scenario).await;

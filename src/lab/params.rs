@@ -70,6 +70,21 @@ pub enum ParamNotice {
         /// The parse strategy of the run.
         parse: ParseStrategy,
     },
+    /// The run's documents would add up to more than the memory budget
+    /// ([`MEMORY_BUDGET_KB`](super::scenario::MEMORY_BUDGET_KB)).
+    #[error("docs={docs} × size={size} KiB is {total_mib} MiB, over the {budget_mib} MiB memory budget for one run's documents; using size={used}")]
+    OverMemoryBudget {
+        /// Documents in the run.
+        docs: u32,
+        /// The size asked for, KiB.
+        size: u32,
+        /// `docs × size`, MiB, rounded up.
+        total_mib: u64,
+        /// The budget, MiB.
+        budget_mib: u32,
+        /// The size used instead, KiB: the largest that fits.
+        used: u32,
+    },
     /// `yield=scheduler` in a browser without `scheduler.yield()`.
     #[error(
         "yield=scheduler needs scheduler.yield(), which this browser does not have; using timeout"

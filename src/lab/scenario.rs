@@ -90,6 +90,20 @@ pub const WORKERS: RangeInclusive<u32> = 1..=8;
 pub const TIMEOUT_MS: RangeInclusive<u32> = 100..=60_000;
 /// The wait inside each document's async code after its fetch (`wait_ms=`).
 pub const WAIT_MS: RangeInclusive<u32> = 0..=5000;
+/// The most the documents of one run may add up to (`docs × size`), KiB: 256 MiB.
+///
+/// NOTE: why this number. The bodies are held by the browser, not by the page's wasm
+/// memory, which holds one document at a time (measured: 15 MiB after 32 × 8 MiB in
+/// `blocking`, 2 MiB in `worker`). In a concurrent main-thread run every fetched body
+/// waits on the page until the main thread takes it: 32 × 8 MiB = 256 MiB raised the
+/// browser process's peak by 574 MiB and the page's renderer by 334 MiB (headless
+/// Chromium 156), more than a phone gives a tab. 512 MiB, the most the limits of
+/// `docs` and `size` allow, doubles that. 256 MiB still fits the largest document count
+/// at the default size (64 × 3 MiB = 192 MiB) and the largest size for 32 documents,
+/// so no lesson step or default scenario meets the budget. It counts every document,
+/// also in sequential runs, which hold one body at a time: a lesson compares the same
+/// scenario fetched both ways, so the budget must not change one of them.
+pub const MEMORY_BUDGET_KB: u32 = 256 * 1024;
 /// Longest accepted search query, in characters.
 pub const QUERY_MAX_CHARS: usize = 1000;
 /// The default query: the vocabulary of the lesson. Every word of every document is
@@ -246,7 +260,29 @@ impl Scenario {
             };
             notices.extend(notice);
         }
+        // After every pair, so the order of `docs` and `size` in a query does not matter.
+        notices.extend(self.fit_memory_budget());
         notices
+    }
+
+    /// Keeps the run's documents within [`MEMORY_BUDGET_KB`]: if `docs × size` is over
+    /// it, `size` is lowered to the largest that fits (the number of documents is what
+    /// the lessons compare, so it stays), and the notice names the budget.
+    pub fn fit_memory_budget(&mut self) -> Option<ParamNotice> {
+        let total_kb = u64::from(self.docs) * u64::from(self.size);
+        if total_kb <= u64::from(MEMORY_BUDGET_KB) {
+            return None;
+        }
+        let asked = self.size;
+        // docs ≤ 64, so this is at least 4096 KiB, within SIZE_KB.
+        self.size = (MEMORY_BUDGET_KB / self.docs.max(1)).max(*SIZE_KB.start());
+        Some(ParamNotice::OverMemoryBudget {
+            docs: self.docs,
+            size: asked,
+            total_mib: total_kb.div_ceil(1024),
+            budget_mib: MEMORY_BUDGET_KB / 1024,
+            used: self.size,
+        })
     }
 
     /// Parses a URL query string (with or without the leading `?`).

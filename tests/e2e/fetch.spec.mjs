@@ -99,6 +99,28 @@ test.describe('fetching documents', () => {
     await expect(lab.docsInput).toHaveValue('64');
   });
 
+  test('a run over the memory budget starts with a notice naming it, at the size that fits', async ({ lab }) => {
+    // 64 × 8 MiB = 512 MiB: twice the 256 MiB budget.
+    await lab.open('docs=64&size=8192');
+    await lab.waitReady();
+    await expect(lab.noticeAbout('memory budget')).toHaveText(
+      /docs=64 × size=8192 KiB is 512 MiB, over the 256 MiB memory budget for one run's documents; using size=4096/,
+    );
+    await expect(lab.sizeInput).toHaveValue('4096');
+    // The run asked for through the API is held to the budget too, and uses that size.
+    // (Cancelled at once: its 5 s latency means nothing was fetched.)
+    const pending = lab.run({ docs: 40, size: 8192, latency: 5000, parse: 'worker', fail: '' });
+    await lab.waitStatus('running');
+    await lab.page.evaluate(() => window.eventLoopLab.cancel());
+    const report = await pending;
+    expect(report.outcome).toBe('cancelled');
+    expect(report.config.size).toBe(6553);
+    await expect(lab.noticeAbout('docs=40 × size=8192 KiB')).toContainText('using size=6553');
+    const small = await lab.run({ docs: 2, latency: 0 });
+    expect(small.config.size, 'the fitted size stays').toBe(6553);
+    expect(small.documents.map((d) => d.bytes)).toEqual([6553 * 1024, 6553 * 1024]);
+  });
+
   test('autorun=1 runs on load without a click', async ({ lab }) => {
     await lab.open('docs=3&latency=200&autorun=1');
     await lab.waitStatus('done');
