@@ -11,7 +11,9 @@
 #      same run on a clean pool (the ratio shows whether cancel stopped the work)
 #   6. a fresh page (cold cache, served gzipped): navigation -> "ready" and -> its first
 #      worker run done, without and with CDP throttling (1.6 Mbit/s, 150 ms RTT, CPU 4x)
-#   7. the size check (scripts/size.sh): gzip size of every file a page downloads before
+#   7. the hostile document's parse time per byte on the main thread, against corpus
+#      documents of the same size (the parser should stay within its usual time per byte)
+#   8. the size check (scripts/size.sh): gzip size of every file a page downloads before
 #      its first worker run, and twiggy's biggest items; exits 1 past the budget
 # The same data, with every individual run, goes to target/bench.json.
 #

@@ -340,6 +340,31 @@ try {
     cancelPairs.push({ clean_ms: clean.total_ms, after_cancel_ms: after.total_ms });
     log(`cancel ${i}/${RUNS}: clean ${fmt(clean.total_ms)} ms, after cancel ${fmt(after.total_ms)} ms`);
   }
+  // 7: the hostile document's parse time per byte against corpus documents of the same
+  // size, on the main thread, in pairs so both see the same machine load. The size is
+  // the hostile page's own (it is one fixed page), rounded to whole KiB.
+  const HOSTILE_DOCS = 4;
+  const HOSTILE_BASE = { ...WORK, docs: HOSTILE_DOCS, parse: 'blocking' };
+  const allHostile = Array.from({ length: HOSTILE_DOCS }, (_, i) => `${i + 1}:hostile`).join(',');
+  const perByte = (r) => sum(r.documents.map((d) => d.parse_ms)) / (sum(r.documents.map((d) => d.bytes)) / MB);
+  async function hostileRun(config, hostile) {
+    const r = await withTimeout(page.evaluate(pageRun, config), RUN_TIMEOUT_MS, 'hostile: a run took too long');
+    const bad = r.error || r.outcome !== 'finished' || r.documents.find((d) => d.error || d.parse_ms === null);
+    if (bad) throw new Error(`hostile (${hostile ? 'hostile' : 'corpus'}): ${r.error || r.outcome} ${JSON.stringify(bad)}`);
+    return r;
+  }
+  const hostileWarm = await hostileRun({ ...HOSTILE_BASE, fail: allHostile }, true);
+  const hostileBytes = hostileWarm.documents[0].bytes;
+  const HOSTILE_SIZE = Math.round(hostileBytes / 1024);
+  await hostileRun({ ...HOSTILE_BASE, size: HOSTILE_SIZE, fail: '' }, false);
+  const hostilePairs = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const h = await hostileRun({ ...HOSTILE_BASE, fail: allHostile }, true);
+    const c = await hostileRun({ ...HOSTILE_BASE, size: HOSTILE_SIZE, fail: '' }, false);
+    hostilePairs.push({ hostile_ms_per_mb: perByte(h), corpus_ms_per_mb: perByte(c), corpus_bytes: c.documents[0].bytes });
+    log(`hostile ${i}/${RUNS}: ${fmt(perByte(h), 1)} ms/MB vs corpus ${fmt(perByte(c), 1)} ms/MB`);
+  }
+
   // 4: the main thread under each strategy, default scenario.
   const strategies = {};
   const MODES = {
@@ -391,6 +416,14 @@ try {
       clean_ms: median(cancelPairs.map((p) => p.clean_ms)),
       after_cancel_ms: median(cancelPairs.map((p) => p.after_cancel_ms)),
       pairs: cancelPairs,
+    },
+    hostile: {
+      hostile_bytes: hostileBytes,
+      corpus_size_kib: HOSTILE_SIZE,
+      hostile_ms_per_mb: median(hostilePairs.map((p) => p.hostile_ms_per_mb)),
+      corpus_ms_per_mb: median(hostilePairs.map((p) => p.corpus_ms_per_mb)),
+      ratio: median(hostilePairs.map((p) => p.hostile_ms_per_mb / p.corpus_ms_per_mb)),
+      pairs: hostilePairs,
     },
     handoff: {
       ms_per_mb: handoffMedian,
@@ -504,6 +537,14 @@ try {
         `${runsList(r.runs.map((x) => x.startup_longest_task_ms))} ms, during the first run ${runsList(r.runs.map((x) => x.first_run_longest_task_ms))} ms |`,
     );
   }
+  const ho = results.hostile;
+  lines.push(
+    `| 7. The hostile page's parse time per byte vs the corpus (main thread, \`blocking\`) | ` +
+      `docs=${HOSTILE_DOCS}, latency=0: all \`fail=N:hostile\` (${ho.hostile_bytes} bytes each) vs size=${ho.corpus_size_kib} KiB of corpus | ` +
+      `${fmt(ho.hostile_ms_per_mb, 1)} vs ${fmt(ho.corpus_ms_per_mb, 1)} ms/MB, ${fmt(ho.ratio, 3)}× | ` +
+      `sum(work_ms) / sum(MB), each pair one after the other; ratio = median of the pairs' ratios; pairs ` +
+      `${hostilePairs.map((p) => `${fmt(p.hostile_ms_per_mb, 1)}/${fmt(p.corpus_ms_per_mb, 1)}`).join(', ')} ms/MB |`,
+  );
   const table = lines.join('\n');
 
   const json = {
@@ -516,7 +557,7 @@ try {
     runs_per_config: RUNS,
     warmup_runs_per_config: 1,
     mb: MB,
-    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY, first_run: FIRST_RUN, throttle: THROTTLE },
+    configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY, first_run: FIRST_RUN, throttle: THROTTLE, hostile: { ...HOSTILE_BASE, fail: allHostile }, hostile_corpus: { ...HOSTILE_BASE, size: HOSTILE_SIZE } },
     native,
     results,
     page_errors: pageErrors,
