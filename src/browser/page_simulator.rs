@@ -132,7 +132,7 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
         Some(FailKind::Huge) => check_length(Some(MAX_DOCUMENT_BYTES as u64 + 1))?,
         // A real streamed response, read by the same code as the service worker's.
         Some(FailKind::HugeStream) => {
-            let (response, _source) = endless_response(HUGE_STREAM_BYTES)?;
+            let response = endless_response(HUGE_STREAM_BYTES)?;
             let mut body = receive(response).await?;
             body.answered_ms = Some(due_ms);
             return Ok(body);
@@ -156,20 +156,16 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
     })
 }
 
-/// The callback a stream calls when its reader wants more.
-type PullSource = Closure<dyn FnMut(ReadableStreamDefaultController)>;
-
 /// A chunk of [`endless_response`]: the size the service worker streams in, too.
 const STREAM_CHUNK_BYTES: usize = 64 * 1024;
 
 /// An HTML response of `total` zero bytes with no `Content-Length`, made a chunk at a
 /// time as its reader asks for more (a pull source), as `sw.js` streams `huge-stream`.
-/// Nothing is made ahead of the reader, and nothing more once it cancels. The source's
-/// callback is returned with it and must outlive the reading.
-fn endless_response(total: usize) -> Result<(Response, PullSource), LabError> {
+/// Nothing is made ahead of the reader, and nothing more once it cancels.
+fn endless_response(total: usize) -> Result<Response, LabError> {
     let broken = |_| LabError::Simulator("could not make a streamed response".into());
     let mut sent = 0;
-    let pull = PullSource::new(move |controller: ReadableStreamDefaultController| {
+    let pull = Closure::<dyn FnMut(_)>::new(move |controller: ReadableStreamDefaultController| {
         if sent >= total {
             let _ = controller.close();
             return;
@@ -181,7 +177,10 @@ fn endless_response(total: usize) -> Result<(Response, PullSource), LabError> {
         }
     });
     let source = js_sys::Object::new();
-    js_sys::Reflect::set(&source, &"pull".into(), pull.as_ref()).map_err(broken)?;
+    // Owned by the stream from here (freed when the stream is collected): a read may
+    // still be under way when this document's future is dropped (a timeout, a cancel),
+    // and the stream must not then call a freed callback.
+    js_sys::Reflect::set(&source, &"pull".into(), &pull.into_js_value()).map_err(broken)?;
     let stream = web_sys::ReadableStream::new_with_underlying_source(&source).map_err(broken)?;
     let headers = web_sys::Headers::new().map_err(broken)?;
     headers
@@ -191,5 +190,5 @@ fn endless_response(total: usize) -> Result<(Response, PullSource), LabError> {
     init.set_headers_headers(&headers);
     let response =
         Response::new_with_opt_readable_stream_and_init(Some(&stream), &init).map_err(broken)?;
-    Ok((response, pull))
+    Ok(response)
 }
