@@ -173,6 +173,31 @@ fn text_without_markup_is_cut_between_words_with_the_same_result() {
 struct Inputs(u64);
 
 impl Inputs {
+    /// Input number `i` of a generated set, in turn: random bytes (up to `max`), tag
+    /// soup (up to 2 × `max`), and a piece of a corpus page damaged in a few places.
+    fn input(&mut self, i: usize, pages: &[String], max: usize) -> String {
+        match i % 3 {
+            0 => {
+                let len = self.below(max);
+                self.random_bytes(len)
+            }
+            1 => {
+                let len = self.below(2 * max);
+                self.tag_soup(len)
+            }
+            _ => {
+                let page = &pages[self.below(pages.len())];
+                let mut start = self.below(page.len() / 2);
+                while !page.is_char_boundary(start) {
+                    start -= 1;
+                }
+                let piece: String = page[start..].chars().take(max + max / 2).collect();
+                let edits = 1 + self.below(8);
+                self.mutate(&piece, edits)
+            }
+        }
+    }
+
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -264,27 +289,7 @@ fn the_parser_survives_ten_thousand_generated_inputs_whole_and_sliced() {
     let pages: Vec<String> = corpus().into_iter().map(|(_, html)| html).collect();
     let mut gen = Inputs(0x5eed_1234_abcd_ef01);
     for i in 0..10_000 {
-        let input = match i % 3 {
-            0 => {
-                let len = gen.below(2048);
-                gen.random_bytes(len)
-            }
-            1 => {
-                let len = gen.below(4096);
-                gen.tag_soup(len)
-            }
-            _ => {
-                let page = &pages[gen.below(pages.len())];
-                // A piece of a page, damaged in a few places.
-                let start = gen.below(page.len() / 2);
-                let piece: String = page[page.floor_char_boundary(start)..]
-                    .chars()
-                    .take(3000)
-                    .collect();
-                let edits = 1 + gen.below(8);
-                gen.mutate(&piece, edits)
-            }
-        };
+        let input = gen.input(i, &pages, 2048);
         let whole = analyze(&input, "thread word");
         // Run to completion, sliced too: no input may panic either way, and the
         // result is the whole one (see `a_cut_anywhere_gives_the_same_result`).
@@ -352,26 +357,7 @@ fn a_cut_anywhere_gives_the_same_result() {
     let mut inputs: Vec<String> = pages.clone();
     inputs.push(hostile);
     for i in 0..3_000 {
-        inputs.push(match i % 3 {
-            0 => {
-                let len = gen.below(1024);
-                gen.random_bytes(len)
-            }
-            1 => {
-                let len = gen.below(2048);
-                gen.tag_soup(len)
-            }
-            _ => {
-                let page = &pages[gen.below(pages.len())];
-                let start = gen.below(page.len() / 2);
-                let piece: String = page[page.floor_char_boundary(start)..]
-                    .chars()
-                    .take(2000)
-                    .collect();
-                let edits = 1 + gen.below(8);
-                gen.mutate(&piece, edits)
-            }
-        });
+        inputs.push(gen.input(i, &pages, 1024));
     }
     for (i, input) in inputs.iter().enumerate() {
         let whole = analyze(input, "thread word");

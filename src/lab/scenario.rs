@@ -310,14 +310,8 @@ impl Scenario {
             self.timeout
         );
         if !self.fail.is_empty() {
-            let fail = self
-                .fail
-                .iter()
-                .map(Failure::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
             out.push_str("&fail=");
-            out.push_str(&fail);
+            out.push_str(&self.fail_text());
         }
         if self.wait_ms > 0 {
             out.push_str(&format!("&wait={}&wait_ms={}", self.wait, self.wait_ms));
@@ -331,17 +325,20 @@ impl Scenario {
         out
     }
 
+    /// The `fail=` value: `2,3:hang,5:crash`.
+    fn fail_text(&self) -> String {
+        self.fail
+            .iter()
+            .map(Failure::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// Every value with its query name, the empty lists and the zero wait included:
     /// a config that sets the whole scenario when passed to `run()`, whatever the
     /// scenario was before. Numbers are written as numbers.
     pub fn to_config(&self) -> Vec<(&'static str, ConfigValue)> {
         use ConfigValue::{Number, Text};
-        let fail = self
-            .fail
-            .iter()
-            .map(Failure::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
         vec![
             ("docs", Number(self.docs)),
             ("latency", Number(self.latency)),
@@ -351,7 +348,7 @@ impl Scenario {
             ("yield", Text(self.yield_kind.to_string())),
             ("workers", Number(self.workers)),
             ("timeout", Number(self.timeout)),
-            ("fail", Text(fail)),
+            ("fail", Text(self.fail_text())),
             ("wait", Text(self.wait.to_string())),
             ("wait_ms", Number(self.wait_ms)),
             ("forget", Text(join_docs(&self.forget))),
