@@ -47,7 +47,7 @@ pub struct RehearsalProps {
 /// The run view, as [`crate::ui::app::App`] draws it during and after a run, drawn
 /// through a portal into an element that is never in the document: nothing of it is
 /// seen, laid out or painted. Step 0 draws nothing (the app's first render stays as
-/// light as it was); steps 1 to [`STEPS`] draw it with the clock moved on, one task
+/// light as it was); steps 1 to `STEPS` (12) draw it with the clock moved on, one task
 /// apart. Shows as "first-use rehearsal" on the app's track in a DevTools recording.
 #[component]
 pub fn Rehearsal(props: &RehearsalProps) -> Html {
