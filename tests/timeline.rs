@@ -3,7 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use event_loop_lab::lab::timeline::{
-    percentile, BusyPeriod, InputSample, MainThreadLog, TaskSource, WorkSpan, FRAME_MS,
+    percentile, BusyPeriod, InputSample, MainThreadLog, MainThreadReport, TaskSource, WorkSpan,
+    FRAME_MS,
 };
 
 fn frames(log: &mut MainThreadLog, from: f64, to: f64) {
@@ -14,6 +15,15 @@ fn frames(log: &mut MainThreadLog, from: f64, to: f64) {
     }
 }
 
+/// The cause of each long task of a summary, in order.
+fn causes(summary: &MainThreadReport) -> Vec<&str> {
+    summary
+        .long_tasks
+        .iter()
+        .flatten()
+        .map(|t| t.cause.as_str())
+        .collect()
+}
 #[test]
 fn gaps_longer_than_two_frames_are_dropped_frames() {
     let mut log = MainThreadLog::new(10_000, 60_000.0);
@@ -67,12 +77,7 @@ fn long_tasks_are_attributed_to_the_overlapping_parse() {
         460.0,
     );
     let s = log.summarize(0.0, 3000.0, &work);
-    let causes: Vec<&str> = s
-        .long_tasks
-        .iter()
-        .flatten()
-        .map(|t| t.cause.as_str())
-        .collect();
+    let causes = causes(&s);
     assert_eq!(
         causes,
         [
@@ -101,12 +106,7 @@ fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
     );
     log.add_task(task(400.0, 60.0, TaskSource::Longtask, 0.0), 500.0);
     let s = log.summarize(0.0, 1000.0, &[]);
-    let causes: Vec<&str> = s
-        .long_tasks
-        .iter()
-        .flatten()
-        .map(|t| t.cause.as_str())
-        .collect();
+    let causes = causes(&s);
     assert_eq!(causes, ["rendering", "other work (the app, another frame)"]);
 }
 
