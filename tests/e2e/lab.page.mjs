@@ -72,6 +72,24 @@ export class LabPage {
     await expect(this.status).toHaveText(text, { timeout });
   }
 
+  /**
+   * Clicks a button that starts a run and waits for that run's report and for the
+   * status to read `done`. The status changes on the next frame, so a status of
+   * `done` left by the previous run must not count: the report's run_id must move.
+   */
+  async clickRun(button, { timeout = 60_000 } = {}) {
+    const before = await this.page.evaluate(() => window.eventLoopLab.report()?.run_id ?? 0);
+    await button.click();
+    await expect
+      .poll(() => this.page.evaluate(() => window.eventLoopLab.report()?.run_id ?? 0), {
+        timeout,
+        message: 'the clicked run should finish with a report of its own',
+      })
+      .toBeGreaterThan(before);
+    await this.waitStatus('done', { timeout });
+    return this.report();
+  }
+
   /** Runs the simulation through the page's API and returns the Report. */
   run(config) {
     return this.page.evaluate((c) => window.eventLoopLab.run(c), config);

@@ -75,9 +75,8 @@ test('the verdicts of steps 2, 3 and 4 carry the run\'s measured numbers', async
   await lab.waitReady();
   const verdict = page.getByTestId('verdict');
 
-  await page.getByTestId('step-run-0').click();
-  await lab.waitStatus('done', { timeout: 60_000 });
-  let report = await lab.report();
+  let report = await lab.clickRun(page.getByTestId('step-run-0'));
+  await expect(verdict).toContainText('What this run measured');
   let text = await verdict.innerText();
   expectNumber(text, report.total_ms, 'step 2 total');
   expectNumber(text, report.sum_of_latencies_ms, 'step 2 latencies one after another');
@@ -87,9 +86,8 @@ test('the verdicts of steps 2, 3 and 4 carry the run\'s measured numbers', async
   await page.getByTestId('step-next').click();
   await expect(page.getByTestId('step-panel')).toHaveAttribute('data-step', '3');
   await expect(page).toHaveURL(/lesson=3/);
-  await page.getByTestId('step-run-0').click();
-  await lab.waitStatus('done', { timeout: 60_000 });
-  report = await lab.report();
+  report = await lab.clickRun(page.getByTestId('step-run-0'));
+  await expect(verdict).toContainText('What this run measured');
   text = await verdict.innerText();
   const main = report.main_thread;
   expectNumber(text, main.max_frame_gap_ms, 'step 3 frame gap');
@@ -104,9 +102,8 @@ test('the verdicts of steps 2, 3 and 4 carry the run\'s measured numbers', async
 
   await page.getByTestId('step-next').click();
   await expect(page.getByTestId('step-panel')).toHaveAttribute('data-step', '4');
-  await page.getByTestId('step-run-0').click();
-  await lab.waitStatus('done', { timeout: 60_000 });
-  report = await lab.report();
+  report = await lab.clickRun(page.getByTestId('step-run-0'));
+  await expect(verdict).toContainText('What this run measured');
   text = await verdict.innerText();
   const work = report.documents.reduce((sum, d) => sum + d.work_ms, 0);
   expectNumber(text, work, 'step 4 work');
@@ -150,9 +147,7 @@ test('a forgotten future never sends its request; the others do, once each', asy
   const counts = countDocRequests(page);
   await lab.open('lesson=7');
   await lab.waitReady();
-  await page.getByTestId('step-run-0').click();
-  await lab.waitStatus('done', { timeout: 60_000 });
-  const report = await lab.report();
+  const report = await lab.clickRun(page.getByTestId('step-run-0'));
   expect(report.config.forget).toEqual([3]);
   const forgotten = report.documents[2];
   expect(forgotten.state).toBe('never_polled');
