@@ -40,11 +40,11 @@ step "rustfmt"
 cargo fmt --all -- --check
 
 step "clippy (host and wasm32)"
-cargo clippy --all-targets -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 
 step "native tests (host)"
-cargo test
+cargo test --workspace
 
 step "release build with a relative public URL -> $E2E_DIST_DIR"
 rm -rf "$E2E_DIST_DIR"

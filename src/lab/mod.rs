@@ -3,7 +3,6 @@
 
 pub mod body;
 pub mod corpus;
-mod cutter;
 pub mod doc_record;
 pub mod engine;
 pub mod error;
@@ -17,5 +16,7 @@ pub mod scenario;
 pub mod timeline;
 pub mod trace;
 pub mod waiting;
-pub mod work;
 pub mod yielding;
+
+/// The heavy work, a crate of its own so it is built for speed (see Cargo.toml).
+pub use work;

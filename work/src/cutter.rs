@@ -1,5 +1,5 @@
 //! Where the sliceable work may cut a document into chunks, so that every chunking
-//! gives the parser the same tokens: the [`Analyzer`](super::work::Analyzer) works
+//! gives the parser the same tokens: the [`Analyzer`](crate::Analyzer) works
 //! chunk by chunk, and the `sliced` strategy yields between chunks.
 //!
 //! A cut is safe only where the parser (`tl` 0.7) itself ends one token and starts the

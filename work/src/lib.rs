@@ -11,7 +11,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::cutter::{next_cut, Next, TokenScan};
+mod cutter;
+
+use cutter::{next_cut, Next, TokenScan};
 
 /// Markup tokens longer than this are read by the cutter's mirror of the parser's
 /// token rules, in steps, instead of by the parser in one piece (see
