@@ -1,7 +1,7 @@
 //! The first-use rehearsal: while the latency simulator and the workers start, the
-//! run view (rows, summary, lesson) is drawn a few times into a detached element
-//! and dropped, so that a learner's first press of Run draws with warm code. The
-//! status says "ready" only once it is done.
+//! run view (rows, summary, lesson) is drawn a few times into a hidden element and
+//! dropped, so that a learner's first press of Run draws with warm code. The status
+//! says "ready" only once it is done.
 //!
 //! NOTE: why. A fresh page's first worker run showed one main-thread task of
 //! 55–85 ms at its start that later runs did not show. A CDP trace of that run
@@ -12,8 +12,14 @@
 //! which on two cores takes CPU from the main thread just then. A second run had
 //! neither. Drawing the same components a dozen times, one task apart, makes V8 do
 //! both here, where nobody waits and nothing is measured: after it, the first
-//! run's first 400 ms held no top-tier compiling and ~12 lazy compiles. It never
-//! touches the document, the network or the workers.
+//! run's first 400 ms held no top-tier compiling and ~12 lazy compiles.
+//!
+//! The host element is in the document (hidden, inert, `position: fixed`), not
+//! detached: the browser's own first styling and layout of rows are first-use costs
+//! too. Measured with the CPU 4× slower, the first frame of a fresh page's 32-document
+//! worker run took 70–118 ms with a detached host against 47–82 ms for the same frame
+//! in a later run (which also creates its rows); with the host in the document, 51–85
+//! ms against 43–59 ms. It never touches the network or the workers.
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -45,17 +51,30 @@ pub struct RehearsalProps {
 }
 
 /// The run view, as [`crate::ui::app::App`] draws it during and after a run, drawn
-/// through a portal into an element that is never in the document: nothing of it is
-/// seen, laid out or painted. Step 0 draws nothing (the app's first render stays as
+/// through a portal into a hidden element (class `rehearsal`): laid out, never seen,
+/// painted or announced, and removed with the component. Step 0 draws nothing (the app's first render stays as
 /// light as it was); steps 1 to `STEPS` (12) draw it with the clock moved on, one task
 /// apart. Shows as "first-use rehearsal" on the app's track in a DevTools recording.
 #[component]
 pub fn Rehearsal(props: &RehearsalProps) -> Html {
     let host = use_memo((), |_| {
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.create_element("div").ok())
+        let document = web_sys::window()?.document()?;
+        let host = document.create_element("div").ok()?;
+        // In the document, so that the browser styles and lays the rows out (its own
+        // first-use costs), but hidden from sight, from pointers and from assistive
+        // technology; fixed, so it never changes the page's scroll height.
+        host.set_class_name("rehearsal");
+        let _ = host.set_attribute("aria-hidden", "true");
+        let _ = host.set_attribute("inert", "");
+        let _ = document.body()?.append_child(&host);
+        Some(host)
     });
+    {
+        let host = (*host).clone();
+        use_effect_with((), move |_| {
+            move || host.into_iter().for_each(|h| h.remove())
+        });
+    }
     let views = use_memo(props.scenario.clone(), |scenario| {
         let runs = vec![
             just_started(scenario),
