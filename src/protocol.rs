@@ -2,11 +2,11 @@
 //!
 //! The page fetches every document itself and hands only the work to a worker, as
 //! `run_in_executor` does. A job is posted as a plain object
-//! `{ request: "<JSON of WorkerRequest>", body: Blob }`. The body is the `Blob` the
+//! `{ request: "<WorkerRequest as text>", body: Blob }`. The body is the `Blob` the
 //! page's `fetch` gave it: posting a `Blob` passes a handle to the same bytes, so
 //! nothing is copied and the bytes never cross the page's main thread (the worker
-//! reads them on its own thread). The JSON part and every reply are a few hundred
-//! bytes: a worker never sends a document or an index back, since decoding a big
+//! reads them on its own thread). The request and every reply are one short line of
+//! text (see [`WorkerRequest::encode`]): a worker never sends a document or an index back, since decoding a big
 //! reply on the main thread would itself be a freeze. Every reply echoes the
 //! [`JobId`] of its request.
 //!
@@ -19,91 +19,252 @@
 //!   to 56 ms for 6 × 3 MiB (see `browser::fetch`);
 //! - a `Blob` handle costs about as little to post, and the page never reads the bytes.
 
-use serde::{Deserialize, Serialize};
-
 pub use crate::lab::engine::JobId;
 use crate::lab::error::LabError;
 use crate::lab::work::WorkSummary;
 
-/// The property of a posted message that holds the JSON request.
 pub const REQUEST_KEY: &str = "request";
-/// The property of a posted message that holds the transferred body.
 pub const BODY_KEY: &str = "body";
 
 /// What the page asks of a worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WorkerRequest {
-    /// Decode the transferred body and run the work on it with `query`.
+    /// Work on the document posted with this request (its `Blob`).
     Work {
-        /// Echoed in every reply.
         job: JobId,
-        /// The search query.
         query: String,
-        /// Panic instead of working (`fail=N:crash`): with `panic = "abort"` that
-        /// kills the worker the way a parser bug would.
+        /// `fail=N:crash`: the worker panics, as a parser bug would.
         crash: bool,
-        /// Hold the worker this long before the work (`wait=blocking`), ms.
-        #[serde(default)]
+        /// `wait=blocking` in worker mode: hold this thread so long first, ms.
         hold_ms: u32,
     },
-    /// Stop `job` at the end of its current slice and do not reply to it: its run
-    /// was cancelled.
-    Cancel {
-        /// The job to stop.
-        job: JobId,
-    },
+    /// Stop that job at its next slice.
+    Cancel { job: JobId },
 }
 
-/// What a worker answers. Times are `performance.timeOrigin + performance.now()` on
-/// the worker's clock (its time origin differs from the page's); the page converts
-/// them to its own `performance.now()`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What a worker tells the page. Every reply about a job echoes its [`JobId`].
+#[derive(Debug, Clone, PartialEq)]
 pub enum WorkerReply {
-    /// The worker is loaded and listening; sent once, before anything else.
+    /// The worker listens (sent once, when it has started).
     Ready,
-    /// The work on `job` started.
+    /// The job's body is read and its work begins (after a held wait, if any).
     Started {
-        /// The request's id.
         job: JobId,
-        /// When the work began.
         at_epoch_ms: f64,
-        /// When a hold before the work (`wait=blocking`) began; it ended at `at_epoch_ms`.
-        #[serde(default)]
         held_from_epoch_ms: Option<f64>,
     },
-    /// The work finished.
+    /// The work is done.
     Parsed {
-        /// The request's id.
         job: JobId,
-        /// What it found.
         summary: WorkSummary,
-        /// When it ended.
         end_epoch_ms: f64,
-        /// Time spent working, ms.
         work_ms: f64,
     },
-    /// The body could not be worked on (not UTF-8, too large, a missing body).
+    /// The document could not be worked on.
     Failed {
-        /// The request's id.
         job: JobId,
-        /// Why.
         error: LabError,
-        /// When.
         at_epoch_ms: f64,
     },
 }
 
+// NOTE: why not JSON: serde_json's deserializer, with a `Deserialize` for every type
+// in these messages, was ~30 KB of the wasm module (~4 %) and did nothing else. The
+// messages are a handful of numbers: each is one line of words separated by single
+// spaces, and the one free text (a query, an error message) always comes last, so it
+// may hold anything. Native tests round-trip every message and every error.
+
 impl WorkerRequest {
-    /// The request as the JSON text posted beside the body.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a WorkerRequest always serializes")
+    /// `work <run> <doc> <crash 0|1> <hold_ms> <query…>` or `cancel <run> <doc>`.
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Work {
+                job,
+                query,
+                crash,
+                hold_ms,
+            } => format!(
+                "work {} {} {} {hold_ms} {query}",
+                job.run,
+                job.doc,
+                u8::from(*crash)
+            ),
+            Self::Cancel { job } => format!("cancel {} {}", job.run, job.doc),
+        }
+    }
+
+    /// The request in `text`, or `None` for anything [`Self::encode`] does not write.
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut words = Words(text);
+        match words.next()? {
+            "work" => {
+                let job = words.job()?;
+                let crash = match words.next()? {
+                    "0" => false,
+                    "1" => true,
+                    _ => return None,
+                };
+                let hold_ms = words.number()?;
+                Some(Self::Work {
+                    job,
+                    crash,
+                    hold_ms,
+                    query: words.rest().to_string(),
+                })
+            }
+            "cancel" => Some(Self::Cancel { job: words.job()? }),
+            _ => None,
+        }
     }
 }
 
 impl WorkerReply {
-    /// The reply as the JSON text the worker posts.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).expect("a WorkerReply always serializes")
+    /// `ready`, `started <run> <doc> <at> <held from|->`,
+    /// `parsed <run> <doc> <links> <words> <distinct> <hits> <fuzzy> <end> <work_ms>`
+    /// or `failed <run> <doc> <at> <error>` (see [`encode_error`]).
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Ready => "ready".to_string(),
+            Self::Started {
+                job,
+                at_epoch_ms,
+                held_from_epoch_ms,
+            } => {
+                let held = held_from_epoch_ms.map_or_else(|| "-".to_string(), |h| h.to_string());
+                format!("started {} {} {at_epoch_ms} {held}", job.run, job.doc)
+            }
+            Self::Parsed {
+                job,
+                summary: s,
+                end_epoch_ms,
+                work_ms,
+            } => format!(
+                "parsed {} {} {} {} {} {} {} {end_epoch_ms} {work_ms}",
+                job.run, job.doc, s.links, s.words, s.distinct_words, s.hits, s.fuzzy_hits
+            ),
+            Self::Failed {
+                job,
+                error,
+                at_epoch_ms,
+            } => format!(
+                "failed {} {} {at_epoch_ms} {}",
+                job.run,
+                job.doc,
+                encode_error(error)
+            ),
+        }
+    }
+
+    /// The reply in `text`, or `None` for anything [`Self::encode`] does not write.
+    pub fn decode(text: &str) -> Option<Self> {
+        let mut words = Words(text);
+        match words.next()? {
+            "ready" => Some(Self::Ready),
+            "started" => Some(Self::Started {
+                job: words.job()?,
+                at_epoch_ms: words.number()?,
+                held_from_epoch_ms: match words.next()? {
+                    "-" => None,
+                    held => Some(held.parse().ok()?),
+                },
+            }),
+            "parsed" => Some(Self::Parsed {
+                job: words.job()?,
+                summary: WorkSummary {
+                    links: words.number()?,
+                    words: words.number()?,
+                    distinct_words: words.number()?,
+                    hits: words.number()?,
+                    fuzzy_hits: words.number()?,
+                },
+                end_epoch_ms: words.number()?,
+                work_ms: words.number()?,
+            }),
+            "failed" => Some(Self::Failed {
+                job: words.job()?,
+                at_epoch_ms: words.number()?,
+                error: decode_error(words)?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A [`LabError`] as a kind and its fields, the free text last.
+fn encode_error(error: &LabError) -> String {
+    match error {
+        LabError::Status {
+            status,
+            status_text,
+        } => format!("status {status} {status_text}"),
+        LabError::Network(why) => format!("network {why}"),
+        LabError::Timeout(ms) => format!("timeout {ms}"),
+        LabError::NotHtml { content_type } => format!("not-html {content_type}"),
+        LabError::NotUtf8 { offset } => format!("not-utf8 {offset}"),
+        LabError::TooLarge { bytes, limit } => format!("too-large {bytes} {limit}"),
+        LabError::TooLargeWhileRead { read, limit } => {
+            format!("too-large-while-read {read} {limit}")
+        }
+        LabError::Worker(why) => format!("worker {why}"),
+        LabError::Simulator(why) => format!("simulator {why}"),
+    }
+}
+
+fn decode_error(mut words: Words<'_>) -> Option<LabError> {
+    Some(match words.next()? {
+        "status" => LabError::Status {
+            status: words.number()?,
+            status_text: words.rest().to_string(),
+        },
+        "network" => LabError::Network(words.rest().to_string()),
+        "timeout" => LabError::Timeout(words.number()?),
+        "not-html" => LabError::NotHtml {
+            content_type: words.rest().to_string(),
+        },
+        "not-utf8" => LabError::NotUtf8 {
+            offset: words.number()?,
+        },
+        "too-large" => LabError::TooLarge {
+            bytes: words.number()?,
+            limit: words.number()?,
+        },
+        "too-large-while-read" => LabError::TooLargeWhileRead {
+            read: words.number()?,
+            limit: words.number()?,
+        },
+        "worker" => LabError::Worker(words.rest().to_string()),
+        "simulator" => LabError::Simulator(words.rest().to_string()),
+        _ => return None,
+    })
+}
+
+/// Reads a message word by word (single spaces), then its free text.
+struct Words<'a>(&'a str);
+
+impl<'a> Words<'a> {
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let (word, rest) = self.0.split_once(' ').unwrap_or((self.0, ""));
+        self.0 = rest;
+        Some(word)
+    }
+
+    fn number<T: std::str::FromStr>(&mut self) -> Option<T> {
+        self.next()?.parse().ok()
+    }
+
+    fn job(&mut self) -> Option<JobId> {
+        Some(JobId {
+            run: self.number()?,
+            doc: self.number()?,
+        })
+    }
+
+    /// Everything left, spaces included.
+    fn rest(self) -> &'a str {
+        self.0
     }
 }
 
@@ -112,22 +273,108 @@ mod tests {
     use super::*;
 
     #[test]
-    fn messages_round_trip_through_json() {
+    fn requests_round_trip() {
         let job = JobId { run: 3, doc: 2 };
-        let request = WorkerRequest::Work {
+        for request in [
+            WorkerRequest::Work {
+                job,
+                query: "async  \"await\" spaces\tand\nlines ".into(),
+                crash: false,
+                hold_ms: 300,
+            },
+            WorkerRequest::Work {
+                job,
+                query: String::new(),
+                crash: true,
+                hold_ms: 0,
+            },
+            WorkerRequest::Cancel { job },
+        ] {
+            assert_eq!(WorkerRequest::decode(&request.encode()), Some(request));
+        }
+    }
+
+    #[test]
+    fn replies_and_every_error_round_trip() {
+        let job = JobId { run: 7, doc: 64 };
+        let errors = [
+            LabError::Status {
+                status: 404,
+                status_text: "Not Found".into(),
+            },
+            LabError::Status {
+                status: 500,
+                status_text: String::new(),
+            },
+            LabError::Network("TypeError: Failed to fetch".into()),
+            LabError::Timeout(20_000),
+            LabError::NotHtml {
+                content_type: "application/json; charset=utf-8".into(),
+            },
+            LabError::NotUtf8 { offset: 7 },
+            LabError::TooLarge {
+                bytes: 20_000_000,
+                limit: 16_777_216,
+            },
+            LabError::TooLargeWhileRead {
+                read: 16_842_752,
+                limit: 16_777_216,
+            },
+            LabError::Worker("panicked at 'doc 3' \n line two".into()),
+            LabError::Simulator(String::new()),
+        ];
+        let mut replies = vec![
+            WorkerReply::Ready,
+            WorkerReply::Started {
+                job,
+                at_epoch_ms: 1_764_140_000_123.456,
+                held_from_epoch_ms: None,
+            },
+            WorkerReply::Started {
+                job,
+                at_epoch_ms: 0.1 + 0.2,
+                held_from_epoch_ms: Some(1_764_139_999_823.25),
+            },
+            WorkerReply::Parsed {
+                job,
+                summary: WorkSummary {
+                    links: 1,
+                    words: u32::MAX,
+                    distinct_words: 3,
+                    hits: 0,
+                    fuzzy_hits: 5,
+                },
+                end_epoch_ms: 1_764_140_000_999.5,
+                work_ms: 412.345_678_9,
+            },
+        ];
+        replies.extend(errors.into_iter().map(|error| WorkerReply::Failed {
             job,
-            query: "async \"await\"".into(),
-            crash: false,
-            hold_ms: 300,
-        };
-        let back: WorkerRequest = serde_json::from_str(&request.to_json()).unwrap();
-        assert_eq!(back, request);
-        let reply = WorkerReply::Failed {
-            job,
-            error: LabError::NotUtf8 { offset: 7 },
-            at_epoch_ms: 1.5,
-        };
-        let back: WorkerReply = serde_json::from_str(&reply.to_json()).unwrap();
-        assert_eq!(back, reply);
+            error,
+            at_epoch_ms: 12.5,
+        }));
+        for reply in replies {
+            assert_eq!(WorkerReply::decode(&reply.encode()), Some(reply));
+        }
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        for text in [
+            "",
+            "ready?",
+            "work 1 2",
+            "work 1 2 maybe 0 q",
+            "work -1 2 0 0 q",
+            "cancel 1",
+            "started 1 2 x -",
+            "parsed 1 2 3 4 5 6",
+            "failed 1 2 3 nonsense here",
+            "failed 1 2 3 timeout soon",
+            "{\"Ready\":null}",
+        ] {
+            assert_eq!(WorkerReply::decode(text), None, "{text:?}");
+            assert_eq!(WorkerRequest::decode(text), None, "{text:?}");
+        }
     }
 }

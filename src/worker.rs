@@ -111,7 +111,7 @@ pub fn start() {
 
 fn post(scope: &DedicatedWorkerGlobalScope, reply: &WorkerReply) {
     // Posting a string cannot fail (it is always cloneable).
-    let _ = scope.post_message(&JsValue::from_str(&reply.to_json()));
+    let _ = scope.post_message(&JsValue::from_str(&reply.encode()));
 }
 
 /// Runs when the page posts a message: a job to start, or one to cancel.
@@ -119,7 +119,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, data: &JsValue) {
     let request = js_sys::Reflect::get(data, &REQUEST_KEY.into())
         .ok()
         .and_then(|r| r.as_string())
-        .and_then(|text| serde_json::from_str::<WorkerRequest>(&text).ok());
+        .and_then(|text| WorkerRequest::decode(&text));
     // Only the page posts here, and always a valid request: anything else is dropped.
     match request {
         Some(WorkerRequest::Work {

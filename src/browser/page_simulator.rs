@@ -58,14 +58,20 @@ fn bytes_of(buffer: &js_sys::ArrayBuffer) -> Vec<u8> {
 async fn fetch_corpus(corpus_url: String) -> Result<Corpus, LabError> {
     let index = get(&format!("{corpus_url}index.json"), None).await?;
     let text = String::from_utf8_lossy(&bytes_of(&array_buffer(&index).await?)).into_owned();
-    let index: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| LabError::Simulator(format!("corpus/index.json: {e}")))?;
-    let names: Vec<String> = index["files"]
-        .as_array()
+    // The browser's own JSON parser: the app's wasm carries no JSON reader.
+    let index = js_sys::JSON::parse(&text).map_err(|e| {
+        LabError::Simulator(format!(
+            "corpus/index.json: {}",
+            js_sys::Error::from(e).message()
+        ))
+    })?;
+    let names: Vec<String> = js_sys::Reflect::get(&index, &"files".into())
+        .ok()
+        .filter(js_sys::Array::is_array)
         .map(|files| {
-            files
+            js_sys::Array::from(&files)
                 .iter()
-                .filter_map(|f| f.as_str().map(str::to_string))
+                .filter_map(|f| f.as_string())
                 .collect()
         })
         .unwrap_or_default();

@@ -170,7 +170,7 @@ impl WorkerPool {
                 state.queued = None;
             }
             let message = js_sys::Object::new();
-            let request = WorkerRequest::Cancel { job }.to_json();
+            let request = WorkerRequest::Cancel { job }.encode();
             if js_sys::Reflect::set(&message, &REQUEST_KEY.into(), &request.into()).is_ok() {
                 // A worker that is not listening any more has nothing to stop.
                 let _ = slot.worker.post_message(&message);
@@ -214,7 +214,7 @@ impl WorkerPool {
         let (tx, rx) = mpsc::unbounded();
         let message = js_sys::Object::new();
         let set = |key: &str, value: &JsValue| js_sys::Reflect::set(&message, &key.into(), value);
-        set(REQUEST_KEY, &request.to_json().into())
+        set(REQUEST_KEY, &request.encode().into())
             .and_then(|_| set(BODY_KEY, body))
             .map_err(|_| LabError::Worker("could not build the message".into()))?;
         let queued = Queued { message };
@@ -294,7 +294,7 @@ fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
                 }
                 return;
             }
-            let reply = text.and_then(|text| serde_json::from_str::<WorkerReply>(&text).ok());
+            let reply = text.and_then(|text| WorkerReply::decode(&text));
             let Some(reply) = reply else { return };
             let mut state = state.borrow_mut();
             if reply == WorkerReply::Ready {

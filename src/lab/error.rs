@@ -1,11 +1,11 @@
 //! Everything that can go wrong with a document or a run, as one enum whose
 //! `Display` the UI shows as is (on the document's row or in the status line).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use thiserror::Error;
 
 /// A failure the app reports instead of panicking.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Error, Serialize)]
 pub enum LabError {
     /// The server answered with an error status.
     #[error("the server answered {status} {status_text}")]

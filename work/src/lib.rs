@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 mod cutter;
 
@@ -23,7 +23,7 @@ const LONG_TOKEN_BYTES: usize = 64 * 1024;
 
 /// What the work found in one document. Small on purpose: a worker replies with this,
 /// never with the document or its index (decoding a big reply is itself a freeze).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 pub struct WorkSummary {
     /// `<a href>` elements outside `<script>`/`<style>`.
     pub links: u32,

@@ -1,13 +1,13 @@
 //! The engine's vocabulary: what it asks the driver to do ([`Command`]), and the
 //! names it gives documents ([`JobId`]) and threads ([`Thread`]).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::lab::report::MAIN_THREAD;
 
 /// Names one document of one run. Every message about a document carries it, so a
 /// reply of an older run is never taken for one of the current run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct JobId {
     /// The run it belongs to (increases with every run).
     pub run: u32,
