@@ -121,7 +121,7 @@ impl WorkerRequest {
 impl WorkerReply {
     /// `ready`, `started <run> <doc> <at> <held from|->`,
     /// `parsed <run> <doc> <links> <words> <distinct> <hits> <fuzzy> <end> <work_ms>`
-    /// or `failed <run> <doc> <at> <error>` (see [`encode_error`]).
+    /// or `failed <run> <doc> <at> <error>` (the error as `encode_error` writes it).
     pub fn encode(&self) -> String {
         match self {
             Self::Ready => "ready".to_string(),

@@ -1,9 +1,10 @@
 //! What a run's main thread came to, as the report gives it (`main_thread`): the
-//! summary that [`MainThreadLog`](super::MainThreadLog) makes of its measurements.
+//! summary that [`MainThreadLog`](super::MainThreadLog) makes of its measurements, each
+//! long task's cause ([`attribute`]) and the input-delay percentile.
 
 use serde::Serialize;
 
-use super::InputSample;
+use super::{InputSample, MainThreadLog, TaskSource, WorkSpan};
 
 /// A busy period in the report, with its cause.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,4 +57,168 @@ pub struct MainThreadReport {
     pub input_delay_p95_ms: Option<f64>,
     /// Input events on the probe.
     pub inputs: Vec<InputSample>,
+}
+
+impl MainThreadLog {
+    /// Summarizes `[from_ms, to_ms]`, attributing each long task to the document whose
+    /// main-thread work (`work`) overlapped it most.
+    pub fn summarize(&self, from_ms: f64, to_ms: f64, work: &[WorkSpan]) -> MainThreadReport {
+        // Frames of this window that left the history are in the folded totals.
+        let folded = self
+            .folded
+            .as_ref()
+            .filter(|f| f.since_ms <= from_ms && f.last_ms.is_some_and(|t| t >= from_ms));
+        // The frame before the window counts: the gap from it into the window is real.
+        let before = match folded {
+            Some(f) => f.last_ms,
+            None => self.frames.iter().rev().find(|&&t| t < from_ms).copied(),
+        };
+        let frames_in: Vec<f64> = self
+            .frames
+            .iter()
+            .copied()
+            .filter(|&t| t >= from_ms && t <= to_ms)
+            .collect();
+        let mut frame_gaps: Vec<Gap> =
+            folded.map_or_else(Vec::new, |f| f.gaps.iter().copied().collect());
+        let mut max_frame_gap_ms: f64 = folded.map_or(0.0, |f| f.max_gap_ms);
+        let mut dropped_frames = folded.map_or(0, |f| f.dropped);
+        let mut previous = before.map(|t| t.max(from_ms));
+        for &t in &frames_in {
+            if let Some(p) = previous {
+                let (visible, dropped) = self.visible_gap(p, t);
+                max_frame_gap_ms = max_frame_gap_ms.max(visible);
+                if dropped > 0 {
+                    // Frames due in the gap, while the page was visible, never drawn.
+                    dropped_frames += dropped;
+                    frame_gaps.push(Gap {
+                        start_ms: p,
+                        duration_ms: t - p,
+                    });
+                }
+            }
+            previous = Some(t);
+        }
+        let hidden: Vec<Gap> = self
+            .hidden
+            .iter()
+            .filter(|&&(s, e)| s <= to_ms && e.is_none_or(|e| e >= from_ms))
+            .map(|&(s, e)| {
+                let start_ms = s.max(from_ms);
+                Gap {
+                    start_ms,
+                    duration_ms: e.unwrap_or(to_ms).min(to_ms) - start_ms,
+                }
+            })
+            .collect();
+        let in_window = |start: f64, duration: f64| start + duration >= from_ms && start <= to_ms;
+        // The Long Tasks API is the reference; long animation frames stand in only in a
+        // browser that lacks it. With neither, tasks are not measured at all.
+        let wanted = if self.long_tasks_api {
+            Some(TaskSource::Longtask)
+        } else if self.long_animation_frame_api {
+            Some(TaskSource::LongAnimationFrame)
+        } else {
+            None
+        };
+        // Rendering phases of long animation frames, for attribution.
+        let renders: Vec<(f64, f64)> = self
+            .tasks
+            .iter()
+            .filter(|t| t.source == TaskSource::LongAnimationFrame && t.render_ms > 0.0)
+            .map(|t| {
+                (
+                    t.start_ms + t.duration_ms - t.render_ms,
+                    t.start_ms + t.duration_ms,
+                )
+            })
+            .collect();
+        let long_tasks: Option<Vec<LongTask>> = wanted.map(|wanted| {
+            self.tasks
+                .iter()
+                .filter(|t| t.source == wanted && in_window(t.start_ms, t.duration_ms))
+                .map(|t| LongTask {
+                    start_ms: t.start_ms,
+                    duration_ms: t.duration_ms,
+                    cause: attribute(t.start_ms, t.duration_ms, work, &renders),
+                })
+                .collect()
+        });
+        let long_animation_frames = self.long_animation_frame_api.then(|| {
+            self.tasks
+                .iter()
+                .filter(|t| {
+                    t.source == TaskSource::LongAnimationFrame
+                        && in_window(t.start_ms, t.duration_ms)
+                })
+                .count() as u32
+        });
+        let inputs: Vec<InputSample> = self
+            .inputs
+            .iter()
+            .copied()
+            .filter(|i| i.at_ms >= from_ms && i.at_ms <= to_ms)
+            .collect();
+        let delays: Vec<f64> = inputs.iter().map(|i| i.delay_ms).collect();
+        MainThreadReport {
+            longest_task_ms: long_tasks
+                .as_ref()
+                .map(|tasks| tasks.iter().map(|t| t.duration_ms).fold(0.0, f64::max)),
+            long_tasks,
+            long_animation_frames,
+            frames: folded.map_or(0, |f| f.frames) + frames_in.len() as u32,
+            // Not `sum()`: the sum of no floats is -0.0, which JSON shows as `-0`.
+            hidden_ms: hidden.iter().fold(0.0, |total, h| total + h.duration_ms),
+            hidden,
+            max_frame_gap_ms,
+            dropped_frames,
+            frame_gaps,
+            input_delay_p95_ms: percentile(&delays, 95.0),
+            inputs,
+        }
+    }
+}
+
+/// What caused a busy period: the document whose main-thread work overlapped it most;
+/// else rendering, when a long animation frame's rendering covers most of it; else
+/// other work.
+pub fn attribute(
+    start_ms: f64,
+    duration_ms: f64,
+    work: &[WorkSpan],
+    renders: &[(f64, f64)],
+) -> String {
+    let end_ms = start_ms + duration_ms;
+    let overlap = |s: f64, e: f64| e.min(end_ms) - s.max(start_ms);
+    let parse = work
+        .iter()
+        .filter_map(|w| {
+            let o = overlap(w.start_ms, w.end_ms.unwrap_or(end_ms));
+            (o > 0.0).then_some((o, w))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    if let Some((_, w)) = parse {
+        return if w.held {
+            format!("blocking wait in doc {}", w.doc)
+        } else {
+            format!("parse doc {}", w.doc)
+        };
+    }
+    let rendering: f64 = renders.iter().map(|&(s, e)| overlap(s, e).max(0.0)).sum();
+    if rendering >= duration_ms / 2.0 {
+        "rendering".to_string()
+    } else {
+        "other work (the app, another frame)".to_string()
+    }
+}
+
+/// The `p`-th percentile (nearest rank) of `values`, or `None` when empty.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
