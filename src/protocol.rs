@@ -6,9 +6,9 @@
 //! page's `fetch` gave it: posting a `Blob` passes a handle to the same bytes, so
 //! nothing is copied and the bytes never cross the page's main thread (the worker
 //! reads them on its own thread). The request and every reply are one short line of
-//! text (see [`WorkerRequest::encode`]): a worker never sends a document or an index back, since decoding a big
-//! reply on the main thread would itself be a freeze. Every reply echoes the
-//! [`JobId`] of its request.
+//! text (see [`WorkerRequest::encode`]): a worker never sends a document or an index
+//! back, since decoding a big reply on the main thread would itself be a freeze. Every
+//! reply echoes the [`JobId`] of its request.
 //!
 //! NOTE: the choice, measured (`scripts/bench.sh` has the hand-over row):
 //! - gloo-worker copies every message through its codec (bincode into a fresh buffer,

@@ -54,7 +54,8 @@ pub struct RehearsalProps {
 /// through a portal into a hidden element (class `rehearsal`): laid out, never seen,
 /// painted or announced, and removed with the component. Step 0 draws nothing (the
 /// app's first render stays as light as it was); steps 1 to `STEPS` (12) draw it with
-/// the clock moved on, one task apart. Shows as "first-use rehearsal" on the app's track in a DevTools recording.
+/// the clock moved on, one task apart. Shows as "first-use rehearsal" on the app's
+/// track in a DevTools recording.
 #[component]
 pub fn Rehearsal(props: &RehearsalProps) -> Html {
     let host = use_memo((), |_| {
