@@ -80,6 +80,11 @@ fn recorded() -> event_loop_lab::lab::report::Report {
             start_ms: 1104.0,
             duration_ms: 80.0,
         }],
+        hidden_ms: 150.0,
+        hidden: vec![Gap {
+            start_ms: 1200.0,
+            duration_ms: 150.0,
+        }],
         inputs: vec![InputSample {
             at_ms: 1150.0,
             delay_ms: 30.0,
@@ -121,7 +126,7 @@ fn every_lane_is_named_and_every_span_is_complete() {
 }
 
 #[test]
-fn documents_long_tasks_frames_and_inputs_land_on_their_lanes_in_microseconds() {
+fn documents_long_tasks_frames_hidden_stretches_and_inputs_land_on_their_lanes_in_microseconds() {
     let events = trace_events(&recorded());
     let find = |name: &str| {
         events
@@ -153,6 +158,13 @@ fn documents_long_tasks_frames_and_inputs_land_on_their_lanes_in_microseconds() 
     let task = find("long task: other work (the app, another frame)");
     assert_eq!((task.tid, task.dur), (2, Some(75_000.0)));
     assert_eq!(find("no frame for 80 ms").tid, 3);
+    // A hidden stretch is on the frames lane too, and named as what it is.
+    let hidden = find("page hidden for 150 ms");
+    assert_eq!(
+        (hidden.tid, hidden.ts, hidden.dur),
+        (3, 1_200_000.0, Some(150_000.0))
+    );
+    assert_eq!(hidden.args["dropped_frames"], 0);
     let input = find("input, waited 30 ms");
     assert_eq!((input.ph, input.s, input.tid), ("i", Some("t"), 1));
 }

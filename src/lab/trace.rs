@@ -6,7 +6,8 @@
 //! Lanes (threads of one process, named by `M` events, in this order):
 //! - `main thread: work`: parses that ran on the main thread, and inputs;
 //! - `main thread: long tasks`: the long tasks, named by their attributed cause;
-//! - `main thread: frames`: gaps between animation frames longer than two frames;
+//! - `main thread: frames`: gaps between animation frames longer than two frames, and
+//!   the stretches the page was hidden (no frames drawn on purpose, none dropped);
 //! - `worker-1` … `worker-k`: the parses each worker did;
 //! - `doc N`: one lane per document (concurrent fetches overlap, so they cannot share
 //!   one): waiting for the server, answered but waiting for the page's loop, queued.
@@ -201,7 +202,8 @@ fn doc_events(d: &DocRecord, wait: WaitKind, events: &mut Vec<TraceEvent>) {
     }
 }
 
-/// The trace of `report`: lanes named, then every span, long task, frame gap and input.
+/// The trace of `report`: lanes named, then every span, long task, frame gap, hidden
+/// stretch and input.
 pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
     let mut events = vec![meta(
         "process_name",
@@ -263,6 +265,16 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
             gap.start_ms,
             gap.start_ms + gap.duration_ms,
             json!({ "duration_ms": gap.duration_ms }),
+        ));
+    }
+    for hidden in &main.hidden {
+        events.push(span(
+            format!("page hidden for {:.0} ms", hidden.duration_ms),
+            "frames",
+            MAIN_FRAMES,
+            hidden.start_ms,
+            hidden.start_ms + hidden.duration_ms,
+            json!({ "duration_ms": hidden.duration_ms, "dropped_frames": 0 }),
         ));
     }
     for input in &main.inputs {

@@ -87,6 +87,11 @@ test('while the page is hidden its missing frames are marked hidden, not dropped
   expect(all - main.dropped_frames, 'frames missing while hidden are not dropped').toBeGreaterThanOrEqual(30);
   await expect(page.getByTestId('hidden-note')).toContainText('page hidden for');
   await expect(page.getByTestId('page-hidden')).toHaveCount(1);
+  // The exported trace tells the same story: the stretch is on the frames lane.
+  const trace = await page.evaluate(() => window.eventLoopLab.trace());
+  const marked = trace.traceEvents.filter((e) => e.name.startsWith('page hidden for'));
+  expect(marked.length, 'hidden stretches in the trace').toBe(1);
+  expect(Math.abs(marked[0].dur / 1000 - main.hidden[0].duration_ms), 'its length, µs rounding aside').toBeLessThan(0.01);
 
   // The same stretch while visible: its frames are dropped (the check above can fail).
   run = lab.run(config);
