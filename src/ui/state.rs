@@ -220,3 +220,39 @@ impl Reducible for State {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::params::ParamNotice;
+
+    fn not_a_number(value: &str) -> ParamNotice {
+        ParamNotice::NotANumber {
+            param: "docs".into(),
+            value: value.into(),
+            used: 6,
+        }
+    }
+
+    #[test]
+    fn a_notice_is_shown_once_and_the_list_keeps_the_newest() {
+        let mut state = State::new(Scenario::with_cores(2));
+        // The same bad value raised by every run: one notice, and no change to draw.
+        assert!(state.apply(LabEvent::NoticesRaised(vec![not_a_number("x")])));
+        for _ in 0..100 {
+            assert!(!state.apply(LabEvent::NoticesRaised(vec![not_a_number("x")])));
+        }
+        assert_eq!(state.notices, [not_a_number("x").to_string()]);
+        // Twenty different ones: the newest MAX_NOTICES stay, oldest first.
+        for i in 0..20 {
+            state.apply(LabEvent::NoticesRaised(vec![not_a_number(&format!(
+                "v{i}"
+            ))]));
+        }
+        let newest: Vec<String> = (12..20)
+            .map(|i| not_a_number(&format!("v{i}")).to_string())
+            .collect();
+        assert_eq!(state.notices, newest);
+        assert_eq!(state.notices.len(), MAX_NOTICES);
+    }
+}
