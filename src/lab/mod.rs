@@ -12,6 +12,7 @@ pub mod lesson;
 pub mod page;
 pub mod params;
 pub mod report;
+pub mod run_event;
 pub mod scenario;
 pub mod timeline;
 pub mod trace;
