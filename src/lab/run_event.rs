@@ -1,6 +1,8 @@
 //! What can happen to a document or a run, each with its time on the page's clock:
 //! the events a [`RunLog`](super::report::RunLog) is built from.
 
+#[cfg(doc)]
+use super::doc_record::DocRecord;
 use super::error::LabError;
 use super::work::WorkSummary;
 
@@ -22,7 +24,7 @@ pub enum RunEvent {
         at_ms: f64,
         /// Body size.
         bytes: u64,
-        /// When the server answered, if it said (see [`DocRecord::answered_ms`](super::doc_record::DocRecord::answered_ms)).
+        /// When the server answered, if it said (see [`DocRecord::answered_ms`]).
         answered_ms: Option<f64>,
     },
     /// The work on `doc` started on `thread`.
@@ -42,7 +44,7 @@ pub enum RunEvent {
         at_ms: f64,
         /// What it found.
         summary: WorkSummary,
-        /// Time actually spent working (see [`DocRecord::work_ms`](super::doc_record::DocRecord::work_ms)).
+        /// Time actually spent working (see [`DocRecord::work_ms`]).
         work_ms: f64,
     },
     /// `doc` was handed to a worker, which cost the main thread `cost_ms`.
@@ -52,7 +54,7 @@ pub enum RunEvent {
         /// Main-thread time of the hand-over.
         cost_ms: f64,
     },
-    /// The wait after `doc`'s fetch began (`wait_ms`; see [`DocRecord::wait_start_ms`](super::doc_record::DocRecord::wait_start_ms)).
+    /// The wait after `doc`'s fetch began (`wait_ms`; see [`DocRecord::wait_start_ms`]).
     WaitStarted {
         /// Document id.
         doc: u32,
