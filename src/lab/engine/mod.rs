@@ -16,6 +16,7 @@
 //! sequence of calls.
 
 mod commands;
+mod threads;
 mod waits;
 
 use std::collections::VecDeque;
@@ -356,38 +357,6 @@ impl Engine {
             error,
         });
         self.after_document(now_ms);
-    }
-
-    fn free(&mut self, thread: Thread) {
-        let index = match thread {
-            Thread::Main => 0,
-            Thread::Worker(n) => (n as usize).saturating_sub(1),
-        };
-        if let Some(slot) = self.slots.get_mut(index) {
-            *slot = None;
-        }
-    }
-
-    /// Gives waiting documents to free threads, oldest first.
-    fn assign_threads(&mut self) {
-        let on_workers = self.log.scenario.parse == ParseStrategy::Worker;
-        while let Some(index) = self.slots.iter().position(Option::is_none) {
-            let Some(doc) = self.ready.pop_front() else {
-                return;
-            };
-            self.slots[index] = Some(doc);
-            let (thread, command) = if on_workers {
-                let worker = index as u32 + 1;
-                (
-                    Thread::Worker(worker),
-                    Command::PostToWorker { doc, worker },
-                )
-            } else {
-                (Thread::Main, Command::WorkOnMain { doc })
-            };
-            self.set_phase(doc, Phase::Working(thread));
-            self.commands.push_back(command);
-        }
     }
 
     /// A document finished, well or not: start the next fetch (sequential), give a
