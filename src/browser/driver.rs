@@ -9,6 +9,8 @@
 //! responses wait, and their "waiting for the server" bars stretch. That stretch is
 //! the lesson, not an artefact.
 
+mod outcomes;
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -21,17 +23,16 @@ use web_sys::AbortController;
 
 use gloo_timers::future::TimeoutFuture;
 
-use super::clock::{from_epoch_ms, hold_thread, next_task, now_ms};
+use super::clock::{hold_thread, next_task, now_ms};
 use super::documents::{load, Fetched, Payload, Simulator};
 use super::main_work::{work_blocking, work_sliced};
 use super::measures::measure_step;
 use super::pool::{JobEvent, WorkerPool};
-use crate::lab::engine::{Command, Engine, JobId, Thread};
+use crate::lab::engine::{Command, Engine, JobId};
 use crate::lab::error::LabError;
 use crate::lab::report::{RunEvent, RunLog};
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
 use crate::lab::work::WorkSummary;
-use crate::protocol::WorkerReply;
 
 /// What an operation in flight reports back.
 enum Outcome {
@@ -345,80 +346,6 @@ impl ActiveRun {
                     .borrow_mut()
                     .handle_work_failed(job, error, now_ms());
                 None
-            }
-        }
-    }
-
-    /// Feeds one outcome to the engine.
-    fn handle(&self, outcome: Outcome) {
-        let now = now_ms();
-        match outcome {
-            Outcome::FetchStarted { doc, at_ms } => {
-                let job = self.job(doc);
-                self.engine.borrow_mut().handle_fetch_started(job, at_ms);
-            }
-            Outcome::Fetched { doc, result } => {
-                self.aborts.borrow_mut().remove(&doc);
-                let job = self.job(doc);
-                let mut engine = self.engine.borrow_mut();
-                match result {
-                    Ok(fetched) => {
-                        self.bodies.borrow_mut().insert(doc, fetched.payload);
-                        engine.handle_fetched(job, fetched.bytes, fetched.answered_ms, now);
-                    }
-                    Err(error) => {
-                        engine.handle_fetch_failed(job, error, now);
-                    }
-                }
-            }
-            Outcome::Slept { doc } => {
-                let job = self.job(doc);
-                self.engine.borrow_mut().handle_slept(job, now);
-            }
-            Outcome::SlicedDone {
-                doc,
-                result,
-                work_ms,
-            } => self.finish_work(self.job(doc), result, work_ms, now),
-            Outcome::Worker { doc, event } => self.handle_worker(doc, event, now),
-        }
-    }
-
-    fn handle_worker(&self, doc: u32, event: JobEvent, now: f64) {
-        let job = self.job(doc);
-        let mut engine = self.engine.borrow_mut();
-        match event {
-            JobEvent::HandedOff { cost_ms } => {
-                engine.handle_handed_off(job, cost_ms);
-            }
-            JobEvent::Reply(WorkerReply::Started {
-                at_epoch_ms,
-                held_from_epoch_ms,
-                ..
-            }) => {
-                if let Some(from) = held_from_epoch_ms {
-                    engine.handle_held(job, from_epoch_ms(from), from_epoch_ms(at_epoch_ms));
-                }
-                engine.handle_work_started(job, from_epoch_ms(at_epoch_ms));
-            }
-            JobEvent::Reply(WorkerReply::Parsed {
-                summary,
-                end_epoch_ms,
-                work_ms,
-                ..
-            }) => {
-                engine.handle_parsed(job, summary, work_ms, from_epoch_ms(end_epoch_ms));
-            }
-            JobEvent::Reply(WorkerReply::Failed {
-                error, at_epoch_ms, ..
-            }) => {
-                engine.handle_work_failed(job, error, from_epoch_ms(at_epoch_ms));
-            }
-            JobEvent::Reply(WorkerReply::Ready) => {}
-            JobEvent::Died(why) => {
-                if let Some(Thread::Worker(worker)) = engine.working_on(doc) {
-                    engine.handle_worker_died(worker, &why, now);
-                }
             }
         }
     }
