@@ -257,24 +257,22 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
             json!({ "duration_ms": task.duration_ms, "cause": task.cause }),
         ));
     }
-    for gap in &main.frame_gaps {
+    // The frames lane: gaps between frames, and the stretches the page was hidden (no
+    // frames drawn on purpose, so none counted as dropped).
+    let gaps = main.frame_gaps.iter().map(|g| ("no frame for", g, None));
+    let hidden = main.hidden.iter().map(|h| ("page hidden for", h, Some(0)));
+    for (what, gap, dropped) in gaps.chain(hidden) {
+        let mut args = json!({ "duration_ms": gap.duration_ms });
+        if let Some(dropped) = dropped {
+            args["dropped_frames"] = json!(dropped);
+        }
         events.push(span(
-            format!("no frame for {:.0} ms", gap.duration_ms),
+            format!("{what} {:.0} ms", gap.duration_ms),
             "frames",
             MAIN_FRAMES,
             gap.start_ms,
             gap.start_ms + gap.duration_ms,
-            json!({ "duration_ms": gap.duration_ms }),
-        ));
-    }
-    for hidden in &main.hidden {
-        events.push(span(
-            format!("page hidden for {:.0} ms", hidden.duration_ms),
-            "frames",
-            MAIN_FRAMES,
-            hidden.start_ms,
-            hidden.start_ms + hidden.duration_ms,
-            json!({ "duration_ms": hidden.duration_ms, "dropped_frames": 0 }),
+            args,
         ));
     }
     for input in &main.inputs {
