@@ -282,9 +282,12 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 <span class="doc-name"></span>
                 <span class="lane">
                     <svg class="lane-svg" height="16">
-                        { for ticks.iter().map(|t| {
-                            let x = t / scale * 100.0;
-                            let anchor = if *t == 0.0 { "start" } else if x > 92.0 { "end" } else { "middle" };
+                        // Labels are centred on their tick, and none is drawn in the
+                        // axis's last eighth: a label there would be clipped by the
+                        // lane, or, moved left to fit, run into its neighbour's (seen
+                        // as "2000 ms2500 ms" on a 310 px lane).
+                        { for ticks.iter().map(|t| (t, t / scale * 100.0)).filter(|(_, x)| *x <= 88.0).map(|(t, x)| {
+                            let anchor = if *t == 0.0 { "start" } else { "middle" };
                             html! { <text class="tick" x={format!("{x:.3}%")} y="12" text-anchor={anchor}>{ format!("{t:.0} ms") }</text> }
                         }) }
                     </svg>
