@@ -202,9 +202,11 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
     };
     let parse_ms = span(d.parse_start_ms, d.parse_end_ms);
     let outcome = match d.state {
-        DocState::Done => html! {
-            <span class="found">{ format!("{} links · {} words · {} hits", d.links, d.words, d.hits) }</span>
-        },
+        DocState::Done => {
+            // A narrow column ends the line with "…"; the tooltip has all of it.
+            let found = format!("{} links · {} words · {} hits", d.links, d.words, d.hits);
+            html! { <span class="found" title={found.clone()}>{ found }</span> }
+        }
         DocState::Error => html! {
             <span class="doc-error" data-testid="doc-error">{ d.error.clone().unwrap_or_default() }</span>
         },
