@@ -40,10 +40,13 @@ test.describe('the shape of a run', () => {
       const rt = workerTimes.get(d.id);
       expect(rt, `a Resource Timing entry for doc ${d.id}`).toBeTruthy();
       expect(d.fetch_end_ms - rt.responseEnd, `doc ${d.id}: app vs Resource Timing (ms)`).toBeLessThanOrEqual(80);
-      // The whole wait: the latency, the simulator's own spread of six 3 MiB answers
-      // (up to ~50 ms here), and those few frames.
+      // The whole wait: the latency, the simulator's own lateness, and those few frames.
+      // The service worker answers late when the two workers parsing the first bodies
+      // hold both cores of this machine: the wait is usually within 50 ms of the
+      // latency, but was 161 ms over once in a fresh clone's CI run, at least 81 ms of
+      // it the server's (the check above held). The page's part is checked above.
       const wait = d.fetch_end_ms - d.fetch_start_ms;
-      expect(wait, `doc ${d.id}: waited ${wait.toFixed(0)} ms for an ${LATENCY} ms server`).toBeLessThanOrEqual(LATENCY + 150);
+      expect(wait, `doc ${d.id}: waited ${wait.toFixed(0)} ms for an ${LATENCY} ms server`).toBeLessThanOrEqual(LATENCY + 250);
       expect(d.thread).toMatch(/^worker-\d+$/);
       expect(d.queued_ms).not.toBeNull();
       expect(d.work_ms).toBeGreaterThan(0);
