@@ -259,12 +259,12 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
     }
     // The frames lane: gaps between frames, and the stretches the page was hidden (no
     // frames drawn on purpose, so none counted as dropped).
-    let gaps = main.frame_gaps.iter().map(|g| ("no frame for", g, None));
-    let hidden = main.hidden.iter().map(|h| ("page hidden for", h, Some(0)));
-    for (what, gap, dropped) in gaps.chain(hidden) {
+    let gaps = main.frame_gaps.iter().map(|g| ("no frame for", g, false));
+    let hidden = main.hidden.iter().map(|h| ("page hidden for", h, true));
+    for (what, gap, hidden) in gaps.chain(hidden) {
         let mut args = json!({ "duration_ms": gap.duration_ms });
-        if let Some(dropped) = dropped {
-            args["dropped_frames"] = json!(dropped);
+        if hidden {
+            args["dropped_frames"] = json!(0);
         }
         events.push(span(
             format!("{what} {:.0} ms", gap.duration_ms),
