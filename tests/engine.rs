@@ -3,6 +3,7 @@
 //! new run started, a cancel between fetch and parse, a worker dying mid-parse.
 #![cfg(not(target_arch = "wasm32"))]
 
+use event_loop_lab::lab::activity::{time_in, Activity};
 use event_loop_lab::lab::engine::{Command, Engine, JobId};
 use event_loop_lab::lab::error::LabError;
 use event_loop_lab::lab::report::{DocState, RunOutcome};
@@ -63,7 +64,7 @@ fn concurrent_worker_run_fetches_all_on_the_page_and_gives_each_worker_one_job()
             Command::PostToWorker { doc: 2, worker: 2 }
         ]
     );
-    assert_eq!(states(&e)[2], DocState::Waiting);
+    assert_eq!(states(&e)[2], DocState::AwaitingThread);
     assert!(e.handle_work_started(job(1, 2), 102.0));
     assert!(e.handle_parsed(job(1, 2), summary(5), 50.0, 152.0));
     assert_eq!(
@@ -72,8 +73,9 @@ fn concurrent_worker_run_fetches_all_on_the_page_and_gives_each_worker_one_job()
     );
     assert!(e.handle_work_started(job(1, 3), 153.0));
     let d3 = &e.log().docs[2];
+    let queued = time_in(&d3.segments(e.log().scenario.wait), Activity::Queued);
     assert_eq!(
-        (d3.queued_ms, d3.thread.as_deref()),
+        (queued, d3.thread.as_deref()),
         (Some(52.0), Some("worker-2"))
     );
     assert!(e.handle_work_started(job(1, 1), 102.0));
@@ -97,7 +99,7 @@ fn sequential_fetches_the_next_document_only_after_the_last_one_is_worked_on() {
     e.handle_work_started(job(1, 1), 100.0);
     e.handle_parsed(job(1, 1), summary(1), 40.0, 140.0);
     assert_eq!(commands(&mut e), [Command::StartFetch { doc: 2 }]);
-    assert_eq!(e.log().docs[1].state, DocState::Queued);
+    assert_eq!(e.log().docs[1].state, DocState::NotStarted);
     e.handle_fetch_started(job(1, 2), 141.0);
     assert_eq!(e.log().docs[1].fetch_start_ms, Some(141.0));
 }
@@ -114,7 +116,11 @@ fn a_failed_document_never_touches_another_and_sequential_runs_go_on() {
     assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 2 }]);
     assert_eq!(
         states(&e),
-        [DocState::Error, DocState::Waiting, DocState::Queued]
+        [
+            DocState::Error,
+            DocState::AwaitingThread,
+            DocState::NotStarted
+        ]
     );
     assert_eq!(
         e.log().docs[0].error.as_deref(),
@@ -172,6 +178,9 @@ fn cancel_between_fetch_and_parse_drops_queued_work_and_stops_busy_workers() {
     assert!(e.log().docs.iter().all(|d| d.state == DocState::Cancelled));
 }
 
+/// Main-thread work needs no command to stop: a sliced parse is an operation of the
+/// run's driving task, which the driver drops with the run. What the engine owes is
+/// to abort the fetches, close the parse's span at the cancel and refuse its result.
 #[test]
 fn cancel_stops_main_thread_work() {
     let s = scenario(2, FetchStrategy::Concurrent, ParseStrategy::Sliced, 1);
@@ -182,12 +191,12 @@ fn cancel_stops_main_thread_work() {
     assert_eq!(commands(&mut e), [Command::WorkOnMain { doc: 2 }]);
     e.handle_work_started(job(1, 2), 100.0);
     e.cancel(130.0);
+    assert_eq!(commands(&mut e), [Command::AbortFetch { doc: 1 }]);
+    assert!(!e.handle_parsed(job(1, 2), summary(5), 40.0, 140.0));
+    let d2 = &e.log().docs[1];
     assert_eq!(
-        commands(&mut e),
-        [
-            Command::AbortFetch { doc: 1 },
-            Command::StopMainWork { doc: 2 }
-        ]
+        (d2.state, d2.parse_end_ms, d2.ended_ms),
+        (DocState::Cancelled, Some(130.0), Some(130.0))
     );
 }
 

@@ -3,6 +3,7 @@
 //! (`forget=`).
 #![cfg(not(target_arch = "wasm32"))]
 
+use event_loop_lab::lab::activity::{time_in, Activity};
 use event_loop_lab::lab::engine::{Command, Engine, JobId};
 use event_loop_lab::lab::lesson::{self, verdict, STEPS};
 use event_loop_lab::lab::report::{DocState, RunEvent, RunLog, RunOutcome};
@@ -17,6 +18,11 @@ fn defaults() -> Scenario {
 
 fn commands(engine: &mut Engine) -> Vec<Command> {
     std::iter::from_fn(|| engine.poll_command()).collect()
+}
+
+/// The time document `index` (0-based) spent in `activity`, by its segments.
+fn time(log: &RunLog, index: usize, activity: Activity) -> Option<f64> {
+    time_in(&log.docs[index].segments(log.scenario.wait), activity)
 }
 
 fn job(doc: u32) -> JobId {
@@ -199,8 +205,8 @@ fn an_awaited_wait_sleeps_on_the_loop_then_queues_for_a_thread() {
         (Some(100.0), Some(401.0))
     );
     // Queued counts from the end of the wait, not from the fetch.
-    assert_eq!(d1.queued_ms, Some(4.0));
-    assert_eq!(e.log().docs[1].queued_ms, Some(8.0));
+    assert_eq!(time(e.log(), 0, Activity::Queued), Some(4.0));
+    assert_eq!(time(e.log(), 1, Activity::Queued), Some(8.0));
 }
 
 #[test]
@@ -222,8 +228,13 @@ fn a_blocking_wait_holds_the_thread_before_the_work() {
     e.handle_work_started(job(1), 402.0);
     e.handle_parsed(job(1), WorkSummary::default(), 8.0, 410.0);
     let log = e.log();
-    let d = &log.docs[0];
-    assert_eq!((d.wait_ms(), d.queued_ms), (Some(300.0), Some(2.0)));
+    assert_eq!(
+        (
+            time(log, 0, Activity::HeldWait),
+            time(log, 0, Activity::Queued)
+        ),
+        (Some(300.0), Some(2.0))
+    );
     // The held wait is thread work: the ideal counts it, and a long task during it
     // is the document's.
     assert_eq!(log.ideal_ms(), 100.0 + 300.0 + 8.0);

@@ -2,8 +2,9 @@
 //! the ideal time, cancelling, and the report's JSON names.
 #![cfg(not(target_arch = "wasm32"))]
 
+use event_loop_lab::lab::activity::{time_in, Activity};
 use event_loop_lab::lab::error::LabError;
-use event_loop_lab::lab::report::{DocState, RunEvent, RunLog};
+use event_loop_lab::lab::report::{DocRecord, DocState, RunEvent, RunLog};
 use event_loop_lab::lab::scenario::{ParseStrategy, Scenario};
 use event_loop_lab::lab::timeline::MainThreadReport;
 use event_loop_lab::lab::work::WorkSummary;
@@ -48,12 +49,14 @@ fn a_document_goes_through_its_states() {
         work_ms: 50.0,
     }));
     let d = &log.docs[0];
+    let parsed = time_in(&d.segments(log.scenario.wait), Activity::Parsing);
+    assert_eq!((d.state, d.links, parsed), (DocState::Done, 3, Some(50.0)));
+    let reported = &log.report(700.0, MainThreadReport::default()).documents[0];
     assert_eq!(
-        (d.state, d.links, d.parse_ms()),
-        (DocState::Done, 3, Some(50.0))
+        (reported.answered_ms, reported.queued_ms),
+        (Some(600.5), Some(1.0))
     );
-    assert_eq!((d.answered_ms, d.queued_ms), (Some(600.5), Some(1.0)));
-    assert!(!log.all_finished());
+    assert!(!log.docs.iter().all(DocRecord::is_finished));
     assert!(log.apply(RunEvent::Failed {
         doc: 2,
         at_ms: 700.0,
@@ -62,7 +65,7 @@ fn a_document_goes_through_its_states() {
             status_text: "Internal Server Error".into()
         }
     }));
-    assert!(log.all_finished());
+    assert!(log.docs.iter().all(DocRecord::is_finished));
     assert_eq!(
         log.docs[1].error.as_deref(),
         Some("the server answered 500 Internal Server Error")
@@ -132,7 +135,7 @@ fn cancel_closes_open_spans_and_marks_unfinished_documents() {
     let d = &log.docs[0];
     assert_eq!((d.state, d.fetch_end_ms), (DocState::Cancelled, Some(50.0)));
     assert_eq!(log.docs[1].state, DocState::Cancelled);
-    assert!(log.all_finished());
+    assert!(log.docs.iter().all(DocRecord::is_finished));
 }
 
 #[test]

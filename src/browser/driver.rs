@@ -26,11 +26,11 @@ use gloo_timers::future::TimeoutFuture;
 use super::clock::{hold_thread, next_task, now_ms};
 use super::documents::{load, Fetched, Payload, Simulator};
 use super::main_work::{work_blocking, work_sliced};
-use super::measures::measure_step;
+use super::measures::measure_document;
 use super::pool::{JobEvent, WorkerPool};
 use crate::lab::engine::{Command, Engine, JobId};
 use crate::lab::error::LabError;
-use crate::lab::report::{RunEvent, RunLog};
+use crate::lab::report::{DocState, RunEvent, RunLog};
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
 use crate::lab::work::WorkSummary;
 
@@ -118,6 +118,12 @@ impl ActiveRun {
     pub fn cancel(&self) {
         let cancelled = self.engine.borrow_mut().cancel(now_ms());
         if cancelled {
+            self.with_log(|log| {
+                log.docs
+                    .iter()
+                    .filter(|d| d.state == DocState::Cancelled)
+                    .for_each(|d| measure_document(log, d.id));
+            });
             // Cancelling only asks to abort, replace and stop: nothing to keep.
             self.carry_out(&mut Operations::new());
             self.flush_events();
@@ -155,7 +161,9 @@ impl ActiveRun {
         loop {
             let event = self.engine.borrow_mut().poll_event();
             let Some(event) = event else { return };
-            self.with_log(|log| measure_step(log, &event));
+            if let RunEvent::Parsed { doc, .. } | RunEvent::Failed { doc, .. } = &event {
+                self.with_log(|log| measure_document(log, *doc));
+            }
             (self.on_event)(event);
         }
     }
@@ -208,8 +216,6 @@ impl ActiveRun {
                     .boxed_local(),
                 ),
                 Command::DropUnpolled { doc } => self.forget(doc),
-                // The sliced parse is an operation of the driving task, which stops.
-                Command::StopMainWork { .. } => {}
                 Command::ReplaceWorker { worker } => self.pool.replace(worker),
                 Command::CancelOnWorker { doc, worker } => self.pool.cancel(worker, self.job(doc)),
             }

@@ -1,6 +1,7 @@
 //! The app's own steps as `performance.measure` entries, so they appear in a DevTools
-//! recording, each on the thread that did it: the page measures fetches, queues and
-//! main-thread parses; a worker measures its own parses.
+//! recording, each on the thread that did it: the page measures each document's
+//! segments when it ends (waits, queues, main-thread parses); a worker measures its
+//! own parses.
 //!
 //! They carry DevTools' extensibility data (`detail.devtools`, `dataType:
 //! "track-entry"`), so the Performance panel shows them as custom tracks in a group
@@ -10,7 +11,8 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::lab::report::{RunEvent, RunLog, MAIN_THREAD};
+use crate::lab::activity::Activity;
+use crate::lab::report::{RunLog, MAIN_THREAD};
 
 /// The track group every measure goes to.
 const TRACK_GROUP: &str = "Event Loop Lab";
@@ -72,36 +74,26 @@ fn try_measure(name: &str, start_ms: f64, end_ms: f64, track: &str, colour: Colo
         .map(|_| ())
 }
 
-/// The page's share of the DevTools tracks: each document's wait and queue, and the
-/// parses on the main thread (a worker measures its own).
-pub fn measure_step(log: &RunLog, event: &RunEvent) {
-    let doc_of = |id: u32| log.docs.iter().find(|d| d.id == id);
-    match event {
-        RunEvent::Fetched { doc, at_ms, .. } => {
-            if let Some(start) = doc_of(*doc).and_then(|d| d.fetch_start_ms) {
-                let name = format!("doc {doc}: waiting for the server");
-                measure(&name, start, *at_ms, &format!("doc {doc}"), Colour::Primary);
+/// The page's share of the DevTools tracks for document `doc`, once it has ended:
+/// each of its segments (the one account in [`activity`](crate::lab::activity)), on
+/// the document's own track or, for its parse and held wait, on the main thread's. A
+/// worker measures its own parses.
+pub fn measure_document(log: &RunLog, doc: u32) {
+    let Some(d) = log.docs.iter().find(|d| d.id == doc) else {
+        return;
+    };
+    for segment in d.segments(log.scenario.wait) {
+        let Some(end) = segment.end_ms else { continue };
+        let (track, colour) = match segment.activity {
+            activity if activity.occupies_thread() => {
+                if segment.thread.as_deref() != Some(MAIN_THREAD) {
+                    continue;
+                }
+                ("main thread".to_string(), Colour::Secondary)
             }
-        }
-        RunEvent::ParseStarted { doc, at_ms, .. } => {
-            if let Some(fetched) = doc_of(*doc).and_then(|d| d.fetch_end_ms) {
-                let name = format!("doc {doc}: queued for a thread");
-                measure(
-                    &name,
-                    fetched,
-                    *at_ms,
-                    &format!("doc {doc}"),
-                    Colour::Tertiary,
-                );
-            }
-        }
-        RunEvent::Parsed { doc, at_ms, .. } => {
-            let on_main = doc_of(*doc).filter(|d| d.thread.as_deref() == Some(MAIN_THREAD));
-            if let Some(start) = on_main.and_then(|d| d.parse_start_ms) {
-                let name = format!("parse doc {doc}");
-                measure(&name, start, *at_ms, "main thread", Colour::Secondary);
-            }
-        }
-        _ => {}
+            Activity::Queued => (format!("doc {doc}"), Colour::Tertiary),
+            _ => (format!("doc {doc}"), Colour::Primary),
+        };
+        measure(&segment.name(doc), segment.start_ms, end, &track, colour);
     }
 }

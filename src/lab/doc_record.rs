@@ -5,18 +5,30 @@
 
 use serde::Serialize;
 
-/// Where a document is in its life.
+use super::activity::{segments, Segment};
+use super::scenario::WaitKind;
+
+/// Where a document is in its life: the coarse state the report's `state` field and
+/// the rows' `data-state` attribute give. The engine keeps its documents in the same
+/// states. What a document was doing at any instant, finer than this (answered but
+/// waiting for the loop, a held wait), is [`Activity`](super::activity::Activity).
+///
+/// NOTE: the wire names are a public interface older than these variant names, and
+/// keep their meaning: `"queued"` is a document whose request has not gone out, and
+/// `"waiting"` one fetched and waiting for a thread (which `Activity` calls `queued`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocState {
-    /// Not started yet (sequential runs, or waiting for its turn).
-    Queued,
+    /// Its request has not gone out (a sequential run's later documents).
+    #[serde(rename = "queued")]
+    NotStarted,
     /// Its request is in flight.
     Fetching,
     /// The page holds its body and awaits a timer (`wait=async`) before the work.
     Sleeping,
     /// The page holds its body; it waits for a thread to work on it.
-    Waiting,
+    #[serde(rename = "waiting")]
+    AwaitingThread,
     /// Its body is being worked on.
     Parsing,
     /// Finished with a summary.
@@ -30,13 +42,21 @@ pub enum DocState {
 }
 
 impl DocState {
+    /// Whether a document in this state has finished, well or not.
+    pub fn is_finished(self) -> bool {
+        matches!(
+            self,
+            Self::Done | Self::Error | Self::Cancelled | Self::NeverPolled
+        )
+    }
+
     /// The lowercase name used in reports and `data-state` attributes.
     pub fn as_str(self) -> &'static str {
         match self {
-            Self::Queued => "queued",
+            Self::NotStarted => "queued",
             Self::Fetching => "fetching",
             Self::Sleeping => "sleeping",
-            Self::Waiting => "waiting",
+            Self::AwaitingThread => "waiting",
             Self::Parsing => "parsing",
             Self::Done => "done",
             Self::Error => "error",
@@ -78,13 +98,17 @@ pub struct DocRecord {
     pub wait_start_ms: Option<f64>,
     /// When that wait ended.
     pub wait_end_ms: Option<f64>,
-    /// From `fetch_end_ms` (or the end of an async wait) until its thread took it: waiting for a free worker or for
-    /// the main thread.
+    /// From `fetch_end_ms` (or the end of an async wait) until its thread took it:
+    /// waiting for a free worker or for the main thread. Filled in for the report from
+    /// the document's [segments](super::activity::segments).
     pub queued_ms: Option<f64>,
     /// When the work on it started.
     pub parse_start_ms: Option<f64>,
     /// When the work on it ended.
     pub parse_end_ms: Option<f64>,
+    /// When it ended: done, failed or cancelled (`None` while it runs, and for a
+    /// future that never ran).
+    pub ended_ms: Option<f64>,
     /// Time actually spent working on it, ms: the sum of the slices in `sliced` mode
     /// (where the wall span also holds the yields), the whole span otherwise.
     pub work_ms: Option<f64>,
@@ -101,7 +125,7 @@ impl DocRecord {
     pub(super) fn new(id: u32) -> Self {
         Self {
             id,
-            state: DocState::Queued,
+            state: DocState::NotStarted,
             bytes: 0,
             links: 0,
             words: 0,
@@ -116,6 +140,7 @@ impl DocRecord {
             queued_ms: None,
             parse_start_ms: None,
             parse_end_ms: None,
+            ended_ms: None,
             work_ms: None,
             thread: None,
             handoff_ms: None,
@@ -123,21 +148,14 @@ impl DocRecord {
         }
     }
 
-    /// Time spent on the work, ms.
-    pub fn parse_ms(&self) -> Option<f64> {
-        Some(self.parse_end_ms? - self.parse_start_ms?)
-    }
-
-    /// How long it waited after its fetch (`wait_ms`), as measured.
-    pub fn wait_ms(&self) -> Option<f64> {
-        Some(self.wait_end_ms? - self.wait_start_ms?)
+    /// Its segments: the one account of what it did when (see
+    /// [`activity`](super::activity)).
+    pub fn segments(&self, wait: WaitKind) -> Vec<Segment> {
+        segments(self, wait)
     }
 
     /// Whether the document has finished, well or not.
     pub fn is_finished(&self) -> bool {
-        matches!(
-            self.state,
-            DocState::Done | DocState::Error | DocState::Cancelled | DocState::NeverPolled
-        )
+        self.state.is_finished()
     }
 }

@@ -1,6 +1,7 @@
 //! The pure core: no `web-sys`, no `yew`, no clock. Time is always passed in as
 //! `performance.now()` milliseconds, so everything here is tested natively.
 
+pub mod activity;
 pub mod body;
 pub mod corpus;
 pub mod doc_record;

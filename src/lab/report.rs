@@ -11,6 +11,7 @@ use serde::Serialize;
 pub use super::doc_record::{DocRecord, DocState};
 pub use super::run_event::RunEvent;
 
+use super::activity::{time_in, Activity};
 use super::scenario::{ParseStrategy, Scenario, WaitKind};
 use super::timeline::{MainThreadReport, WorkSpan};
 
@@ -94,7 +95,7 @@ impl RunLog {
                 answered_ms,
                 ..
             } => {
-                d.state = DocState::Waiting;
+                d.state = DocState::AwaitingThread;
                 d.fetch_end_ms = Some(at_ms);
                 // A server clock a hair ahead of ours must not put the answer after
                 // the moment we held it.
@@ -109,7 +110,7 @@ impl RunLog {
             }
             RunEvent::WaitEnded { at_ms, .. } => {
                 if self.scenario.wait == WaitKind::Async {
-                    d.state = DocState::Waiting;
+                    d.state = DocState::AwaitingThread;
                 }
                 d.wait_end_ms = Some(at_ms);
             }
@@ -117,17 +118,6 @@ impl RunLog {
             RunEvent::ParseStarted { at_ms, thread, .. } => {
                 d.state = DocState::Parsing;
                 d.parse_start_ms = Some(at_ms);
-                // Queued from when the page could hand it over (after an async wait)
-                // until its thread took it (where a held wait begins).
-                let ready = match self.scenario.wait {
-                    WaitKind::Async => d.wait_end_ms.or(d.fetch_end_ms),
-                    WaitKind::Blocking => d.fetch_end_ms,
-                };
-                let taken = match self.scenario.wait {
-                    WaitKind::Blocking => d.wait_start_ms.unwrap_or(at_ms),
-                    WaitKind::Async => at_ms,
-                };
-                d.queued_ms = ready.map(|r| (taken - r).max(0.0));
                 d.thread = Some(thread);
             }
             RunEvent::Parsed {
@@ -138,6 +128,7 @@ impl RunLog {
             } => {
                 d.state = DocState::Done;
                 d.parse_end_ms = Some(at_ms);
+                d.ended_ms = Some(at_ms);
                 d.work_ms = Some(work_ms);
                 d.links = summary.links;
                 d.words = summary.words;
@@ -149,6 +140,7 @@ impl RunLog {
             RunEvent::Failed { at_ms, error, .. } => {
                 d.state = DocState::Error;
                 d.error = Some(error.to_string());
+                d.ended_ms = Some(at_ms);
                 // Close whichever span was open, so the row shows where it failed.
                 if d.fetch_end_ms.is_none() && d.fetch_start_ms.is_some() {
                     d.fetch_end_ms = Some(at_ms);
@@ -160,11 +152,6 @@ impl RunLog {
             }
         }
         true
-    }
-
-    /// Whether every document has finished.
-    pub fn all_finished(&self) -> bool {
-        self.docs.iter().all(DocRecord::is_finished)
     }
 
     /// Marks the run finished (every document done or failed) at `now_ms`.
@@ -186,6 +173,7 @@ impl RunLog {
         self.ended_ms = Some(now_ms);
         for d in self.docs.iter_mut().filter(|d| !d.is_finished()) {
             d.state = DocState::Cancelled;
+            d.ended_ms = Some(now_ms);
             if d.fetch_start_ms.is_some() && d.fetch_end_ms.is_none() {
                 d.fetch_end_ms = Some(now_ms);
             }
@@ -219,16 +207,16 @@ impl RunLog {
     /// (`work_ms`, the sum of the slices in sliced mode, and a held wait), never wall
     /// spans, which overlap when parses interleave.
     pub fn ideal_ms(&self) -> f64 {
-        let held = |d: &DocRecord| match self.scenario.wait {
-            WaitKind::Blocking => d.wait_ms().unwrap_or(0.0),
-            WaitKind::Async => 0.0,
-        };
+        let wait = self.scenario.wait;
         let work_total: f64 = self
             .docs
             .iter()
-            .map(|d| d.work_ms.unwrap_or(0.0) + held(d))
+            .map(|d| {
+                let held = time_in(&d.segments(wait), Activity::HeldWait).unwrap_or(0.0);
+                d.work_ms.unwrap_or(0.0) + held
+            })
             .sum();
-        let awaited = match self.scenario.wait {
+        let awaited = match wait {
             WaitKind::Async => self.scenario.wait_ms,
             WaitKind::Blocking => 0,
         };
@@ -236,26 +224,21 @@ impl RunLog {
     }
 
     /// The main-thread work spans, for attributing long tasks to documents: each
-    /// parse, and each held wait (`wait=blocking`) before it.
+    /// parse, and each held wait (`wait=blocking`) before it, from the documents'
+    /// segments.
     pub fn main_work(&self) -> Vec<WorkSpan> {
-        let held = self.scenario.wait == WaitKind::Blocking;
         self.docs
             .iter()
-            .filter(|d| d.thread.as_deref() == Some(MAIN_THREAD))
             .flat_map(|d| {
-                let hold = d.wait_start_ms.filter(|_| held).map(|start_ms| WorkSpan {
-                    doc: d.id,
-                    start_ms,
-                    end_ms: d.wait_end_ms,
-                    held: true,
-                });
-                let parse = d.parse_start_ms.map(|start_ms| WorkSpan {
-                    doc: d.id,
-                    start_ms,
-                    end_ms: d.parse_end_ms,
-                    held: false,
-                });
-                hold.into_iter().chain(parse)
+                d.segments(self.scenario.wait)
+                    .into_iter()
+                    .filter(|s| s.thread.as_deref() == Some(MAIN_THREAD))
+                    .map(|s| WorkSpan {
+                        doc: d.id,
+                        start_ms: s.start_ms,
+                        end_ms: s.end_ms,
+                        held: s.activity == Activity::HeldWait,
+                    })
             })
             .collect()
     }
@@ -263,6 +246,16 @@ impl RunLog {
     /// What the fetches alone take one after another.
     pub fn sum_of_latencies_ms(&self) -> f64 {
         f64::from(self.scenario.latency) * f64::from(self.scenario.docs)
+    }
+
+    /// `d` as the report gives it: its record, with the time it queued for a thread
+    /// read from its segments (0 when a thread took it at once).
+    fn reported(&self, d: &DocRecord) -> DocRecord {
+        let mut d = d.clone();
+        let taken = d.parse_start_ms.or(d.wait_start_ms).is_some();
+        d.queued_ms =
+            time_in(&d.segments(self.scenario.wait), Activity::Queued).or(taken.then_some(0.0));
+        d
     }
 
     /// The report of this run, with what the main thread did meanwhile.
@@ -276,7 +269,7 @@ impl RunLog {
             total_ms: self.elapsed_ms(now_ms),
             ideal_ms: self.ideal_ms(),
             sum_of_latencies_ms: self.sum_of_latencies_ms(),
-            documents: self.docs.clone(),
+            documents: self.docs.iter().map(|d| self.reported(d)).collect(),
             main_thread,
             memory: Memory::default(),
         }

@@ -10,11 +10,13 @@
 //!   the stretches the page was hidden (no frames drawn on purpose, none dropped);
 //! - `worker-1` … `worker-k`: the parses each worker did;
 //! - `doc N`: one lane per document (concurrent fetches overlap, so they cannot share
-//!   one): waiting for the server, answered but waiting for the page's loop, queued.
+//!   one): its [segments](super::activity::segments) off any thread (waiting for the
+//!   server, answered but waiting for the page's loop, awaiting a timer, queued).
 
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::activity::Activity;
 use super::report::{DocRecord, Report, MAIN_THREAD};
 use super::scenario::WaitKind;
 
@@ -114,84 +116,37 @@ fn thread_tid(thread: &str) -> u32 {
         .map_or(MAIN_WORK, |i| WORKER_BASE + i)
 }
 
+/// `d`'s segments: a parse or a held wait on the lane of the thread it occupied, every
+/// other segment on the document's own lane; and an error as an instant.
 fn doc_events(d: &DocRecord, wait: WaitKind, events: &mut Vec<TraceEvent>) {
     let lane = DOC_BASE + d.id;
-    let args = || json!({ "doc": d.id, "bytes": d.bytes, "thread": d.thread });
-    if let Some(start) = d.fetch_start_ms {
-        let end = d.fetch_end_ms.unwrap_or(start);
-        let answered = d.answered_ms.filter(|a| *a >= start && *a <= end);
-        events.push(span(
-            format!("doc {}: waiting for the server", d.id),
-            "fetch",
-            lane,
-            start,
-            answered.unwrap_or(end),
-            args(),
-        ));
-        if let Some(answered) = answered.filter(|a| end - a >= 1.0) {
-            events.push(span(
-                format!("doc {}: answered, waiting for the page's loop", d.id),
-                "fetch",
-                lane,
-                answered,
-                end,
-                args(),
-            ));
-        }
-    }
-    // A wait after the fetch (`wait_ms`): on the thread it held, or on the document's
-    // lane while a timer is awaited. The queue runs from when the page could hand
-    // the document over until its thread took it.
-    let (mut ready, mut taken) = (d.fetch_end_ms, d.parse_start_ms);
-    if let (Some(start), Some(end)) = (d.wait_start_ms, d.wait_end_ms) {
-        let (name, tid) = match (wait, &d.thread) {
-            (WaitKind::Blocking, Some(thread)) => ("blocking wait", thread_tid(thread)),
-            _ => ("awaiting a timer", lane),
+    for segment in d.segments(wait) {
+        let Some(end) = segment.end_ms else { continue };
+        let (cat, tid) = match (segment.activity, segment.thread.as_deref()) {
+            (Activity::Parsing, Some(thread)) => ("parse", thread_tid(thread)),
+            (Activity::HeldWait, Some(thread)) => ("wait", thread_tid(thread)),
+            (Activity::Sleeping, _) => ("wait", lane),
+            (Activity::Queued, _) => ("queue", lane),
+            _ => ("fetch", lane),
         };
-        events.push(span(
-            format!("doc {}: {name}", d.id),
-            "wait",
-            tid,
-            start,
-            end,
-            args(),
-        ));
-        match wait {
-            WaitKind::Blocking => taken = Some(start),
-            WaitKind::Async => ready = Some(end),
-        }
-    }
-    if let (Some(fetched), Some(started)) = (ready, taken) {
-        if started > fetched {
-            events.push(span(
-                format!("doc {}: queued for a thread", d.id),
-                "queue",
-                lane,
-                fetched,
-                started,
-                args(),
-            ));
-        }
-    }
-    if let (Some(start), Some(end), Some(thread)) = (d.parse_start_ms, d.parse_end_ms, &d.thread) {
-        events.push(span(
-            format!("parse doc {}", d.id),
-            "parse",
-            thread_tid(thread),
-            start,
-            end,
+        let args = if segment.activity == Activity::Parsing {
             json!({
                 "doc": d.id, "bytes": d.bytes, "links": d.links, "words": d.words,
-                "hits": d.hits, "thread": thread, "work_ms": d.work_ms,
-            }),
+                "hits": d.hits, "thread": d.thread, "work_ms": d.work_ms,
+            })
+        } else {
+            json!({ "doc": d.id, "bytes": d.bytes, "thread": d.thread })
+        };
+        events.push(span(
+            segment.name(d.id),
+            cat,
+            tid,
+            segment.start_ms,
+            end,
+            args,
         ));
     }
-    if let Some(error) = &d.error {
-        let at = d
-            .parse_end_ms
-            .or(d.fetch_end_ms)
-            .or(d.fetch_start_ms)
-            .unwrap_or(0.0);
+    if let (Some(error), Some(at)) = (&d.error, d.ended_ms) {
         events.push(instant(
             format!("doc {}: error", d.id),
             "error",

@@ -250,7 +250,7 @@ mod tests {
         let (log, _) = every_state(&scenario);
         for state in [
             DocState::Fetching,
-            DocState::Waiting,
+            DocState::AwaitingThread,
             DocState::Parsing,
             DocState::Done,
             DocState::Error,

@@ -75,11 +75,6 @@ pub enum Command {
         /// Document id.
         doc: u32,
     },
-    /// Stop the main-thread work on `doc` (a sliced parse stops at its next slice).
-    StopMainWork {
-        /// Document id.
-        doc: u32,
-    },
     /// Tell pool worker `worker` to stop the work on `doc` at the end of its current
     /// slice: the run was cancelled.
     CancelOnWorker {

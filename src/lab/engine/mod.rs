@@ -24,28 +24,19 @@ use std::collections::VecDeque;
 pub use commands::{Command, JobId, Thread};
 
 use super::error::LabError;
-use super::report::{RunEvent, RunLog, RunOutcome};
+use super::report::{DocState, RunEvent, RunLog, RunOutcome};
 use super::scenario::{FetchStrategy, ParseStrategy, Scenario, WaitKind};
 use super::work::WorkSummary;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Not fetched yet (sequential runs).
-    Pending,
-    Fetching,
-    /// The page holds the body and awaits a timer (`wait=async`).
-    Sleeping,
-    /// The page holds the body; waiting for a thread.
-    Ready,
-    Working(Thread),
-    Finished,
-}
 
 /// One run's rules. Create one per run; events of other runs are ignored.
 #[derive(Debug)]
 pub struct Engine {
     log: RunLog,
-    phases: Vec<Phase>,
+    /// Where each document is, as far as the engine has asked: in the record's own
+    /// states ([`DocState`]), but ahead of the record, which changes only when the
+    /// driver says a thing happened (`Fetching` from the moment a fetch is asked for,
+    /// `Parsing` from the moment a thread is given the document).
+    states: Vec<DocState>,
     /// One slot per thread that can work: the doc it works on.
     slots: Vec<Option<u32>>,
     /// Fetched documents waiting for a thread, in arrival order.
@@ -61,7 +52,7 @@ impl Engine {
         let threads = log.work_threads() as usize;
         let docs = log.scenario.docs as usize;
         let mut engine = Self {
-            phases: vec![Phase::Pending; docs],
+            states: vec![DocState::NotStarted; docs],
             slots: vec![None; threads],
             ready: VecDeque::new(),
             commands: VecDeque::new(),
@@ -71,14 +62,14 @@ impl Engine {
         // Forgotten documents first: their futures are made and dropped, never run.
         for doc in engine.log.scenario.forget.clone() {
             if doc <= engine.log.scenario.docs {
-                engine.set_phase(doc, Phase::Finished);
+                engine.set_state(doc, DocState::NeverPolled);
                 engine.commands.push_back(Command::DropUnpolled { doc });
                 engine.record(RunEvent::NeverPolled { doc });
             }
         }
         // lesson:fetch-order
         let pending: Vec<u32> = (1..=engine.log.scenario.docs)
-            .filter(|&doc| engine.phase(doc) == Some(Phase::Pending))
+            .filter(|&doc| engine.state(doc) == Some(DocState::NotStarted))
             .collect();
         let first = match engine.log.scenario.fetch {
             // join_all: every request goes out now; each document is handled as its
@@ -92,7 +83,7 @@ impl Engine {
             engine.start_fetch(doc);
         }
         // lesson:end
-        if engine.phases.iter().all(|p| *p == Phase::Finished) {
+        if engine.states.iter().all(|s| s.is_finished()) {
             engine.log.finish(now_ms);
         }
         engine
@@ -117,10 +108,14 @@ impl Engine {
 
     /// The thread `doc` is being worked on, if it is.
     pub fn working_on(&self, doc: u32) -> Option<Thread> {
-        match self.phase(doc)? {
-            Phase::Working(thread) => Some(thread),
-            _ => None,
+        if self.state(doc)? != DocState::Parsing {
+            return None;
         }
+        let index = self.slots.iter().position(|slot| *slot == Some(doc))?;
+        Some(match self.log.scenario.parse {
+            ParseStrategy::Worker => Thread::Worker(index as u32 + 1),
+            _ => Thread::Main,
+        })
     }
 
     // --- poll ------------------------------------------------------------------------
@@ -139,7 +134,7 @@ impl Engine {
 
     /// The request for `job` was sent at `now_ms`.
     pub fn handle_fetch_started(&mut self, job: JobId, now_ms: f64) -> bool {
-        if !self.is_in(job, Phase::Fetching) {
+        if !self.is_in(job, DocState::Fetching) {
             return false;
         }
         self.record(RunEvent::FetchStarted {
@@ -158,7 +153,7 @@ impl Engine {
         answered_ms: Option<f64>,
         now_ms: f64,
     ) -> bool {
-        if !self.is_in(job, Phase::Fetching) {
+        if !self.is_in(job, DocState::Fetching) {
             return false;
         }
         self.record(RunEvent::Fetched {
@@ -170,7 +165,7 @@ impl Engine {
         let scenario = &self.log.scenario;
         if scenario.wait == WaitKind::Async && scenario.wait_ms > 0 {
             let ms = scenario.wait_ms;
-            self.set_phase(job.doc, Phase::Sleeping);
+            self.set_state(job.doc, DocState::Sleeping);
             self.record(RunEvent::WaitStarted {
                 doc: job.doc,
                 at_ms: now_ms,
@@ -178,7 +173,7 @@ impl Engine {
             self.commands.push_back(Command::Sleep { doc: job.doc, ms });
             return true;
         }
-        self.set_phase(job.doc, Phase::Ready);
+        self.set_state(job.doc, DocState::AwaitingThread);
         self.ready.push_back(job.doc);
         self.assign_threads();
         true
@@ -186,7 +181,7 @@ impl Engine {
 
     /// `job`'s request failed (status, network, timeout, a bad body).
     pub fn handle_fetch_failed(&mut self, job: JobId, error: LabError, now_ms: f64) -> bool {
-        if !self.is_in(job, Phase::Fetching) {
+        if !self.is_in(job, DocState::Fetching) {
             return false;
         }
         self.fail(job.doc, error, now_ms);
@@ -232,7 +227,7 @@ impl Engine {
             return false;
         };
         self.free(thread);
-        self.set_phase(job.doc, Phase::Finished);
+        self.set_state(job.doc, DocState::Done);
         self.record(RunEvent::Parsed {
             doc: job.doc,
             at_ms,
@@ -288,18 +283,22 @@ impl Engine {
             return false;
         }
         for doc in 1..=self.log.scenario.docs {
-            match self.phase(doc) {
-                Some(Phase::Fetching) => self.commands.push_back(Command::AbortFetch { doc }),
-                // The timer's future is dropped with the driving task.
-                Some(Phase::Working(Thread::Main)) => {
-                    self.commands.push_back(Command::StopMainWork { doc })
+            match self.state(doc) {
+                Some(DocState::Fetching) => self.commands.push_back(Command::AbortFetch { doc }),
+                // A worker stops at its next slice when told. Work on the main thread
+                // needs no command: a sliced parse is an operation of the run's driving
+                // task, which the driver drops with the run; the timer's future too.
+                Some(DocState::Parsing) => {
+                    if let Some(Thread::Worker(worker)) = self.working_on(doc) {
+                        self.commands
+                            .push_back(Command::CancelOnWorker { doc, worker });
+                    }
                 }
-                Some(Phase::Working(Thread::Worker(worker))) => self
-                    .commands
-                    .push_back(Command::CancelOnWorker { doc, worker }),
                 _ => {}
             }
-            self.set_phase(doc, Phase::Finished);
+            if self.state(doc).is_some_and(|s| !s.is_finished()) {
+                self.set_state(doc, DocState::Cancelled);
+            }
         }
         self.ready.clear();
         self.slots.iter_mut().for_each(|s| *s = None);
@@ -309,21 +308,21 @@ impl Engine {
 
     // --- internals -------------------------------------------------------------------
 
-    fn phase(&self, doc: u32) -> Option<Phase> {
-        self.phases.get((doc as usize).checked_sub(1)?).copied()
+    fn state(&self, doc: u32) -> Option<DocState> {
+        self.states.get((doc as usize).checked_sub(1)?).copied()
     }
 
-    fn set_phase(&mut self, doc: u32, phase: Phase) {
-        if let Some(p) = (doc as usize)
+    fn set_state(&mut self, doc: u32, state: DocState) {
+        if let Some(s) = (doc as usize)
             .checked_sub(1)
-            .and_then(|i| self.phases.get_mut(i))
+            .and_then(|i| self.states.get_mut(i))
         {
-            *p = phase;
+            *s = state;
         }
     }
 
-    fn is_in(&self, job: JobId, phase: Phase) -> bool {
-        job.run == self.log.run_id && !self.is_over() && self.phase(job.doc) == Some(phase)
+    fn is_in(&self, job: JobId, state: DocState) -> bool {
+        job.run == self.log.run_id && !self.is_over() && self.state(job.doc) == Some(state)
     }
 
     fn working(&self, job: JobId) -> Option<Thread> {
@@ -345,12 +344,12 @@ impl Engine {
 
     /// Asks for `doc`'s fetch; the driver says when it really started.
     fn start_fetch(&mut self, doc: u32) {
-        self.set_phase(doc, Phase::Fetching);
+        self.set_state(doc, DocState::Fetching);
         self.commands.push_back(Command::StartFetch { doc });
     }
 
     fn fail(&mut self, doc: u32, error: LabError, now_ms: f64) {
-        self.set_phase(doc, Phase::Finished);
+        self.set_state(doc, DocState::Error);
         self.record(RunEvent::Failed {
             doc,
             at_ms: now_ms,
@@ -365,18 +364,18 @@ impl Engine {
         // lesson:next-fetch
         if self.log.scenario.fetch == FetchStrategy::Sequential {
             let next =
-                (1..=self.log.scenario.docs).find(|&d| self.phase(d) == Some(Phase::Pending));
+                (1..=self.log.scenario.docs).find(|&d| self.state(d) == Some(DocState::NotStarted));
             let busy = self
-                .phases
+                .states
                 .iter()
-                .any(|p| !matches!(p, Phase::Pending | Phase::Finished));
+                .any(|s| *s != DocState::NotStarted && !s.is_finished());
             if let (Some(doc), false) = (next, busy) {
                 self.start_fetch(doc);
             }
         }
         // lesson:end
         self.assign_threads();
-        if self.phases.iter().all(|p| *p == Phase::Finished) {
+        if self.states.iter().all(|s| s.is_finished()) {
             self.log.finish(now_ms);
         }
     }

@@ -2,7 +2,8 @@
 //! each pool worker), and documents that wait for a thread are handed to free ones,
 //! oldest first.
 
-use super::{Command, Engine, Phase, Thread};
+use super::{Command, Engine, Thread};
+use crate::lab::report::DocState;
 use crate::lab::scenario::ParseStrategy;
 
 impl Engine {
@@ -25,16 +26,13 @@ impl Engine {
                 return;
             };
             self.slots[index] = Some(doc);
-            let (thread, command) = if on_workers {
+            let command = if on_workers {
                 let worker = index as u32 + 1;
-                (
-                    Thread::Worker(worker),
-                    Command::PostToWorker { doc, worker },
-                )
+                Command::PostToWorker { doc, worker }
             } else {
-                (Thread::Main, Command::WorkOnMain { doc })
+                Command::WorkOnMain { doc }
             };
-            self.set_phase(doc, Phase::Working(thread));
+            self.set_state(doc, DocState::Parsing);
             self.commands.push_back(command);
         }
     }

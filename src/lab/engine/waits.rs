@@ -3,8 +3,8 @@
 //! [`Engine::handle_slept`]), or a hold of the thread that then does the work
 //! ([`Engine::hold_ms`], then [`Engine::handle_held`]).
 
-use super::{Engine, JobId, Phase};
-use crate::lab::report::RunEvent;
+use super::{Engine, JobId};
+use crate::lab::report::{DocState, RunEvent};
 use crate::lab::scenario::WaitKind;
 
 impl Engine {
@@ -19,14 +19,14 @@ impl Engine {
 
     /// `job`'s awaited timer (`wait=async`) fired at `now_ms`: it waits for a thread.
     pub fn handle_slept(&mut self, job: JobId, now_ms: f64) -> bool {
-        if !self.is_in(job, Phase::Sleeping) {
+        if !self.is_in(job, DocState::Sleeping) {
             return false;
         }
         self.record(RunEvent::WaitEnded {
             doc: job.doc,
             at_ms: now_ms,
         });
-        self.set_phase(job.doc, Phase::Ready);
+        self.set_state(job.doc, DocState::AwaitingThread);
         self.ready.push_back(job.doc);
         self.assign_threads();
         true

@@ -1,7 +1,8 @@
 //! What a finished run measured, in words: the verdict of a lesson step, written from
 //! the run's record and the main thread's measurements, never from expectations.
 
-use crate::lab::report::{RunLog, RunOutcome};
+use crate::lab::activity::{Activity, Segment};
+use crate::lab::report::{DocRecord, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParseStrategy, WaitKind, YieldKind};
 use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
 
@@ -110,12 +111,16 @@ fn fetch_verdict(run: &RunLog) -> String {
 fn most_delayed(run: &RunLog) -> Option<(u32, f64, f64)> {
     run.docs
         .iter()
-        .filter_map(|d| {
-            let answered = d.answered_ms?;
-            let taken = d.fetch_end_ms?;
-            Some((d.id, answered - run.started_ms, taken - run.started_ms))
-        })
+        .flat_map(|d| loop_waits(run, d).map(move |s| (d.id, s)))
+        .filter_map(|(id, s)| Some((id, s.start_ms - run.started_ms, s.end_ms? - run.started_ms)))
         .max_by(|a, b| (a.2 - a.1).total_cmp(&(b.2 - b.1)))
+}
+
+/// `d`'s stretches between its server's answer and the page's code taking it.
+fn loop_waits(run: &RunLog, d: &DocRecord) -> impl Iterator<Item = Segment> {
+    d.segments(run.scenario.wait)
+        .into_iter()
+        .filter(|s| s.activity == Activity::AnsweredWaitingForLoop)
 }
 
 fn blocking_verdict(run: &RunLog, main: &MainThreadReport) -> String {
@@ -141,7 +146,8 @@ fn worker_verdict(run: &RunLog, main: &MainThreadReport) -> String {
     let loop_wait = run
         .docs
         .iter()
-        .filter_map(|d| Some(d.fetch_end_ms? - d.answered_ms?))
+        .flat_map(|d| loop_waits(run, d))
+        .filter_map(|s| s.closed_ms())
         .fold(0.0, f64::max);
     // Said from the measured gap, not assumed: a busy machine or another browser can
     // stall the page even when no parse runs on it.

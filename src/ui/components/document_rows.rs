@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::lab::activity::{activity_at, Activity, Segment};
 use crate::lab::report::{DocRecord, DocState, RunLog, RunOutcome, MAIN_THREAD};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
@@ -105,23 +106,38 @@ fn instruments_note(support: Option<Support>) -> Option<&'static str> {
     }
 }
 
-/// A span of a lane as an SVG rect. Positions are SVG attributes, not inline styles,
-/// so the timeline draws under a CSP that forbids inline styles.
-fn bar(
-    class: &str,
-    start: Option<f64>,
-    end: Option<f64>,
-    now: f64,
-    t0: f64,
-    scale: f64,
-    label: String,
-) -> Html {
-    let Some(start) = start else { return html! {} };
-    let end = end.unwrap_or(now).max(start);
+/// A segment of a document's lane as an SVG rect, with its words as a tooltip.
+/// Positions are SVG attributes, not inline styles, so the timeline draws under a CSP
+/// that forbids inline styles.
+fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
+    let start = segment.start_ms;
+    let end = segment.end_ms.unwrap_or(now).max(start);
     let x = (start - t0) / scale * 100.0;
     let width = ((end - start) / scale * 100.0).max(0.4);
+    let on_main = segment.thread.as_deref() == Some(MAIN_THREAD);
+    let class = match segment.activity {
+        Activity::WaitingForServer => "fetch",
+        Activity::AnsweredWaitingForLoop => "answered",
+        Activity::Sleeping => "wait-async",
+        Activity::Queued => "queued",
+        Activity::HeldWait if on_main => "wait-held",
+        Activity::HeldWait => "wait-held on-worker",
+        Activity::Parsing if on_main => "parse-main",
+        Activity::Parsing => "parse-worker",
+        _ => "",
+    };
+    let on = segment
+        .thread
+        .as_deref()
+        .map(|t| format!(" on {t}"))
+        .unwrap_or_default();
+    let label = format!(
+        "doc {doc}: {}{on} {:.0} ms",
+        segment.activity.label(),
+        segment.duration_ms(now)
+    );
     html! {
-        <rect class={classes!("bar", class.to_string())} x={format!("{x:.3}%")} y="1"
+        <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
             width={format!("{width:.3}%")} height="12" rx="3">
             <title>{ label }</title>
         </rect>
@@ -130,77 +146,24 @@ fn bar(
 
 /// The thread's name written on a finished parse bar wide enough to hold it: the
 /// lane tells main-thread from worker parses by words, not by colour alone.
-fn thread_label(thread: &str, start: Option<f64>, end: Option<f64>, t0: f64, scale: f64) -> Html {
-    let (Some(start), Some(end)) = (start, end) else {
+fn thread_label(segment: &Segment, t0: f64, scale: f64) -> Html {
+    let (Some(end), Some(thread)) = (segment.end_ms, segment.thread.as_deref()) else {
         return html! {};
     };
-    let width = (end - start) / scale * 100.0;
+    let width = (end - segment.start_ms) / scale * 100.0;
     let short = thread.replace("worker-", "w");
-    if width < 2.2 * short.len() as f64 {
+    if segment.activity != Activity::Parsing || width < 2.2 * short.len() as f64 {
         return html! {};
     }
     html! {
-        <text class="bar-label" x={format!("{:.3}%", (start - t0) / scale * 100.0 + 0.4)} y="11">{ short }</text>
+        <text class="bar-label" x={format!("{:.3}%", (segment.start_ms - t0) / scale * 100.0 + 0.4)} y="11">{ short }</text>
     }
 }
 
 fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
     let t0 = run.started_ms;
-    let thread = d.thread.clone().unwrap_or_default();
-    let parse_class = if thread == MAIN_THREAD {
-        "parse-main"
-    } else {
-        "parse-worker"
-    };
-    let doc = d.id;
-    let span = |from: Option<f64>, to: Option<f64>| Some(to.unwrap_or(now) - from?);
-    // Waiting for the server ends when the server answered (if it said) or when the
-    // page held the body; the rest of the wait is the response sitting ready while
-    // the page's code could not run.
-    let server_end = d.answered_ms.or(d.fetch_end_ms);
-    let server_ms = span(d.fetch_start_ms, server_end);
-    let loop_ms = d.answered_ms.zip(d.fetch_end_ms).map(|(a, f)| f - a);
-    // Queued: from when the page could hand the body over (after an awaited wait)
-    // until its thread took it (where a held wait begins); still open while waiting.
-    let held = run.scenario.wait == WaitKind::Blocking;
-    let ready_at = if held {
-        d.fetch_end_ms
-    } else {
-        d.wait_end_ms.or(d.fetch_end_ms)
-    };
-    let taken_at = if held {
-        d.wait_start_ms.or(d.parse_start_ms)
-    } else {
-        d.parse_start_ms
-    };
-    let queued_end = taken_at.or(match d.state {
-        DocState::Waiting => None,
-        _ => ready_at,
-    });
-    let queued_ms = span(ready_at, queued_end);
-    let wait_ms = span(d.wait_start_ms, d.wait_end_ms);
-    let (wait_class, wait_label) = if held {
-        (
-            if thread == MAIN_THREAD {
-                "wait-held"
-            } else {
-                "wait-held on-worker"
-            },
-            format!(
-                "doc {doc}: {thread} held by a blocking wait {:.0} ms",
-                wait_ms.unwrap_or(0.0)
-            ),
-        )
-    } else {
-        (
-            "wait-async",
-            format!(
-                "doc {doc}: awaiting a timer {:.0} ms; the loop stays free",
-                wait_ms.unwrap_or(0.0)
-            ),
-        )
-    };
-    let parse_ms = span(d.parse_start_ms, d.parse_end_ms);
+    let wait = run.scenario.wait;
+    let segments = d.segments(wait);
     let outcome = match d.state {
         DocState::Done => {
             // A narrow column ends the line with "…"; the tooltip has all of it.
@@ -210,33 +173,28 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
         DocState::Error => html! {
             <span class="doc-error" data-testid="doc-error">{ d.error.clone().unwrap_or_default() }</span>
         },
-        DocState::Parsing => {
-            html! { <span class="found">{ format!("parsing on {thread}…") }</span> }
-        }
-        DocState::Waiting => {
-            html! { <span class="found">{ "fetched, waiting for a thread…" }</span> }
-        }
-        DocState::Fetching => html! { <span class="found">{ "waiting for the server…" }</span> },
-        DocState::Queued => html! { <span class="found">{ "queued" }</span> },
-        DocState::Cancelled => html! { <span class="found">{ "cancelled" }</span> },
-        DocState::Sleeping => html! { <span class="found">{ "awaiting a timer…" }</span> },
         DocState::NeverPolled => html! {
             <span class="doc-error never" data-testid="never-polled">{ "never ran: its future was dropped without .await, so no request went out" }</span>
         },
+        DocState::Cancelled => html! { <span class="found">{ Activity::Cancelled.label() }</span> },
+        _ => {
+            let activity = activity_at(d, wait, now);
+            let on = match (activity.occupies_thread(), d.thread.as_deref()) {
+                (true, Some(thread)) => format!(" on {thread}"),
+                _ => String::new(),
+            };
+            html! { <span class="found">{ format!("{}{on}…", activity.label()) }</span> }
+        }
     };
-    // Only finished spans: figures that change on every tick make the browser shape
-    // text in every row on every tick (measured: up to 17 ms a frame with 32 rows).
-    let closed = |from: Option<f64>, to: Option<f64>| Some(to? - from?);
-    let times: Vec<String> = [
-        closed(d.fetch_start_ms, d.fetch_end_ms),
-        closed(d.wait_start_ms, d.wait_end_ms),
-        closed(ready_at, taken_at).filter(|q| *q >= 0.5),
-        closed(d.parse_start_ms, d.parse_end_ms),
-    ]
-    .iter()
-    .flatten()
-    .map(|v| format!("{v:.0}"))
-    .collect();
+    // Only finished segments: figures that change on every tick make the browser
+    // shape text in every row on every tick (measured: up to 17 ms a frame with 32
+    // rows).
+    let times: Vec<String> = segments
+        .iter()
+        .filter_map(Segment::closed_ms)
+        .filter(|ms| *ms >= 0.5)
+        .map(|v| format!("{v:.0}"))
+        .collect();
     let times = if times.is_empty() {
         String::new()
     } else {
@@ -248,18 +206,8 @@ fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
             <span class="doc-name">{ format!("doc {}", d.id) }</span>
             <span class="lane">
                 <svg class="lane-svg" height="14" aria-hidden="true">
-                    { bar("fetch", d.fetch_start_ms, server_end, now, t0, scale,
-                        format!("doc {doc}: waiting for the server {:.0} ms", server_ms.unwrap_or(0.0))) }
-                    if let Some(loop_ms) = loop_ms.filter(|l| *l >= 1.0) {
-                        { bar("answered", d.answered_ms, d.fetch_end_ms, now, t0, scale,
-                            format!("doc {doc}: answered, waiting {loop_ms:.0} ms for the page's loop")) }
-                    }
-                    { bar(wait_class, d.wait_start_ms, d.wait_end_ms, now, t0, scale, wait_label) }
-                    { bar("queued", ready_at, queued_end, now, t0, scale,
-                        format!("doc {doc}: queued {:.0} ms for a thread", queued_ms.unwrap_or(0.0))) }
-                    { bar(parse_class, d.parse_start_ms, d.parse_end_ms, now, t0, scale,
-                        format!("doc {doc}: parsing on {thread} {:.0} ms", parse_ms.unwrap_or(0.0))) }
-                    { thread_label(&thread, d.parse_start_ms, d.parse_end_ms, t0, scale) }
+                    { for segments.iter().map(|s| bar(d.id, s, now, t0, scale)) }
+                    { for segments.iter().map(|s| thread_label(s, t0, scale)) }
                 </svg>
             </span>
             <span class="times">{ times }</span>
@@ -320,16 +268,16 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 } }</span>
             </div>
             <p class="legend">
-                <span class="legend-item"><span class="key fetch"></span>{ "waiting for the server" }</span>
-                <span class="legend-item"><span class="key answered"></span>{ "answered, waiting for the page's loop" }</span>
-                <span class="legend-item"><span class="key queued"></span>{ "queued for a thread" }</span>
+                <span class="legend-item"><span class="key fetch"></span>{ Activity::WaitingForServer.label() }</span>
+                <span class="legend-item"><span class="key answered"></span>{ Activity::AnsweredWaitingForLoop.label() }</span>
+                <span class="legend-item"><span class="key queued"></span>{ Activity::Queued.label() }</span>
                 <span class="legend-item"><span class="key parse-main"></span>{ "parsing on the main thread" }</span>
                 <span class="legend-item"><span class="key parse-worker"></span>{ "parsing in a worker" }</span>
                 if run.scenario.wait_ms > 0 {
                     if run.scenario.wait == WaitKind::Blocking {
-                        <span class="legend-item"><span class="key wait-held"></span>{ "thread held by a blocking wait" }</span>
+                        <span class="legend-item"><span class="key wait-held"></span>{ Activity::HeldWait.label() }</span>
                     } else {
-                        <span class="legend-item"><span class="key wait-async"></span>{ "awaiting a timer" }</span>
+                        <span class="legend-item"><span class="key wait-async"></span>{ Activity::Sleeping.label() }</span>
                     }
                 }
                 <span class="legend-item"><span class="key frame-gap"></span>{ "no frame drawn" }</span>

@@ -1,8 +1,10 @@
 //! The timeline's text alternative, for screen readers and for reading exact figures:
-//! one row per document, and the main thread's long tasks.
+//! one row per document (the time of each of its segments), and the main thread's
+//! long tasks.
 
 use yew::prelude::*;
 
+use crate::lab::activity::{time_in, Activity};
 use crate::lab::report::{DocState, RunLog};
 use crate::lab::timeline::MainThreadReport;
 
@@ -10,9 +12,10 @@ use crate::lab::timeline::MainThreadReport;
 pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
     let t0 = run.started_ms;
     let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}"));
-    let span = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
     let rows = run.docs.iter().map(|d| {
-        let server_end = d.answered_ms.or(d.fetch_end_ms);
+        let segments = d.segments(run.scenario.wait);
+        let time = |activity| time_in(&segments, activity);
+        let waited = time(Activity::Sleeping).or(time(Activity::HeldWait));
         let result = match (&d.error, d.state) {
             (Some(error), _) => error.clone(),
             (None, DocState::Done) => format!("{} links, {} hits", d.links, d.hits),
@@ -22,11 +25,11 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
             <tr>
                 <th scope="row">{ format!("doc {}", d.id) }</th>
                 <td>{ cell(d.fetch_start_ms.map(|t| t - t0)) }</td>
-                <td>{ cell(span(d.fetch_start_ms, server_end)) }</td>
-                <td>{ cell(span(d.answered_ms, d.fetch_end_ms)) }</td>
-                <td>{ cell(d.wait_ms()) }</td>
-                <td>{ cell(d.queued_ms) }</td>
-                <td>{ cell(d.parse_ms()) }</td>
+                <td>{ cell(time(Activity::WaitingForServer)) }</td>
+                <td>{ cell(time(Activity::AnsweredWaitingForLoop)) }</td>
+                <td>{ cell(waited) }</td>
+                <td>{ cell(time(Activity::Queued)) }</td>
+                <td>{ cell(time(Activity::Parsing)) }</td>
                 <td>{ d.thread.clone().unwrap_or_else(|| "–".into()) }</td>
                 <td>{ result }</td>
             </tr>
