@@ -206,6 +206,7 @@ fn encode_error(error: &LabError) -> String {
             format!("too-large-while-read {read} {limit}")
         }
         LabError::Worker(why) => format!("worker {why}"),
+        LabError::BodyMissing { doc } => format!("body-missing {doc}"),
         LabError::Simulator(why) => format!("simulator {why}"),
     }
 }
@@ -233,6 +234,9 @@ fn decode_error(mut words: Words<'_>) -> Option<LabError> {
             limit: words.number()?,
         },
         "worker" => LabError::Worker(words.rest().to_string()),
+        "body-missing" => LabError::BodyMissing {
+            doc: words.number()?,
+        },
         "simulator" => LabError::Simulator(words.rest().to_string()),
         _ => return None,
     })
@@ -321,6 +325,7 @@ mod tests {
                 limit: 16_777_216,
             },
             LabError::Worker("panicked at 'doc 3' \n line two".into()),
+            LabError::BodyMissing { doc: 4 },
             LabError::Simulator(String::new()),
         ];
         let mut replies = vec![

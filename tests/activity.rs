@@ -156,7 +156,7 @@ fn scenarios() -> Vec<Scenario> {
                 for forget in [vec![], vec![3]] {
                     out.push(Scenario {
                         docs: 4,
-                        latency: LATENCY_MS as u32,
+                        latency_ms: LATENCY_MS as u32,
                         fetch,
                         parse,
                         workers: 2,
@@ -293,7 +293,7 @@ fn each_mode_lives_its_own_segments() {
     };
     let base = Scenario {
         docs: 2,
-        latency: LATENCY_MS as u32,
+        latency_ms: LATENCY_MS as u32,
         workers: 1,
         ..Scenario::with_cores(2)
     };

@@ -13,7 +13,7 @@ use event_loop_lab::lab::work::WorkSummary;
 fn scenario(docs: u32, fetch: FetchStrategy, parse: ParseStrategy, workers: u32) -> Scenario {
     Scenario {
         docs,
-        latency: 100,
+        latency_ms: 100,
         fetch,
         parse,
         workers,

@@ -32,7 +32,10 @@ fn query_sets_every_field() {
         &defaults(),
     );
     assert!(notices.is_empty(), "{notices:?}");
-    assert_eq!((s.docs, s.latency, s.size, s.workers), (6, 600, 64, 3));
+    assert_eq!(
+        (s.docs, s.latency_ms, s.size_kib, s.workers),
+        (6, 600, 64, 3)
+    );
     assert_eq!(
         (s.fetch, s.parse),
         (FetchStrategy::Sequential, ParseStrategy::Worker)
@@ -52,8 +55,8 @@ fn bad_values_fall_back_with_a_notice_each() {
     );
     let d = defaults();
     assert_eq!(
-        (s.docs, s.fetch, s.latency, s.size, s.parse),
-        (d.docs, d.fetch, 0, d.size, d.parse)
+        (s.docs, s.fetch, s.latency_ms, s.size_kib, s.parse),
+        (d.docs, d.fetch, 0, d.size_kib, d.parse)
     );
     assert_eq!(notices.len(), 5, "{notices:?}");
     assert_eq!(
@@ -72,13 +75,13 @@ fn out_of_range_takes_the_nearest_limit() {
     let (s, notices) = Scenario::from_query("docs=100000&workers=0&size=99999999", &defaults());
     // The nearest limits, 64 × 8192 KiB, are then over the memory budget: the size
     // that fits, with a fourth notice.
-    assert_eq!((s.docs, s.workers, s.size), (64, 1, 4096));
+    assert_eq!((s.docs, s.workers, s.size_kib), (64, 1, 4096));
     assert_eq!(notices.len(), 4);
     assert!(matches!(
         notices[3],
         ParamNotice::OverMemoryBudget {
-            size: 8192,
-            used: 4096,
+            size_kib: 8192,
+            used_kib: 4096,
             ..
         }
     ));

@@ -213,7 +213,7 @@ fn an_awaited_wait_sleeps_on_the_loop_then_queues_for_a_thread() {
 fn a_blocking_wait_holds_the_thread_before_the_work() {
     let s = Scenario {
         docs: 1,
-        latency: 100,
+        latency_ms: 100,
         wait: WaitKind::Blocking,
         wait_ms: 300,
         ..defaults()
@@ -258,7 +258,7 @@ fn a_blocking_wait_holds_the_thread_before_the_work() {
 fn blocking_run() -> (RunLog, MainThreadReport) {
     let s = Scenario {
         docs: 3,
-        latency: 800,
+        latency_ms: 800,
         ..defaults()
     };
     let mut log = RunLog::new(1, s, 1000.0);

@@ -12,7 +12,7 @@ use event_loop_lab::lab::work::WorkSummary;
 fn scenario(docs: u32) -> Scenario {
     Scenario {
         docs,
-        latency: 500,
+        latency_ms: 500,
         ..Scenario::with_cores(2)
     }
 }

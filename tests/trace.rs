@@ -12,7 +12,7 @@ use event_loop_lab::lab::work::WorkSummary;
 fn recorded() -> event_loop_lab::lab::report::Report {
     let scenario = Scenario {
         docs: 2,
-        latency: 100,
+        latency_ms: 100,
         parse: ParseStrategy::Worker,
         workers: 2,
         ..Scenario::with_cores(2)

@@ -51,7 +51,7 @@ fn absolute(relative: &str) -> String {
 pub fn document_url(scenario: &Scenario, doc: u32) -> String {
     let mut relative = format!(
         "doc/{doc}?latency_ms={}&size_kb={}",
-        scenario.latency, scenario.size
+        scenario.latency_ms, scenario.size_kib
     );
     match scenario.failure(doc) {
         // A crash happens in the worker that parses the document, not on the server.
@@ -82,24 +82,24 @@ pub async fn load(
                 simulated_document(&SimulatedDoc {
                     corpus_url: absolute("corpus/"),
                     doc,
-                    latency_ms: scenario.latency,
-                    size_kb: scenario.size,
+                    latency_ms: scenario.latency_ms,
+                    size_kb: scenario.size_kib,
                     fail: scenario.failure(doc),
                 })
                 .await
             }
         }
     };
-    match with_timeout(request, scenario.timeout).await {
+    match with_timeout(request, scenario.timeout_ms).await {
         Ok(Err(error)) => {
             // Refused from its headers (too large, not HTML): the body is not wanted.
             abort.abort();
             Err(error)
         }
-        Ok(Ok(body)) => hold(body, scenario.parse).await,
+        Ok(Ok(body)) => take_for_thread(body, scenario.parse).await,
         Err(_) => {
             abort.abort();
-            Err(LabError::Timeout(scenario.timeout))
+            Err(LabError::Timeout(scenario.timeout_ms))
         }
     }
 }
@@ -107,7 +107,7 @@ pub async fn load(
 /// Takes the body in the form its thread needs: a worker gets the blob handle, the
 /// main thread the bytes (read now, while the loop is free, as `await
 /// response.arrayBuffer()` would).
-async fn hold(body: Body, parse: ParseStrategy) -> Result<Fetched, LabError> {
+async fn take_for_thread(body: Body, parse: ParseStrategy) -> Result<Fetched, LabError> {
     let (bytes, answered_ms) = (body.bytes(), body.answered_ms);
     let payload = match parse {
         ParseStrategy::Worker => Payload::Blob(body.blob),

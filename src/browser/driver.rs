@@ -271,7 +271,7 @@ impl ActiveRun {
         let scenario = self.scenario();
         let body = self.bodies.borrow_mut().remove(&doc);
         let Some(Payload::Bytes(buffer)) = body else {
-            let error = LabError::Worker(format!("doc {doc}'s body went missing"));
+            let error = LabError::BodyMissing { doc };
             self.engine
                 .borrow_mut()
                 .handle_work_failed(job, error, now_ms());
@@ -338,7 +338,7 @@ impl ActiveRun {
                 self.pool
                     .post(worker, job, &scenario.query, crash, hold_ms, &blob)
             }
-            _ => Err(LabError::Worker(format!("doc {doc}'s body went missing"))),
+            _ => Err(LabError::BodyMissing { doc }),
         };
         // lesson:end
         match posted {

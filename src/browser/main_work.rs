@@ -27,10 +27,11 @@ use crate::lab::error::LabError;
 use crate::lab::scenario::YieldKind;
 use crate::lab::work::{analyze, WorkSummary};
 
-/// Slice length for the `timeout`, `scheduler` and `microtask` kinds, ms. Well under
-/// the 50 ms long-task threshold, so a frame and input fit between slices when the
-/// yield lets them.
-pub const SLICE_MS: f64 = 8.0;
+/// Main-thread slice length for the `timeout`, `scheduler` and `microtask` kinds, ms.
+/// Well under the 50 ms long-task threshold, so a frame and input fit between slices
+/// when the yield lets them. (A worker's slices are longer, see `WORKER_SLICE_MS` in
+/// `worker.rs`: it has no frames to keep, only a cancel to hear.)
+pub const MAIN_SLICE_MS: f64 = 8.0;
 /// How early a `frame` slice stops before the next frame is due, ms: room for the
 /// frame's own callbacks, style, layout and paint.
 const FRAME_MARGIN_MS: f64 = 2.0;
@@ -65,10 +66,14 @@ fn scheduler_yield_fn() -> Option<(JsValue, js_sys::Function)> {
     Some((scheduler, function))
 }
 
-/// Gives the loop back the way `kind` says (`frame` is handled by its own loop).
-async fn yield_by(kind: YieldKind) {
+/// Gives the loop back the way `kind` says, and returns how long the next slice may
+/// run, ms.
+async fn yield_by(kind: YieldKind, clock: &std::cell::RefCell<FrameClock>) -> f64 {
     // lesson:yield
     match kind {
+        // Wait for the next frame, then for the task after it: the slice fills what is
+        // left of that frame.
+        YieldKind::Frame => return frame_slice(clock).await,
         // `scheduler.yield()` where the browser has it; `timeout` otherwise (the run
         // raised a notice).
         YieldKind::Scheduler => {
@@ -89,9 +94,10 @@ async fn yield_by(kind: YieldKind) {
             let _ = JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)).await;
         }
         // A new task (`setTimeout(0)`): the browser may draw and handle input first.
-        YieldKind::Timeout | YieldKind::Frame => next_task().await,
+        YieldKind::Timeout => next_task().await,
     }
     // lesson:end
+    MAIN_SLICE_MS
 }
 
 /// Frame timing seen by the `frame` kind: the frame interval is measured, not assumed.
@@ -153,7 +159,7 @@ async fn frame_slice(clock: &std::cell::RefCell<FrameClock>) -> f64 {
     let deadline = frame.map(|frame_ms| clock.borrow_mut().deadline_after(frame_ms));
     next_task().await;
     // No frame came (a hidden page): work in plain slices.
-    deadline.map_or(SLICE_MS, |d| (d - now_ms()).max(MIN_FRAME_SLICE_MS))
+    deadline.map_or(MAIN_SLICE_MS, |d| (d - now_ms()).max(MIN_FRAME_SLICE_MS))
 }
 
 /// The same work in slices that give the loop back as `kind` says. Returns the result
@@ -177,14 +183,11 @@ pub async fn work_sliced(
         let yield_first = !std::mem::replace(&mut first, false);
         let clock = std::rc::Rc::clone(&clock);
         async move {
-            match kind {
-                YieldKind::Frame => Some(frame_slice(&clock).await),
-                _ => {
-                    if yield_first {
-                        yield_by(kind).await;
-                    }
-                    Some(SLICE_MS)
-                }
+            // A frame slice waits for its frame even before the first slice.
+            if yield_first || kind == YieldKind::Frame {
+                Some(yield_by(kind, &clock).await)
+            } else {
+                Some(MAIN_SLICE_MS)
             }
         }
     });

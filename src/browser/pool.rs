@@ -297,23 +297,23 @@ fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
             let reply = text.and_then(|text| WorkerReply::decode(&text));
             let Some(reply) = reply else { return };
             let mut state = state.borrow_mut();
-            if reply == WorkerReply::Ready {
-                state.ready = true;
-                state.waiting.drain(..).for_each(|tx| {
-                    let _ = tx.unbounded_send(true);
-                });
-                if let (Some(queued), Some((_, tx))) = (state.queued.take(), state.job.clone()) {
-                    if let Err(error) = send(&worker, queued, &tx) {
-                        let _ = tx.unbounded_send(JobEvent::Died(error.to_string()));
-                    }
-                }
-                return;
-            }
             let job = match &reply {
+                WorkerReply::Ready => {
+                    state.ready = true;
+                    state.waiting.drain(..).for_each(|tx| {
+                        let _ = tx.unbounded_send(true);
+                    });
+                    if let (Some(queued), Some((_, tx))) = (state.queued.take(), state.job.clone())
+                    {
+                        if let Err(error) = send(&worker, queued, &tx) {
+                            let _ = tx.unbounded_send(JobEvent::Died(error.to_string()));
+                        }
+                    }
+                    return;
+                }
                 WorkerReply::Started { job, .. }
                 | WorkerReply::Parsed { job, .. }
                 | WorkerReply::Failed { job, .. } => *job,
-                WorkerReply::Ready => return,
             };
             let finished = !matches!(reply, WorkerReply::Started { .. });
             if let Some((current, tx)) = &state.job {

@@ -53,6 +53,14 @@ pub enum LabError {
     /// A worker could not be started or died.
     #[error("the parse worker failed: {0}")]
     Worker(String),
+    /// The page no longer held a fetched document's body when a thread came to take it:
+    /// a broken invariant of the lab, said as such on the document's row (not blamed
+    /// on a worker, since it also happens to main-thread work).
+    #[error("doc {doc}'s body went missing before its work began (a bug in the lab)")]
+    BodyMissing {
+        /// The document.
+        doc: u32,
+    },
     /// The latency simulator (a service worker) cannot run here.
     #[error("the latency simulator is unavailable: {0}")]
     Simulator(String),

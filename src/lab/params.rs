@@ -71,19 +71,19 @@ pub enum ParamNotice {
         parse: ParseStrategy,
     },
     /// The run's documents would add up to more than the memory budget
-    /// ([`MEMORY_BUDGET_KB`](super::scenario::MEMORY_BUDGET_KB)).
-    #[error("docs={docs} × size={size} KiB is {total_mib} MiB, over the {budget_mib} MiB memory budget for one run's documents; using size={used}")]
+    /// ([`MEMORY_BUDGET_KIB`](super::scenario::MEMORY_BUDGET_KIB)).
+    #[error("docs={docs} × size={size_kib} KiB is {total_mib} MiB, over the {budget_mib} MiB memory budget for one run's documents; using size={used_kib}")]
     OverMemoryBudget {
         /// Documents in the run.
         docs: u32,
         /// The size asked for, KiB.
-        size: u32,
+        size_kib: u32,
         /// `docs × size`, MiB, rounded up.
         total_mib: u64,
         /// The budget, MiB.
         budget_mib: u32,
         /// The size used instead, KiB: the largest that fits.
-        used: u32,
+        used_kib: u32,
     },
     /// `yield=scheduler` in a browser without `scheduler.yield()`.
     #[error(

@@ -220,7 +220,7 @@ impl RunLog {
             WaitKind::Async => self.scenario.wait_ms,
             WaitKind::Blocking => 0,
         };
-        f64::from(self.scenario.latency + awaited) + work_total / f64::from(self.work_threads())
+        f64::from(self.scenario.latency_ms + awaited) + work_total / f64::from(self.work_threads())
     }
 
     /// The main-thread work spans, for attributing long tasks to documents: each
@@ -245,7 +245,7 @@ impl RunLog {
 
     /// What the fetches alone take one after another.
     pub fn sum_of_latencies_ms(&self) -> f64 {
-        f64::from(self.scenario.latency) * f64::from(self.scenario.docs)
+        f64::from(self.scenario.latency_ms) * f64::from(self.scenario.docs)
     }
 
     /// `d` as the report gives it: its record, with the time it queued for a thread

@@ -39,7 +39,7 @@ use crate::ui::components::summary::Summary;
 use crate::ui::state::PastRun;
 
 /// How many times the views are drawn, one task each.
-const STEPS: u32 = 12;
+const REHEARSAL_DRAWS: u32 = 12;
 
 /// Props of [`Rehearsal`].
 #[derive(Properties, PartialEq)]
@@ -53,7 +53,7 @@ pub struct RehearsalProps {
 /// The run view, as [`crate::ui::app::App`] draws it during and after a run, drawn
 /// through a portal into a hidden element (class `rehearsal`): laid out, never seen,
 /// painted or announced, and removed with the component. Step 0 draws nothing (the
-/// app's first render stays as light as it was); steps 1 to `STEPS` (12) draw it with
+/// app's first render stays as light as it was); steps 1 to `REHEARSAL_DRAWS` (12) draw it with
 /// the clock moved on, one task apart. Shows as "first-use rehearsal" on the app's
 /// track in a DevTools recording.
 #[component]
@@ -88,7 +88,7 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
     let step = use_state(|| 0_u32);
     {
         let (step, on_done, started_ms) = (step.clone(), props.on_done.clone(), *started_ms);
-        let last = if host.is_some() { STEPS } else { 0 };
+        let last = if host.is_some() { REHEARSAL_DRAWS } else { 0 };
         use_effect_with(*step, move |&n| {
             spawn_local(async move {
                 next_task().await;

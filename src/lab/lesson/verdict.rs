@@ -81,12 +81,12 @@ fn fetch_verdict(run: &RunLog) -> String {
             format!(
                 "The {n} documents took {} in all, about {n} × {} ms: each request went out only after the document before it was done, so the last one left at {}.",
                 ms(total(run)),
-                s.latency,
+                s.latency_ms,
                 ms(last)
             )
         }
         FetchStrategy::Concurrent => {
-            let sum = f64::from(s.latency) * f64::from(n);
+            let sum = f64::from(s.latency_ms) * f64::from(n);
             let ratio = if total(run) > 0.0 {
                 sum / total(run)
             } else {
@@ -198,7 +198,7 @@ fn wait_verdict(run: &RunLog, main: &MainThreadReport) -> String {
         (WaitKind::Async, _) => format!(
             "Each document awaited a {w} ms timer on the page's loop. The waits overlapped, so the run took {}, about {} + {w} ms, and the page had {}.",
             ms(total(run)),
-            s.latency,
+            s.latency_ms,
             tasks_phrase(main)
         ),
         (WaitKind::Blocking, ParseStrategy::Worker) => {
@@ -208,7 +208,7 @@ fn wait_verdict(run: &RunLog, main: &MainThreadReport) -> String {
                 threads,
                 tasks_phrase(main),
                 ms(total(run)),
-                s.latency,
+                s.latency_ms,
                 n.div_ceil(threads)
             )
         }
@@ -217,7 +217,7 @@ fn wait_verdict(run: &RunLog, main: &MainThreadReport) -> String {
             tasks_phrase(main),
             ms(main.max_frame_gap_ms),
             ms(total(run)),
-            s.latency
+            s.latency_ms
         ),
     }
 }

@@ -13,13 +13,13 @@ impl Scenario {
         let mut out = format!(
             "docs={}&latency={}&size={}&fetch={}&parse={}&yield={}&workers={}&timeout={}",
             self.docs,
-            self.latency,
-            self.size,
+            self.latency_ms,
+            self.size_kib,
             self.fetch,
             self.parse,
             self.yield_kind,
             self.workers,
-            self.timeout
+            self.timeout_ms
         );
         if !self.fail.is_empty() {
             out.push_str("&fail=");
@@ -53,13 +53,13 @@ impl Scenario {
         use ConfigValue::{Number, Text};
         vec![
             ("docs", Number(self.docs)),
-            ("latency", Number(self.latency)),
-            ("size", Number(self.size)),
+            ("latency", Number(self.latency_ms)),
+            ("size", Number(self.size_kib)),
             ("fetch", Text(self.fetch.to_string())),
             ("parse", Text(self.parse.to_string())),
             ("yield", Text(self.yield_kind.to_string())),
             ("workers", Number(self.workers)),
-            ("timeout", Number(self.timeout)),
+            ("timeout", Number(self.timeout_ms)),
             ("fail", Text(self.fail_text())),
             ("wait", Text(self.wait.to_string())),
             ("wait_ms", Number(self.wait_ms)),
@@ -97,13 +97,13 @@ impl Serialize for Scenario {
         // place in the JSON.
         let Scenario {
             docs,
-            latency,
-            size,
+            latency_ms,
+            size_kib,
             fetch,
             parse,
             yield_kind,
             workers,
-            timeout,
+            timeout_ms,
             fail,
             wait,
             wait_ms,
@@ -112,13 +112,13 @@ impl Serialize for Scenario {
         } = self;
         ScenarioJson {
             docs: *docs,
-            latency: *latency,
-            size: *size,
+            latency: *latency_ms,
+            size: *size_kib,
             fetch: *fetch,
             parse: *parse,
             yield_kind: *yield_kind,
             workers: *workers,
-            timeout: *timeout,
+            timeout: *timeout_ms,
             fail: fail.iter().map(|f| f.doc).collect(),
             failures: fail,
             wait: *wait,

@@ -88,7 +88,7 @@ pub const DOCS: RangeInclusive<u32> = 1..=64;
 /// Simulated server time per document.
 pub const LATENCY_MS: RangeInclusive<u32> = 0..=5000;
 /// Document size; the work per document scales linearly with it.
-pub const SIZE_KB: RangeInclusive<u32> = 1..=8192;
+pub const SIZE_KIB: RangeInclusive<u32> = 1..=8192;
 /// Size of the worker pool.
 pub const WORKERS: RangeInclusive<u32> = 1..=8;
 /// How long each document's request may take before it fails with a timeout.
@@ -108,7 +108,7 @@ pub const WAIT_MS: RangeInclusive<u32> = 0..=5000;
 /// so no lesson step or default scenario meets the budget. It counts every document,
 /// also in sequential runs, which hold one body at a time: a lesson compares the same
 /// scenario fetched both ways, so the budget must not change one of them.
-pub const MEMORY_BUDGET_KB: u32 = 256 * 1024;
+pub const MEMORY_BUDGET_KIB: u32 = 256 * 1024;
 /// Longest accepted search query, in characters.
 pub const QUERY_MAX_CHARS: usize = 1000;
 /// The default query: the vocabulary of the lesson. Every word of every document is
@@ -132,9 +132,9 @@ pub struct Scenario {
     /// Number of documents, 1..=64.
     pub docs: u32,
     /// Simulated server time per document, ms.
-    pub latency: u32,
+    pub latency_ms: u32,
     /// Size of each document, KiB.
-    pub size: u32,
+    pub size_kib: u32,
     /// Fetch strategy.
     pub fetch: FetchStrategy,
     /// Parse strategy.
@@ -144,7 +144,7 @@ pub struct Scenario {
     /// Worker pool size (used by `parse=worker`).
     pub workers: u32,
     /// Each document's own fetch timeout, ms.
-    pub timeout: u32,
+    pub timeout_ms: u32,
     /// Documents that fail on purpose and how: sorted by `doc`, one item per document.
     pub fail: Vec<Failure>,
     /// How each document waits `wait_ms` after its fetch (`wait=`).
@@ -166,15 +166,15 @@ impl Scenario {
             // 8.5 MB/s in wasm, so a 3 MiB document keeps the main thread busy ~360 ms in
             // blocking mode — a freeze anyone sees, and well over the 50 ms long-task mark.
             docs: 6,
-            latency: 800,
-            size: 3072,
+            latency_ms: 800,
+            size_kib: 3072,
             fetch: FetchStrategy::Concurrent,
             parse: ParseStrategy::Blocking,
             yield_kind: YieldKind::Frame,
             workers: default_workers(hardware_concurrency),
             // Far above any latency the controls allow (5 s), so only `hang` or a real
             // network stall times out.
-            timeout: 20_000,
+            timeout_ms: 20_000,
             fail: Vec::new(),
             wait: WaitKind::Async,
             wait_ms: 0,
@@ -196,17 +196,20 @@ impl Scenario {
             let notice = match key {
                 "docs" => set(&mut self.docs, number(key, value, DOCS, defaults.docs)),
                 "latency" => set(
-                    &mut self.latency,
-                    number(key, value, LATENCY_MS, defaults.latency),
+                    &mut self.latency_ms,
+                    number(key, value, LATENCY_MS, defaults.latency_ms),
                 ),
-                "size" => set(&mut self.size, number(key, value, SIZE_KB, defaults.size)),
+                "size" => set(
+                    &mut self.size_kib,
+                    number(key, value, SIZE_KIB, defaults.size_kib),
+                ),
                 "workers" => set(
                     &mut self.workers,
                     number(key, value, WORKERS, defaults.workers),
                 ),
                 "timeout" => set(
-                    &mut self.timeout,
-                    number(key, value, TIMEOUT_MS, defaults.timeout),
+                    &mut self.timeout_ms,
+                    number(key, value, TIMEOUT_MS, defaults.timeout_ms),
                 ),
                 "fetch" => set(
                     &mut self.fetch,
@@ -270,23 +273,23 @@ impl Scenario {
         notices
     }
 
-    /// Keeps the run's documents within [`MEMORY_BUDGET_KB`]: if `docs × size` is over
+    /// Keeps the run's documents within [`MEMORY_BUDGET_KIB`]: if `docs × size` is over
     /// it, `size` is lowered to the largest that fits (the number of documents is what
     /// the lessons compare, so it stays), and the notice names the budget.
     pub fn fit_memory_budget(&mut self) -> Option<ParamNotice> {
-        let total_kb = u64::from(self.docs) * u64::from(self.size);
-        if total_kb <= u64::from(MEMORY_BUDGET_KB) {
+        let total_kb = u64::from(self.docs) * u64::from(self.size_kib);
+        if total_kb <= u64::from(MEMORY_BUDGET_KIB) {
             return None;
         }
-        let asked = self.size;
-        // docs ≤ 64, so this is at least 4096 KiB, within SIZE_KB.
-        self.size = (MEMORY_BUDGET_KB / self.docs.max(1)).max(*SIZE_KB.start());
+        let asked = self.size_kib;
+        // docs ≤ 64, so this is at least 4096 KiB, within SIZE_KIB.
+        self.size_kib = (MEMORY_BUDGET_KIB / self.docs.max(1)).max(*SIZE_KIB.start());
         Some(ParamNotice::OverMemoryBudget {
             docs: self.docs,
-            size: asked,
+            size_kib: asked,
             total_mib: total_kb.div_ceil(1024),
-            budget_mib: MEMORY_BUDGET_KB / 1024,
-            used: self.size,
+            budget_mib: MEMORY_BUDGET_KIB / 1024,
+            used_kib: self.size_kib,
         })
     }
 
@@ -311,13 +314,6 @@ impl Scenario {
         // A linear scan (at most 64 items) rather than a binary search: `fail` is a
         // public field, so a hand-built scenario need not be sorted.
         self.fail.iter().find(|f| f.doc == id).map(|f| f.kind)
-    }
-
-    /// Whether the simulated server fails document `id` with status 500.
-    ///
-    /// Kept for existing callers from before `fail=` had kinds; use [`Scenario::failure`].
-    pub fn fails(&self, id: u32) -> bool {
-        self.failure(id) == Some(FailKind::Status500)
     }
 
     /// The notice for `crash` items that this run cannot honour: only a worker can

@@ -80,8 +80,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
         <section class="controls" aria-label="Scenario">
             <h2>{ "Scenario" }</h2>
             { number_field("docs", "documents", "", s.docs, scenario::DOCS, e) }
-            { number_field("latency", "latency", "ms", s.latency, scenario::LATENCY_MS, e) }
-            { number_field("size", "size", "KB", s.size, scenario::SIZE_KB, e) }
+            { number_field("latency", "latency", "ms", s.latency_ms, scenario::LATENCY_MS, e) }
+            { number_field("size", "size", "KiB", s.size_kib, scenario::SIZE_KIB, e) }
             <fieldset>
                 <legend>{ "fetch" }</legend>
                 { choice("fetch", "concurrent", "concurrent", "all at once: join_all", s.fetch == FetchStrategy::Concurrent, e) }

@@ -225,7 +225,7 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     // fresh run do not start full width.
     let scale = nice_ceil(
         (now - run.started_ms)
-            .max(f64::from(run.scenario.latency) * 1.2)
+            .max(f64::from(run.scenario.latency_ms) * 1.2)
             .max(200.0),
     );
     let ticks = axis_ticks(scale);

@@ -104,8 +104,8 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                     crate::lab::scenario::ParseStrategy::Sliced => format!("sliced, {}", r.scenario.yield_kind),
                                     p => p.as_str().to_string(),
                                 } }</td>
-                                <td>{ format!("{} × {} ms", r.scenario.docs, r.scenario.latency) }</td>
-                                <td>{ format!("{} KB", r.scenario.size) }</td>
+                                <td>{ format!("{} × {} ms", r.scenario.docs, r.scenario.latency_ms) }</td>
+                                <td>{ format!("{} KiB", r.scenario.size_kib) }</td>
                                 <td class="num">{ ms(r.total_ms) }</td>
                                 <td class="num">{ ms(r.ideal_ms) }</td>
                                 <td class="num" title={r.longest_task_ms.is_none().then_some(NOT_MEASURED)}>
