@@ -28,7 +28,9 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 self.addEventListener('fetch', (event) => {
-  const arrived = Date.now(); // the simulated server time starts now
+  // The simulated server time starts now, on the same monotonic clock that stamps the
+  // answer (x-answered-epoch-ms): Date.now() is wall-clock time, coarse and free to jump.
+  const arrived = performance.now();
   const req = event.request;
   if (req.method !== 'GET') return;
   const url = new URL(req.url);
@@ -98,7 +100,7 @@ async function handleDoc(n, params, signal, arrived) {
   // event loop plays no part, so even a page whose main thread is blocked
   // sees its fetches complete on time. Each request has its own timer, so
   // concurrent requests wait in parallel. The body is built meanwhile.
-  const delay = wait(Math.max(0, latency - (Date.now() - arrived)), signal);
+  const delay = wait(Math.max(0, latency - (performance.now() - arrived)), signal);
 
   if (fail === '500' || fail === '404') {
     if (!(await delay)) return Response.error();

@@ -3,7 +3,7 @@
 //! new run started, a cancel between fetch and parse, a worker dying mid-parse.
 #![cfg(not(target_arch = "wasm32"))]
 
-use event_loop_lab::lab::activity::{time_in, Activity};
+use event_loop_lab::lab::activity::{segments, time_in, Activity};
 use event_loop_lab::lab::engine::{Command, Engine, JobId};
 use event_loop_lab::lab::error::LabError;
 use event_loop_lab::lab::report::{DocState, RunOutcome};
@@ -73,7 +73,7 @@ fn concurrent_worker_run_fetches_all_on_the_page_and_gives_each_worker_one_job()
     );
     assert!(e.handle_work_started(job(1, 3), 153.0));
     let d3 = &e.log().docs[2];
-    let queued = time_in(&d3.segments(e.log().scenario.wait), Activity::Queued);
+    let queued = time_in(&segments(d3, e.log().scenario.wait), Activity::Queued);
     assert_eq!(
         (queued, d3.thread.as_deref()),
         (Some(52.0), Some("worker-2"))

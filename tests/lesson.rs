@@ -3,7 +3,7 @@
 //! (`forget=`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use event_loop_lab::lab::activity::{time_in, Activity};
+use event_loop_lab::lab::activity::{segments, time_in, Activity};
 use event_loop_lab::lab::engine::{Command, Engine, JobId};
 use event_loop_lab::lab::lesson::{self, verdict, STEPS};
 use event_loop_lab::lab::report::{DocState, RunEvent, RunLog, RunOutcome};
@@ -22,7 +22,7 @@ fn commands(engine: &mut Engine) -> Vec<Command> {
 
 /// The time document `index` (0-based) spent in `activity`, by its segments.
 fn time(log: &RunLog, index: usize, activity: Activity) -> Option<f64> {
-    time_in(&log.docs[index].segments(log.scenario.wait), activity)
+    time_in(&segments(&log.docs[index], log.scenario.wait), activity)
 }
 
 fn job(doc: u32) -> JobId {

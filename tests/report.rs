@@ -2,7 +2,7 @@
 //! the ideal time, cancelling, and the report's JSON names.
 #![cfg(not(target_arch = "wasm32"))]
 
-use event_loop_lab::lab::activity::{time_in, Activity};
+use event_loop_lab::lab::activity::{segments, time_in, Activity};
 use event_loop_lab::lab::error::LabError;
 use event_loop_lab::lab::report::{DocRecord, DocState, RunEvent, RunLog};
 use event_loop_lab::lab::scenario::{ParseStrategy, Scenario};
@@ -49,7 +49,7 @@ fn a_document_goes_through_its_states() {
         work_ms: 50.0,
     }));
     let d = &log.docs[0];
-    let parsed = time_in(&d.segments(log.scenario.wait), Activity::Parsing);
+    let parsed = time_in(&segments(d, log.scenario.wait), Activity::Parsing);
     assert_eq!((d.state, d.links, parsed), (DocState::Done, 3, Some(50.0)));
     let reported = &log.report(700.0, MainThreadReport::default()).documents[0];
     assert_eq!(

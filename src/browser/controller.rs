@@ -13,7 +13,6 @@ use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use yew::Callback;
 
 use super::clock::{next_task, now_ms};
 use super::documents::Simulator;
@@ -56,7 +55,7 @@ struct Inner {
     /// Events since the last frame, drawn together on the next one.
     pending: RefCell<Vec<LabEvent>>,
     last_measured_ms: Cell<f64>,
-    on_event: Callback<LabEvent>,
+    on_event: Rc<dyn Fn(LabEvent)>,
 }
 
 impl Inner {
@@ -92,7 +91,7 @@ impl Inner {
     fn flush(&self) {
         let events = std::mem::take(&mut *self.pending.borrow_mut());
         if !events.is_empty() {
-            self.on_event.emit(LabEvent::Batch(events));
+            (self.on_event)(LabEvent::Batch(events));
         }
     }
 
@@ -126,7 +125,7 @@ impl Controller {
         defaults: Scenario,
         scenario: Scenario,
         choice: SimulatorChoice,
-        on_event: Callback<LabEvent>,
+        on_event: Rc<dyn Fn(LabEvent)>,
     ) -> Self {
         let simulator: SimulatorReady = async move {
             if choice == SimulatorChoice::Page {
@@ -158,7 +157,7 @@ impl Controller {
                 inner.on_frame(now);
             }
         }));
-        on_event.emit(LabEvent::InstrumentsDetected(monitor.support));
+        on_event(LabEvent::InstrumentsDetected(monitor.support));
         *inner.monitor.borrow_mut() = Some(monitor);
         let warm = Rc::clone(&inner);
         spawn_local(async move {
@@ -170,7 +169,7 @@ impl Controller {
             if warm.pool.resize(k).is_ok() {
                 warm.pool.ready(WORKER_START_TIMEOUT_MS).await;
             }
-            on_event.emit(LabEvent::SimulatorReady {
+            on_event(LabEvent::SimulatorReady {
                 in_page: match simulator {
                     Simulator::ServiceWorker => None,
                     Simulator::InPage(why) => Some(why),
@@ -232,6 +231,14 @@ impl Controller {
     /// The last run that finished (not cancelled), if any.
     pub fn last_report(&self) -> Option<Report> {
         self.inner.last_report.borrow().clone()
+    }
+
+    /// The responsiveness probe's elements, whose input delay the instruments measure
+    /// (see [`Monitor::watch_probe`]).
+    pub fn watch_probe(&self, targets: Vec<web_sys::Element>) {
+        if let Some(monitor) = self.inner.monitor.borrow().as_ref() {
+            monitor.watch_probe(targets);
+        }
     }
 
     /// An input event on the responsiveness probe: it happened at `at_ms` (its

@@ -11,7 +11,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::lab::activity::Activity;
+use crate::lab::activity::{segments, Activity};
 use crate::lab::report::{RunLog, MAIN_THREAD};
 
 /// The track group every measure goes to.
@@ -82,7 +82,7 @@ pub fn measure_document(log: &RunLog, doc: u32) {
     let Some(d) = log.docs.iter().find(|d| d.id == doc) else {
         return;
     };
-    for segment in d.segments(log.scenario.wait) {
+    for segment in segments(d, log.scenario.wait) {
         let Some(end) = segment.end_ms else { continue };
         let (track, colour) = match segment.activity {
             activity if activity.occupies_thread() => {

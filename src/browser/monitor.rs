@@ -24,9 +24,10 @@ const MAX_ENTRIES: usize = 8192;
 /// [`MainThreadLog::begin_window`]).
 const MAX_AGE_MS: f64 = 20.0 * 60_000.0;
 
-/// Test ids of the responsiveness probe's controls: Event Timing entries for other
-/// targets are not the probe's.
-const PROBE_TARGETS: [&str; 2] = ["probe", "probe-button"];
+/// The responsiveness probe's controls, as the UI hands them over
+/// ([`Monitor::watch_probe`]): Event Timing entries for other targets are not the
+/// probe's. Held by identity, so nothing depends on their attributes.
+type ProbeTargets = Rc<RefCell<Vec<web_sys::Element>>>;
 
 type ObserverCallback = Closure<dyn FnMut(PerformanceObserverEntryList, PerformanceObserver)>;
 
@@ -35,6 +36,7 @@ pub struct Monitor {
     log: Rc<RefCell<MainThreadLog>>,
     observers: Vec<(PerformanceObserver, ObserverCallback, TaskSource)>,
     event_timing: Option<(PerformanceObserver, ObserverCallback)>,
+    probe: ProbeTargets,
     /// The frame heartbeat; dropping it stops the loop.
     _frames: FrameLoop,
     /// The `visibilitychange` listener, removed on drop.
@@ -89,10 +91,11 @@ impl Monitor {
                 observers.push((observer.0, observer.1, source));
             }
         }
+        let probe = ProbeTargets::default();
         let event_timing = types
             .iter()
             .any(|t| t == "event")
-            .then(|| observe_event_timing(&log))
+            .then(|| observe_event_timing(&log, &probe))
             .flatten();
         support.event_timing = event_timing.is_some();
         let frames = {
@@ -107,6 +110,7 @@ impl Monitor {
             log,
             observers,
             event_timing,
+            probe,
             _frames: frames,
             visibility,
             support,
@@ -135,6 +139,12 @@ impl Monitor {
                 }
             }
         }
+    }
+
+    /// The elements of the responsiveness probe, whose input delay is measured (the
+    /// UI hands them over once mounted, and an empty list when it unmounts).
+    pub fn watch_probe(&self, targets: Vec<web_sys::Element>) {
+        *self.probe.borrow_mut() = targets;
     }
 
     /// An input event on the probe: it happened at `at_ms` (its timestamp) and its
@@ -197,18 +207,18 @@ fn observe(
 /// records the input delay of those aimed at the probe.
 fn observe_event_timing(
     log: &Rc<RefCell<MainThreadLog>>,
+    probe: &ProbeTargets,
 ) -> Option<(PerformanceObserver, ObserverCallback)> {
-    let log = log.clone();
+    let (log, probe) = (log.clone(), probe.clone());
     // `type` with `durationThreshold` (not `entryTypes`), which web-sys's init lacks.
     let init = js_sys::Object::new();
     js_sys::Reflect::set(&init, &"type".into(), &"event".into()).ok()?;
     js_sys::Reflect::set(&init, &"durationThreshold".into(), &16.into()).ok()?;
     start_observer(&init, move |entry, now| {
-        let target = js_sys::Reflect::get(entry, &"target".into())
-            .ok()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|t| t.get_attribute("data-testid"));
-        if !target.is_some_and(|t| PROBE_TARGETS.contains(&t.as_str())) {
+        let target = js_sys::Reflect::get(entry, &"target".into()).ok();
+        let on_probe =
+            target.is_some_and(|t| probe.borrow().iter().any(|el| JsValue::from(el) == t));
+        if !on_probe {
             return;
         }
         let number = |name: &str| {

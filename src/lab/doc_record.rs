@@ -5,9 +5,6 @@
 
 use serde::Serialize;
 
-use super::activity::{segments, Segment};
-use super::scenario::WaitKind;
-
 /// Where a document is in its life: the coarse state the report's `state` field and
 /// the rows' `data-state` attribute give. The engine keeps its documents in the same
 /// states. What a document was doing at any instant, finer than this (answered but
@@ -146,12 +143,6 @@ impl DocRecord {
             handoff_ms: None,
             error: None,
         }
-    }
-
-    /// Its segments: the one account of what it did when (see
-    /// [`activity`](super::activity)).
-    pub fn segments(&self, wait: WaitKind) -> Vec<Segment> {
-        segments(self, wait)
     }
 
     /// Whether the document has finished, well or not.

@@ -11,7 +11,7 @@ use serde::Serialize;
 pub use super::doc_record::{DocRecord, DocState};
 pub use super::run_event::RunEvent;
 
-use super::activity::{time_in, Activity};
+use super::activity::{segments, time_in, Activity};
 use super::scenario::{ParseStrategy, Scenario, WaitKind};
 use super::timeline::{MainThreadReport, WorkSpan};
 
@@ -212,7 +212,7 @@ impl RunLog {
             .docs
             .iter()
             .map(|d| {
-                let held = time_in(&d.segments(wait), Activity::HeldWait).unwrap_or(0.0);
+                let held = time_in(&segments(d, wait), Activity::HeldWait).unwrap_or(0.0);
                 d.work_ms.unwrap_or(0.0) + held
             })
             .sum();
@@ -230,7 +230,7 @@ impl RunLog {
         self.docs
             .iter()
             .flat_map(|d| {
-                d.segments(self.scenario.wait)
+                segments(d, self.scenario.wait)
                     .into_iter()
                     .filter(|s| s.thread.as_deref() == Some(MAIN_THREAD))
                     .map(|s| WorkSpan {
@@ -254,7 +254,7 @@ impl RunLog {
         let mut d = d.clone();
         let taken = d.parse_start_ms.or(d.wait_start_ms).is_some();
         d.queued_ms =
-            time_in(&d.segments(self.scenario.wait), Activity::Queued).or(taken.then_some(0.0));
+            time_in(&segments(&d, self.scenario.wait), Activity::Queued).or(taken.then_some(0.0));
         d
     }
 

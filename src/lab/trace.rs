@@ -16,7 +16,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::activity::Activity;
+use super::activity::{segments, Activity};
 use super::report::{DocRecord, Report, MAIN_THREAD};
 use super::scenario::WaitKind;
 
@@ -120,7 +120,7 @@ fn thread_tid(thread: &str) -> u32 {
 /// other segment on the document's own lane; and an error as an instant.
 fn doc_events(d: &DocRecord, wait: WaitKind, events: &mut Vec<TraceEvent>) {
     let lane = DOC_BASE + d.id;
-    for segment in d.segments(wait) {
+    for segment in segments(d, wait) {
         let Some(end) = segment.end_ms else { continue };
         let (cat, tid) = match (segment.activity, segment.thread.as_deref()) {
             (Activity::Parsing, Some(thread)) => ("parse", thread_tid(thread)),

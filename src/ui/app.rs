@@ -65,6 +65,7 @@ pub fn App() -> Html {
     let state = use_reducer(|| {
         let mut state = State::new(startup.scenario.clone());
         state.notices = startup.notices.iter().map(ToString::to_string).collect();
+        state.lesson_step = startup.page.lesson;
         state
     });
     let controller = use_controller(
@@ -102,18 +103,17 @@ pub fn App() -> Html {
             }
         })
     };
-    let step_open = use_state(|| startup.page.lesson);
     let on_choose = {
-        let (step_open, controller) = (step_open.clone(), controller.clone());
+        let (dispatcher, controller) = (state.dispatcher(), controller.clone());
         Callback::from(move |target: Option<u32>| {
-            step_open.set(target);
+            dispatcher.dispatch(Action::StepChosen(target));
             show_lesson_in_url(target);
             if let Some(step) = target.and_then(lesson::step) {
                 controller.load(step.scenario(&controller.defaults()));
             }
         })
     };
-    let step = step_open.and_then(lesson::step);
+    let step = state.lesson_step.and_then(lesson::step);
     let on_variant = {
         let controller = controller.clone();
         Callback::from(move |i: usize| {
@@ -148,6 +148,10 @@ pub fn App() -> Html {
     let on_input = {
         let controller = controller.clone();
         Callback::from(move |(at, delay): (f64, f64)| controller.record_input(at, delay))
+    };
+    let on_probe = {
+        let controller = controller.clone();
+        Callback::from(move |targets: Vec<web_sys::Element>| controller.watch_probe(targets))
     };
     let on_edit = {
         let controller = controller.clone();
@@ -250,7 +254,7 @@ pub fn App() -> Html {
                     }
                 </div>
                 <div class="stage">
-                    <Heartbeat main={state.main.clone()} {on_input} />
+                    <Heartbeat main={state.main.clone()} {on_input} {on_probe} />
                     if let Some(run) = &state.run {
                         <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} />
                     } else {

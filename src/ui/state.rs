@@ -68,6 +68,8 @@ pub struct State {
     pub history: Vec<PastRun>,
     /// Whether the first-use rehearsal has run (see [`crate::ui::rehearsal`]).
     pub rehearsed: bool,
+    /// The lesson step that is open (`1..=7`), or `None` for the free lab.
+    pub lesson_step: Option<u32>,
 }
 
 impl State {
@@ -83,6 +85,7 @@ impl State {
             support: None,
             history: Vec::new(),
             rehearsed: false,
+            lesson_step: None,
         }
     }
 
@@ -103,6 +106,8 @@ pub enum Action {
     NoticesDismissed,
     /// The first-use rehearsal ended.
     Rehearsed,
+    /// The learner opened a lesson step (`Some(1..=7)`) or the free lab (`None`).
+    StepChosen(Option<u32>),
 }
 
 impl State {
@@ -206,6 +211,7 @@ impl Reducible for State {
         let changed = match action {
             Action::Lab(event) => next.apply(event),
             Action::Rehearsed => !std::mem::replace(&mut next.rehearsed, true),
+            Action::StepChosen(step) => std::mem::replace(&mut next.lesson_step, step) != step,
             Action::NoticesDismissed => {
                 let had = !next.notices.is_empty();
                 next.notices.clear();
@@ -224,7 +230,7 @@ impl Reducible for State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lab::params::ParamNotice;
+    use crate::lab::scenario::ParamNotice;
 
     fn not_a_number(value: &str) -> ParamNotice {
         ParamNotice::NotANumber {

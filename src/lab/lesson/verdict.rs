@@ -1,7 +1,7 @@
 //! What a finished run measured, in words: the verdict of a lesson step, written from
 //! the run's record and the main thread's measurements, never from expectations.
 
-use crate::lab::activity::{Activity, Segment};
+use crate::lab::activity::{segments, Activity, Segment};
 use crate::lab::report::{DocRecord, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParseStrategy, WaitKind, YieldKind};
 use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
@@ -118,7 +118,7 @@ fn most_delayed(run: &RunLog) -> Option<(u32, f64, f64)> {
 
 /// `d`'s stretches between its server's answer and the page's code taking it.
 fn loop_waits(run: &RunLog, d: &DocRecord) -> impl Iterator<Item = Segment> {
-    d.segments(run.scenario.wait)
+    segments(d, run.scenario.wait)
         .into_iter()
         .filter(|s| s.activity == Activity::AnsweredWaitingForLoop)
 }

@@ -8,8 +8,8 @@
 //!
 //! This file holds the [`Scenario`] and how it reads a whole query; how it is written
 //! out (a query, a `run()` config, JSON) is in `encode.rs`. The parser of each value
-//! and the notices live in [`params`](super::params), the `fail=` list in
-//! [`failures`](super::failures). Both are re-exported here, so
+//! and the notices live in [`params`], the `fail=` list in
+//! [`failures`]. Both are re-exported here, so
 //! `lab::scenario::FailKind` and `lab::scenario::ParamNotice` keep working.
 
 use std::fmt;
@@ -17,14 +17,16 @@ use std::ops::RangeInclusive;
 
 use serde::Serialize;
 
-pub use super::failures::{FailKind, Failure, FAIL_KINDS};
-pub use super::params::{parse_query, ParamNotice};
 pub use super::waiting::{WaitKind, WAIT_KINDS};
 pub use super::yielding::{YieldKind, YIELD_KINDS};
+pub use failures::{FailKind, Failure, FAIL_KINDS};
+pub use params::{parse_query, ParamNotice};
 
-use super::params::{choice, fail_list, forget_list, number, query, set};
+use params::{choice, fail_list, forget_list, number, query, set};
 
 mod encode;
+mod failures;
+mod params;
 
 pub use encode::ConfigValue;
 

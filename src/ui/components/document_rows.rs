@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::lab::activity::{activity_at, Activity, Segment};
+use crate::lab::activity::{activity_at, segments, Activity, Segment};
 use crate::lab::report::{DocRecord, DocState, RunLog, RunOutcome, MAIN_THREAD};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
@@ -163,7 +163,7 @@ fn thread_label(segment: &Segment, t0: f64, scale: f64) -> Html {
 fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
     let t0 = run.started_ms;
     let wait = run.scenario.wait;
-    let segments = d.segments(wait);
+    let segments = segments(d, wait);
     let outcome = match d.state {
         DocState::Done => {
             // A narrow column ends the line with "…"; the tooltip has all of it.

@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::lab::activity::{time_in, Activity};
+use crate::lab::activity::{segments, time_in, Activity};
 use crate::lab::report::{DocState, RunLog};
 use crate::lab::timeline::MainThreadReport;
 
@@ -13,7 +13,7 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
     let t0 = run.started_ms;
     let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}"));
     let rows = run.docs.iter().map(|d| {
-        let segments = d.segments(run.scenario.wait);
+        let segments = segments(d, run.scenario.wait);
         let time = |activity| time_in(&segments, activity);
         let waited = time(Activity::Sleeping).or(time(Activity::HeldWait));
         let result = match (&d.error, d.state) {

@@ -18,8 +18,8 @@ pub fn use_controller(
     simulator: SimulatorChoice,
 ) -> Controller {
     let controller = use_memo((), move |_| {
-        let on_event = Callback::from(move |event| dispatcher.dispatch(Action::Lab(event)));
-        Controller::new(defaults, initial, simulator, on_event)
+        let on_event = move |event| dispatcher.dispatch(Action::Lab(event));
+        Controller::new(defaults, initial, simulator, std::rc::Rc::new(on_event))
     });
     use_effect_with(controller.clone(), |controller| {
         let api = JsApi::install(controller);

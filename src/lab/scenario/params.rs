@@ -3,8 +3,8 @@
 //! string into pairs.
 //!
 //! Bad values never fail: each parser says what to use instead, and
-//! [`Scenario::apply`](super::scenario::Scenario::apply) stores it. Everything public
-//! here is re-exported from [`scenario`](super::scenario).
+//! [`Scenario::apply`](super::Scenario::apply) stores it. Everything public
+//! here is re-exported from [`scenario`](super).
 
 use std::fmt;
 use std::ops::RangeInclusive;
@@ -12,8 +12,8 @@ use std::ops::RangeInclusive;
 use thiserror::Error;
 
 use super::failures::{parse_fail_list, FailKind, Failure, FAIL_KINDS};
-use super::scenario::{ParseStrategy, DOCS, QUERY_MAX_CHARS};
-use super::waiting::parse_doc_list;
+use super::{ParseStrategy, DOCS, QUERY_MAX_CHARS};
+use crate::lab::waiting::parse_doc_list;
 
 /// A query value the app could not use as given, and what it used instead.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -71,7 +71,7 @@ pub enum ParamNotice {
         parse: ParseStrategy,
     },
     /// The run's documents would add up to more than the memory budget
-    /// ([`MEMORY_BUDGET_KIB`](super::scenario::MEMORY_BUDGET_KIB)).
+    /// ([`MEMORY_BUDGET_KIB`](super::MEMORY_BUDGET_KIB)).
     #[error("docs={docs} × size={size_kib} KiB is {total_mib} MiB, over the {budget_mib} MiB memory budget for one run's documents; using size={used_kib}")]
     OverMemoryBudget {
         /// Documents in the run.

@@ -2,7 +2,7 @@
 //!
 //! `fail=2,3:hang,5:crash` names documents by number, each with an optional kind; a
 //! bare `N` is a 500, the meaning `fail=` had before it had kinds. The list is part of
-//! the URL interface described in [`scenario`](super::scenario), which re-exports
+//! the URL interface described in [`scenario`](super), which re-exports
 //! everything public here.
 
 use std::collections::BTreeMap;
@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::scenario::DOCS;
+use super::DOCS;
 
 /// How the simulated server (or the worker) fails a document named in `fail=`.
 ///
@@ -35,7 +35,7 @@ pub enum FailKind {
     /// so only counting the bytes as they arrive can stop it (`huge-stream`).
     HugeStream,
     /// The server answers an HTML page built to attack and to choke (see
-    /// [`hostile_doc`](super::corpus::hostile_doc)); it is parsed like any other.
+    /// [`hostile_doc`](crate::lab::corpus::hostile_doc)); it is parsed like any other.
     Hostile,
     /// The server never answers, so the document runs into its `timeout`.
     Hang,
