@@ -296,7 +296,8 @@ pub struct Report {
     pub outcome: RunOutcome,
     /// When the run started.
     pub started_ms: f64,
-    /// When it ended.
+    /// When it ended: finished *or cancelled* (see `outcome`); the record calls it
+    /// [`RunLog::ended_ms`]. The wire name is older than Cancel and keeps its meaning.
     pub finished_ms: f64,
     /// `finished_ms - started_ms`.
     pub total_ms: f64,

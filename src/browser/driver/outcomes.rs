@@ -73,6 +73,7 @@ impl ActiveRun {
             }) => {
                 engine.handle_work_failed(job, error, from_epoch_ms(at_epoch_ms));
             }
+            // The pool keeps a worker's Ready to itself; no job hears it.
             JobEvent::Reply(WorkerReply::Ready) => {}
             JobEvent::Died(why) => {
                 if let Some(Thread::Worker(worker)) = engine.working_on(doc) {

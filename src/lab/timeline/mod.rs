@@ -93,23 +93,41 @@ pub struct MainThreadLog {
     /// Stretches the page was hidden (`start`, `end`; `end` is `None` while hidden).
     hidden: VecDeque<(f64, Option<f64>)>,
     /// Frames that left the history since the window's start, folded.
-    folded: Option<FoldedFrames>,
+    folded: Option<FrameTally>,
     /// Whether the browser has the Long Tasks API (decides what a "task" is).
     long_tasks_api: bool,
     /// Whether it has Long Animation Frames (without either, tasks are not measured).
     long_animation_frame_api: bool,
 }
 
-/// Running totals of the frames that left the history since `since_ms`.
+/// The one account of frames over a stretch from `since_ms`: how many, the longest
+/// visible gap between two, the frames dropped and the gaps that dropped them. Both the
+/// frames folded out of the history during a run and a summary's window are counted
+/// with it ([`MainThreadLog::count_frame`]).
 #[derive(Debug, Clone, PartialEq)]
-struct FoldedFrames {
+struct FrameTally {
     since_ms: f64,
-    /// The newest frame folded, if any.
+    /// The newest frame counted (or the last one before `since_ms`), if any: the gap
+    /// from it to the next frame is real.
     last_ms: Option<f64>,
     frames: u32,
     dropped: u32,
     max_gap_ms: f64,
     gaps: VecDeque<Gap>,
+}
+
+impl FrameTally {
+    /// A tally from `since_ms`, whose last frame before it was at `before_ms`.
+    fn new(since_ms: f64, before_ms: Option<f64>) -> Self {
+        Self {
+            since_ms,
+            last_ms: before_ms,
+            frames: 0,
+            dropped: 0,
+            max_gap_ms: 0.0,
+            gaps: VecDeque::new(),
+        }
+    }
 }
 
 impl MainThreadLog {
@@ -132,14 +150,8 @@ impl MainThreadLog {
     /// history are folded into totals, so that `summarize(from_ms, ..)` still counts
     /// them. Frames older than that are dropped as before.
     pub fn begin_window(&mut self, from_ms: f64) {
-        self.folded = Some(FoldedFrames {
-            since_ms: from_ms,
-            last_ms: self.frames.iter().rev().find(|&&t| t < from_ms).copied(),
-            frames: 0,
-            dropped: 0,
-            max_gap_ms: 0.0,
-            gaps: VecDeque::new(),
-        });
+        let before = self.frames.iter().rev().find(|&&t| t < from_ms).copied();
+        self.folded = Some(FrameTally::new(from_ms, before));
     }
 
     /// The page became hidden (`hidden`) or visible again, at `now_ms`
@@ -211,32 +223,34 @@ impl MainThreadLog {
 
     /// Adds a frame leaving the history to the window's totals, if it is in the window.
     fn fold(&mut self, t: f64) {
-        let Some(folded) = self.folded.as_ref() else {
+        let Some(mut folded) = self.folded.take() else {
             return;
         };
-        if t < folded.since_ms {
-            return;
+        if t >= folded.since_ms {
+            self.count_frame(&mut folded, t, self.max_len);
         }
-        let previous = folded.last_ms.map(|p| p.max(folded.since_ms));
-        let gap = previous.map(|p| (p, self.visible_gap(p, t)));
-        let max_len = self.max_len;
-        let folded = self.folded.as_mut().expect("checked above");
-        if let Some((p, (visible, dropped))) = gap {
-            folded.max_gap_ms = folded.max_gap_ms.max(visible);
+        self.folded = Some(folded);
+    }
+
+    /// Counts a frame at `t` into `tally`: the gap from the frame before it (never from
+    /// before the tally's start), of which only the visible part can drop frames. Keeps
+    /// at most `max_gaps` gaps.
+    fn count_frame(&self, tally: &mut FrameTally, t: f64, max_gaps: usize) {
+        if let Some(p) = tally.last_ms.map(|p| p.max(tally.since_ms)) {
+            let (visible, dropped) = self.visible_gap(p, t);
+            tally.max_gap_ms = tally.max_gap_ms.max(visible);
             if dropped > 0 {
-                folded.dropped += dropped;
-                push_bounded(
-                    &mut folded.gaps,
-                    Gap {
-                        start_ms: p,
-                        duration_ms: t - p,
-                    },
-                    max_len,
-                );
+                // Frames due in the gap, while the page was visible, never drawn.
+                tally.dropped += dropped;
+                let gap = Gap {
+                    start_ms: p,
+                    duration_ms: t - p,
+                };
+                push_bounded(&mut tally.gaps, gap, max_gaps);
             }
         }
-        folded.frames += 1;
-        folded.last_ms = Some(t);
+        tally.frames += 1;
+        tally.last_ms = Some(t);
     }
 
     /// The browser reported a busy period.

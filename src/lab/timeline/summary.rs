@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{InputSample, MainThreadLog, TaskSource, WorkSpan};
+use super::{FrameTally, InputSample, MainThreadLog, TaskSource, WorkSpan};
 
 /// A busy period in the report, with its cause.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,41 +63,18 @@ impl MainThreadLog {
     /// Summarizes `[from_ms, to_ms]`, attributing each long task to the document whose
     /// main-thread work (`work`) overlapped it most.
     pub fn summarize(&self, from_ms: f64, to_ms: f64, work: &[WorkSpan]) -> MainThreadReport {
-        // Frames of this window that left the history are in the folded totals.
+        // Frames of this window that left the history are in the folded totals; the
+        // frame before the window counts too: the gap from it into the window is real.
         let folded = self
             .folded
             .as_ref()
             .filter(|f| f.since_ms <= from_ms && f.last_ms.is_some_and(|t| t >= from_ms));
-        // The frame before the window counts: the gap from it into the window is real.
-        let before = match folded {
-            Some(f) => f.last_ms,
-            None => self.frames.iter().rev().find(|&&t| t < from_ms).copied(),
-        };
-        let frames_in: Vec<f64> = self
-            .frames
-            .iter()
-            .copied()
-            .filter(|&t| t >= from_ms && t <= to_ms)
-            .collect();
-        let mut frame_gaps: Vec<Gap> =
-            folded.map_or_else(Vec::new, |f| f.gaps.iter().copied().collect());
-        let mut max_frame_gap_ms: f64 = folded.map_or(0.0, |f| f.max_gap_ms);
-        let mut dropped_frames = folded.map_or(0, |f| f.dropped);
-        let mut previous = before.map(|t| t.max(from_ms));
-        for &t in &frames_in {
-            if let Some(p) = previous {
-                let (visible, dropped) = self.visible_gap(p, t);
-                max_frame_gap_ms = max_frame_gap_ms.max(visible);
-                if dropped > 0 {
-                    // Frames due in the gap, while the page was visible, never drawn.
-                    dropped_frames += dropped;
-                    frame_gaps.push(Gap {
-                        start_ms: p,
-                        duration_ms: t - p,
-                    });
-                }
-            }
-            previous = Some(t);
+        let mut tally = folded.cloned().unwrap_or_else(|| {
+            let before = self.frames.iter().rev().find(|&&t| t < from_ms).copied();
+            FrameTally::new(from_ms, before)
+        });
+        for &t in self.frames.iter().filter(|&&t| t >= from_ms && t <= to_ms) {
+            self.count_frame(&mut tally, t, usize::MAX);
         }
         let hidden: Vec<Gap> = self
             .hidden
@@ -166,13 +143,13 @@ impl MainThreadLog {
                 .map(|tasks| tasks.iter().map(|t| t.duration_ms).fold(0.0, f64::max)),
             long_tasks,
             long_animation_frames,
-            frames: folded.map_or(0, |f| f.frames) + frames_in.len() as u32,
+            frames: tally.frames,
             // Not `sum()`: the sum of no floats is -0.0, which JSON shows as `-0`.
             hidden_ms: hidden.iter().fold(0.0, |total, h| total + h.duration_ms),
             hidden,
-            max_frame_gap_ms,
-            dropped_frames,
-            frame_gaps,
+            max_frame_gap_ms: tally.max_gap_ms,
+            dropped_frames: tally.dropped,
+            frame_gaps: tally.gaps.into(),
             input_delay_p95_ms: percentile(&delays, 95.0),
             inputs,
         }
