@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use event_loop_lab::lab::timeline::{
-    percentile, BusyPeriod, InputSample, MainThreadLog, MainThreadReport, TaskSource, WorkSpan,
-    FRAME_MS,
+    percentile, BusyPeriod, InputSample, Interval, MainThreadLog, MainThreadReport, TaskSource,
+    WorkSpan, FRAME_MS, LAB_DRAWING,
 };
 
 fn frames(log: &mut MainThreadLog, from: f64, to: f64) {
@@ -80,18 +80,16 @@ fn long_tasks_are_attributed_to_the_overlapping_parse() {
     let causes = causes(&s);
     assert_eq!(
         causes,
-        [
-            "parse doc 1",
-            "parse doc 2",
-            "other work (the app, another frame)"
-        ]
+        ["parse doc 1", "parse doc 2", "other work (not the lab's)"]
     );
     assert_eq!(s.longest_task_ms, Some(350.0));
     assert_eq!(s.long_animation_frames, Some(1));
 }
 
+/// A worker run's long task that no parse overlaps and that a long animation frame's
+/// rendering covers is the lab's own drawing, not a freeze the work caused.
 #[test]
-fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
+fn a_long_task_that_is_mostly_rendering_is_the_labs_drawing() {
     let mut log = MainThreadLog::new(100, 60_000.0);
     let task = |start_ms, duration_ms, source, render_ms| BusyPeriod {
         start_ms,
@@ -107,7 +105,70 @@ fn a_long_task_that_is_mostly_rendering_is_called_rendering() {
     log.add_task(task(400.0, 60.0, TaskSource::Longtask, 0.0), 500.0);
     let s = log.summarize(0.0, 1000.0, &[]);
     let causes = causes(&s);
-    assert_eq!(causes, ["rendering", "other work (the app, another frame)"]);
+    assert_eq!(causes, [LAB_DRAWING, "other work (not the lab's)"]);
+}
+
+#[test]
+fn a_long_task_the_labs_own_measured_spans_cover_is_the_labs_drawing() {
+    let mut log = MainThreadLog::new(100, 60_000.0);
+    let longtask = |start_ms, duration_ms| BusyPeriod {
+        start_ms,
+        duration_ms,
+        source: TaskSource::Longtask,
+        render_ms: 0.0,
+    };
+    // Two overlapping own spans (a frame's, and a driver turn inside it) cover 40 of
+    // the task's 60 ms once, not 70 ms twice.
+    log.add_own(own(100.0, 130.0), 130.0);
+    log.add_own(own(110.0, 140.0), 140.0);
+    log.add_task(longtask(100.0, 60.0), 200.0);
+    // Only 20 of 60 ms are the lab's: not its drawing.
+    log.add_own(own(300.0, 320.0), 320.0);
+    log.add_task(longtask(300.0, 60.0), 400.0);
+    // A parse overlapping it wins over any own span.
+    let work = [WorkSpan {
+        doc: 4,
+        start_ms: 500.0,
+        end_ms: Some(560.0),
+        held: false,
+    }];
+    log.add_own(own(490.0, 600.0), 600.0);
+    log.add_task(longtask(500.0, 70.0), 600.0);
+    let s = log.summarize(0.0, 1000.0, &work);
+    assert_eq!(
+        causes(&s),
+        [LAB_DRAWING, "other work (not the lab's)", "parse doc 4"]
+    );
+}
+
+fn own(start_ms: f64, end_ms: f64) -> Interval {
+    Interval { start_ms, end_ms }
+}
+
+#[test]
+fn own_time_counts_each_instant_once_leaves_the_work_out_and_stays_bounded() {
+    let mut log = MainThreadLog::new(10, 60_000.0);
+    let s = log.summarize(0.0, 100.0, &[]);
+    assert_eq!(s.own_ms, None, "nothing measured is not zero");
+    // Spans that overlap, touch, or arrive out of order are merged: 10..40 and 50..60.
+    log.add_own(own(20.0, 30.0), 30.0);
+    log.add_own(own(10.0, 25.0), 31.0);
+    log.add_own(own(30.0, 40.0), 40.0);
+    log.add_own(own(50.0, 60.0), 60.0);
+    log.add_own(own(55.0, 55.0), 60.0);
+    assert_eq!(log.summarize(0.0, 100.0, &[]).own_ms, Some(40.0));
+    // Clipped to the window.
+    assert_eq!(log.summarize(35.0, 55.0, &[]).own_ms, Some(10.0));
+    // A parse on the main thread inside a driver turn's span is the work, not the lab's.
+    log.add_work(own(12.0, 22.0), 60.0);
+    assert_eq!(log.summarize(0.0, 100.0, &[]).own_ms, Some(30.0));
+    // Bounded: four times the history's length, oldest first out.
+    for i in 0..1000 {
+        let t = 100.0 + f64::from(i) * 10.0;
+        log.add_own(own(t, t + 1.0), t + 1.0);
+    }
+    let kept = log.summarize(0.0, 1e9, &[]).own_ms.unwrap();
+    assert_eq!(kept, 40.0, "the newest 40 spans of 1 ms");
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn recorded() -> event_loop_lab::lab::report::Report {
         long_tasks: Some(vec![LongTask {
             start_ms: 1105.0,
             duration_ms: 75.0,
-            cause: "other work (the app, another frame)".into(),
+            cause: "other work (not the lab's)".into(),
         }]),
         frame_gaps: vec![Gap {
             start_ms: 1104.0,
@@ -155,7 +155,7 @@ fn documents_long_tasks_frames_hidden_stretches_and_inputs_land_on_their_lanes_i
     assert!(!events
         .iter()
         .any(|e| e.name == "doc 1: answered, waiting for the page's loop"));
-    let task = find("long task: other work (the app, another frame)");
+    let task = find("long task: other work (not the lab's)");
     assert_eq!((task.tid, task.dur), (2, Some(75_000.0)));
     assert_eq!(find("no frame for 80 ms").tid, 3);
     // A hidden stretch is on the frames lane too, and named as what it is.

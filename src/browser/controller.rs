@@ -359,6 +359,7 @@ async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
         scenario,
         simulator,
         Rc::clone(&inner.pool),
+        inner.monitor.borrow().as_ref().map(Monitor::own_clock),
         move |event| {
             if let Some(inner) = events.upgrade() {
                 inner.queue(LabEvent::DocProgressed { run_id, event });

@@ -11,7 +11,7 @@
 
 mod outcomes;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -25,8 +25,9 @@ use gloo_timers::future::TimeoutFuture;
 
 use super::clock::{hold_thread, next_task, now_ms};
 use super::documents::{load, Fetched, Payload, Simulator};
-use super::main_work::{work_blocking, work_sliced};
+use super::main_work::{work_blocking, work_sliced, SlicedWork};
 use super::measures::measure_document;
+use super::monitor::OwnClock;
 use super::pool::{JobEvent, WorkerPool};
 use crate::lab::engine::{Command, Engine, JobId};
 use crate::lab::error::LabError;
@@ -49,8 +50,7 @@ enum Outcome {
     },
     SlicedDone {
         doc: u32,
-        result: Result<WorkSummary, LabError>,
-        work_ms: f64,
+        work: SlicedWork,
     },
     Worker {
         doc: u32,
@@ -72,6 +72,10 @@ pub struct ActiveRun {
     /// Wakes the driving task when the run is cancelled from outside.
     wake: RefCell<Option<oneshot::Sender<()>>>,
     on_event: Box<dyn Fn(RunEvent)>,
+    /// Where the lab's own main-thread time and the documents' work on it go.
+    own_clock: Option<OwnClock>,
+    /// When the driver's current turn began (an outcome woke it), until it is recorded.
+    turn_started: Cell<Option<f64>>,
 }
 
 impl ActiveRun {
@@ -82,6 +86,7 @@ impl ActiveRun {
         scenario: Scenario,
         simulator: Simulator,
         pool: Rc<WorkerPool>,
+        own_clock: Option<OwnClock>,
         on_event: impl Fn(RunEvent) + 'static,
     ) -> (Rc<Self>, oneshot::Receiver<()>) {
         let (wake, woken) = oneshot::channel();
@@ -93,6 +98,8 @@ impl ActiveRun {
             bodies: RefCell::default(),
             wake: RefCell::new(Some(wake)),
             on_event: Box::new(on_event),
+            own_clock,
+            turn_started: Cell::new(None),
         });
         (run, woken)
     }
@@ -133,12 +140,18 @@ impl ActiveRun {
         }
     }
 
-    /// Runs until every document has finished or the run is cancelled.
+    /// Runs until every document has finished or the run is cancelled. Each turn, from
+    /// the moment an outcome wakes it until it waits again, is the lab's own time on the
+    /// main thread (a blocking parse inside it is recorded as the document's work).
     pub async fn drive(self: Rc<Self>, mut woken: oneshot::Receiver<()>) {
         let mut operations = Operations::new();
+        self.turn_started.set(Some(now_ms()));
         loop {
             self.carry_out(&mut operations);
             self.flush_events();
+            if let (Some(clock), Some(from)) = (&self.own_clock, self.turn_started.take()) {
+                clock.own(from, now_ms());
+            }
             if self.engine.borrow().is_over() {
                 return;
             }
@@ -282,6 +295,7 @@ impl ActiveRun {
             // `wait=blocking` on the main thread: inside this task, like `time.sleep`
             // inside `async def`.
             let (from, to) = hold_thread(hold_ms);
+            self.record_work(from, to);
             self.engine.borrow_mut().handle_held(job, from, to);
         }
         let started = now_ms();
@@ -289,13 +303,8 @@ impl ActiveRun {
         if scenario.parse == ParseStrategy::Sliced {
             return Some(
                 stream::once(async move {
-                    let (result, work_ms) =
-                        work_sliced(buffer, scenario.query, scenario.yield_kind).await;
-                    Outcome::SlicedDone {
-                        doc,
-                        result,
-                        work_ms,
-                    }
+                    let work = work_sliced(buffer, scenario.query, scenario.yield_kind).await;
+                    Outcome::SlicedDone { doc, work }
                 })
                 .boxed_local(),
             );
@@ -306,8 +315,16 @@ impl ActiveRun {
         let result = work_blocking(&buffer, &scenario.query);
         // lesson:end
         let ended = now_ms();
+        self.record_work(started, ended);
         self.finish_work(job, result, ended - started, ended);
         None
+    }
+
+    /// A document's work held the main thread from `from_ms` to `to_ms`.
+    fn record_work(&self, from_ms: f64, to_ms: f64) {
+        if let Some(clock) = &self.own_clock {
+            clock.work(from_ms, to_ms);
+        }
     }
 
     fn finish_work(

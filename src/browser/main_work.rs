@@ -16,6 +16,9 @@
 //! - `microtask`: a resolved promise between slices continues before the browser gets
 //!   control back: one long task of ~500 ms per document, as in `blocking`.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -162,37 +165,68 @@ async fn frame_slice(clock: &std::cell::RefCell<FrameClock>) -> f64 {
     deadline.map_or(MAIN_SLICE_MS, |d| (d - now_ms()).max(MIN_FRAME_SLICE_MS))
 }
 
-/// The same work in slices that give the loop back as `kind` says. Returns the result
-/// and the time actually spent working (the sum of the slices, without the yields).
-/// Dropping the future stops the work at its next slice.
+/// What a sliced parse came to: its result, the time actually spent working (the sum
+/// of the slices, without the yields), and each stretch it held the main thread
+/// (`(start, end)`, ms: the decoding and every slice).
+pub struct SlicedWork {
+    /// What the work found, or why it failed.
+    pub result: Result<WorkSummary, LabError>,
+    /// The sum of the slices, ms.
+    pub work_ms: f64,
+    /// Each stretch on the main thread, in order.
+    pub slices: Vec<(f64, f64)>,
+}
+
+/// The same work in slices that give the loop back as `kind` says. Dropping the future
+/// stops the work at its next slice.
 pub async fn work_sliced(
     buffer: js_sys::ArrayBuffer,
     query: String,
     kind: YieldKind,
-) -> (Result<WorkSummary, LabError>, f64) {
+) -> SlicedWork {
     let started = now_ms();
     let html = match decode(&buffer) {
         Ok(html) => html,
-        Err(error) => return (Err(error), now_ms() - started),
+        Err(error) => {
+            let now = now_ms();
+            return SlicedWork {
+                result: Err(error),
+                work_ms: now - started,
+                slices: vec![(started, now)],
+            };
+        }
     };
     drop(buffer);
-    let decode_ms = now_ms() - started;
-    let clock = std::rc::Rc::new(std::cell::RefCell::new(FrameClock::new()));
+    let decoded = now_ms();
+    let clock = Rc::new(RefCell::new(FrameClock::new()));
+    // When the work last took the thread back; each call for a budget ends a slice.
+    let resumed = Rc::new(Cell::new(decoded));
+    let slices = Rc::new(RefCell::new(vec![(started, decoded)]));
     let mut first = true;
     let sliced = analyze_in_slices(&html, &query, || {
         let yield_first = !std::mem::replace(&mut first, false);
-        let clock = std::rc::Rc::clone(&clock);
+        let (clock, resumed) = (Rc::clone(&clock), Rc::clone(&resumed));
+        slices.borrow_mut().push((resumed.get(), now_ms()));
         async move {
             // A frame slice waits for its frame even before the first slice.
-            if yield_first || kind == YieldKind::Frame {
-                Some(yield_by(kind, &clock).await)
+            let budget = if yield_first || kind == YieldKind::Frame {
+                yield_by(kind, &clock).await
             } else {
-                Some(MAIN_SLICE_MS)
-            }
+                MAIN_SLICE_MS
+            };
+            resumed.set(now_ms());
+            Some(budget)
         }
     });
-    match sliced.await {
-        Some((summary, slices_ms)) => (Ok(summary), decode_ms + slices_ms),
-        None => unreachable!("a yield never stops the work"),
+    let Some((summary, slices_ms)) = sliced.await else {
+        unreachable!("a yield never stops the work")
+    };
+    let mut slices = slices.take();
+    slices.push((resumed.get(), now_ms()));
+    slices.retain(|(from, to)| to > from);
+    SlicedWork {
+        result: Ok(summary),
+        work_ms: (decoded - started) + slices_ms,
+        slices,
     }
 }

@@ -3,18 +3,19 @@
 //! (each only where the browser has it). Runs for the app's lifetime; dropping the
 //! monitor disconnects the observers and stops the loop.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
-    PerformanceEntry, PerformanceObserver, PerformanceObserverEntryList, PerformanceObserverInit,
+    MessageChannel, MessageEvent, PerformanceEntry, PerformanceObserver,
+    PerformanceObserverEntryList, PerformanceObserverInit,
 };
 
 use super::clock::now_ms;
 use super::frames::FrameLoop;
-use crate::lab::timeline::{BusyPeriod, InputSample, MainThreadLog, Support, TaskSource};
+use crate::lab::timeline::{BusyPeriod, InputSample, Interval, MainThreadLog, Support, TaskSource};
 
 /// Entries of each kind kept: over a minute of frames at 60 Hz.
 const MAX_ENTRIES: usize = 8192;
@@ -37,6 +38,8 @@ pub struct Monitor {
     observers: Vec<(PerformanceObserver, ObserverCallback, TaskSource)>,
     event_timing: Option<(PerformanceObserver, ObserverCallback)>,
     probe: ProbeTargets,
+    /// Ends each frame's own span once the frame is rendered; dropped with the monitor.
+    _after_frame: Option<Rc<AfterFrame>>,
     /// The frame heartbeat; dropping it stops the loop.
     _frames: FrameLoop,
     /// The `visibilitychange` listener, removed on drop.
@@ -98,11 +101,15 @@ impl Monitor {
             .then(|| observe_event_timing(&log, &probe))
             .flatten();
         support.event_timing = event_timing.is_some();
+        let after_frame = AfterFrame::new(&log);
         let frames = {
-            let log = Rc::clone(&log);
+            let (log, after_frame) = (Rc::clone(&log), after_frame.clone());
             FrameLoop::start(move |now| {
                 log.borrow_mut().add_frame(now);
                 on_frame(now);
+                if let Some(after_frame) = &after_frame {
+                    after_frame.mark(now);
+                }
             })
         };
         let visibility = watch_visibility(&log);
@@ -111,6 +118,7 @@ impl Monitor {
             observers,
             event_timing,
             probe,
+            _after_frame: after_frame,
             _frames: frames,
             visibility,
             support,
@@ -141,6 +149,12 @@ impl Monitor {
         }
     }
 
+    /// A handle where the run's driver records the lab's own main-thread time and the
+    /// documents' work on the main thread.
+    pub fn own_clock(&self) -> OwnClock {
+        OwnClock(Rc::clone(&self.log))
+    }
+
     /// The elements of the responsiveness probe, whose input delay is measured (the
     /// UI hands them over once mounted, and an empty list when it unmounts).
     pub fn watch_probe(&self, targets: Vec<web_sys::Element>) {
@@ -154,6 +168,92 @@ impl Monitor {
         self.log
             .borrow_mut()
             .add_input(InputSample { at_ms, delay_ms }, now_ms());
+    }
+}
+
+/// Where the lab records its own main-thread time ([`MainThreadLog::add_own`]) and the
+/// documents' work on the main thread ([`MainThreadLog::add_work`]). Cheap to clone.
+#[derive(Clone)]
+pub struct OwnClock(Rc<RefCell<MainThreadLog>>);
+
+impl OwnClock {
+    /// The lab's own code held the main thread from `from_ms` to `to_ms`.
+    pub fn own(&self, from_ms: f64, to_ms: f64) {
+        let span = Interval {
+            start_ms: from_ms,
+            end_ms: to_ms,
+        };
+        self.0.borrow_mut().add_own(span, to_ms);
+    }
+
+    /// A document's work held the main thread from `from_ms` to `to_ms`.
+    pub fn work(&self, from_ms: f64, to_ms: f64) {
+        let span = Interval {
+            start_ms: from_ms,
+            end_ms: to_ms,
+        };
+        self.0.borrow_mut().add_work(span, to_ms);
+    }
+}
+
+/// Measures each frame's own span: from the start of the lab's animation-frame
+/// callback to the first task after the frame, which the browser runs once it has
+/// done the frame's style, layout, paint and commit. So the span holds the lab's
+/// script *and* its rendering, which no other page API measures below 50 ms (long
+/// animation frames start there). A message to itself through a `MessageChannel` is
+/// that task: it is not clamped like `setTimeout`, and costs a few µs.
+///
+/// NOTE: tasks that ran in between are inside the span too: the driver's turns (the
+/// lab's own; spans are merged, so nothing counts twice) and a blocking parse (the
+/// document's work, recorded apart and left out of the lab's own time).
+struct AfterFrame {
+    channel: MessageChannel,
+    /// The start of the frame whose message is on its way.
+    pending: Rc<Cell<Option<f64>>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl AfterFrame {
+    fn new(log: &Rc<RefCell<MainThreadLog>>) -> Option<Rc<Self>> {
+        let channel = MessageChannel::new().ok()?;
+        let pending = Rc::new(Cell::new(None::<f64>));
+        let on_message = {
+            let (log, pending) = (Rc::clone(log), Rc::clone(&pending));
+            Closure::<dyn FnMut(MessageEvent)>::new(move |_| {
+                if let Some(start_ms) = pending.take() {
+                    let now = now_ms();
+                    let span = Interval {
+                        start_ms,
+                        end_ms: now,
+                    };
+                    log.borrow_mut().add_own(span, now);
+                }
+            })
+        };
+        channel
+            .port1()
+            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        Some(Rc::new(Self {
+            channel,
+            pending,
+            _on_message: on_message,
+        }))
+    }
+
+    /// The lab's frame callback started at `start_ms` and has just ended.
+    fn mark(&self, start_ms: f64) {
+        // A message still on its way (the frame before was never followed by a task:
+        // rare) ends at this frame's start.
+        if let Some(previous) = self.pending.replace(Some(start_ms)) {
+            self.pending.set(Some(previous.min(start_ms)));
+        }
+        let _ = self.channel.port2().post_message(&JsValue::NULL);
+    }
+}
+
+impl Drop for AfterFrame {
+    fn drop(&mut self) {
+        self.channel.port1().set_onmessage(None);
     }
 }
 

@@ -214,6 +214,7 @@ fn every_state(scenario: &Scenario) -> (RunLog, MainThreadReport) {
             at_ms: 130.0,
             delay_ms: 30.0,
         }],
+        own_ms: Some(12.0),
     };
     (log, main)
 }

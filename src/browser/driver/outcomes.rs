@@ -11,6 +11,8 @@ impl ActiveRun {
     /// Feeds one outcome to the engine.
     pub(super) fn handle(&self, outcome: Outcome) {
         let now = now_ms();
+        // The driver's turn, the lab's own time, starts here (see `drive`).
+        self.turn_started.set(Some(now));
         match outcome {
             Outcome::FetchStarted { doc, at_ms } => {
                 let job = self.job(doc);
@@ -34,11 +36,12 @@ impl ActiveRun {
                 let job = self.job(doc);
                 self.engine.borrow_mut().handle_slept(job, now);
             }
-            Outcome::SlicedDone {
-                doc,
-                result,
-                work_ms,
-            } => self.finish_work(self.job(doc), result, work_ms, now),
+            Outcome::SlicedDone { doc, work } => {
+                for &(from, to) in &work.slices {
+                    self.record_work(from, to);
+                }
+                self.finish_work(self.job(doc), work.result, work.work_ms, now);
+            }
             Outcome::Worker { doc, event } => self.handle_worker(doc, event, now),
         }
     }

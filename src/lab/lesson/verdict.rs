@@ -4,7 +4,7 @@
 use crate::lab::activity::{segments, Activity, Segment};
 use crate::lab::report::{DocRecord, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParseStrategy, WaitKind, YieldKind};
-use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
+use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
 
 /// `1234 ms`: a measured time as the verdicts write it.
 fn ms(v: f64) -> String {
@@ -21,11 +21,39 @@ fn tasks_phrase(main: &MainThreadReport) -> String {
         .iter()
         .filter(|t| t.duration_ms >= LONG_TASK_MS)
         .count();
-    match long {
-        0 => format!("no task of {LONG_TASK_MS:.0} ms or more"),
+    let phrase = match long {
+        0 => return format!("no task of {LONG_TASK_MS:.0} ms or more"),
         1 => format!("1 long task of {}", ms(longest)),
         n => format!("{n} long tasks, the longest {}", ms(longest)),
+    };
+    // A task the lab's own drawing made is said to be that, never a parse's freeze.
+    let drawing = tasks
+        .iter()
+        .filter(|t| t.duration_ms >= LONG_TASK_MS && t.cause == LAB_DRAWING)
+        .count();
+    match drawing {
+        0 => phrase,
+        d if d == long => format!("{phrase}, all of it the lab's own drawing (none from parsing)"),
+        d => format!("{phrase} ({d} of them the lab's own drawing)"),
     }
+}
+
+/// What the lab itself cost the main thread during the run, as a sentence (empty where
+/// it was not measured).
+fn own_cost(run: &RunLog, main: &MainThreadReport) -> String {
+    let Some(own) = main.own_ms else {
+        return String::new();
+    };
+    let total = total(run);
+    let share = if total > 0.0 {
+        100.0 * own / total
+    } else {
+        0.0
+    };
+    format!(
+        " The lab itself (its drawing and bookkeeping) used {} of the main thread ({share:.1} %).",
+        ms(own)
+    )
 }
 
 /// What the run measured, in words: the verdict of step `step` (or of the free lab,
@@ -138,6 +166,7 @@ fn blocking_verdict(run: &RunLog, main: &MainThreadReport) -> String {
             ms(taken)
         ));
     }
+    out.push_str(&own_cost(run, main));
     out
 }
 
@@ -151,18 +180,26 @@ fn worker_verdict(run: &RunLog, main: &MainThreadReport) -> String {
         .fold(0.0, f64::max);
     // Said from the measured gap, not assumed: a busy machine or another browser can
     // stall the page even when no parse runs on it.
+    let drew = main
+        .long_tasks
+        .iter()
+        .flatten()
+        .any(|t| t.cause == LAB_DRAWING);
     let dot = if main.max_frame_gap_ms < 2.0 * LONG_TASK_MS {
         "the dot kept moving"
+    } else if drew {
+        "the dot stalled, though no parse ran on the page: the lab's own drawing held the main thread"
     } else {
         "the dot stalled, though no parse ran on the page: something else held the main thread"
     };
     format!(
-        "The parsing, {} of work, ran on {} workers. The page had {}, and its longest gap between frames was {}: {dot}. Every response was taken within {} of its server's answer.",
+        "The parsing, {} of work, ran on {} workers. The page had {}, and its longest gap between frames was {}: {dot}. Every response was taken within {} of its server's answer.{}",
         ms(work),
         run.work_threads(),
         tasks_phrase(main),
         ms(main.max_frame_gap_ms),
-        ms(loop_wait)
+        ms(loop_wait),
+        own_cost(run, main)
     )
 }
 

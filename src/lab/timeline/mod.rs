@@ -16,7 +16,7 @@ use std::collections::VecDeque;
 
 use serde::Serialize;
 
-pub use summary::{attribute, percentile, Gap, LongTask, MainThreadReport};
+pub use summary::{attribute, percentile, Gap, LongTask, MainThreadReport, LAB_DRAWING};
 
 /// A frame at 60 Hz, ms.
 pub const FRAME_MS: f64 = 1000.0 / 60.0;
@@ -73,6 +73,16 @@ pub struct BusyPeriod {
     pub render_ms: f64,
 }
 
+/// A stretch of the main thread, as the page measured it around code of its own (see
+/// [`MainThreadLog::add_own`] and [`MainThreadLog::add_work`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// Start, ms.
+    pub start_ms: f64,
+    /// End, ms.
+    pub end_ms: f64,
+}
+
 /// One input event on the responsiveness probe.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct InputSample {
@@ -90,6 +100,11 @@ pub struct MainThreadLog {
     frames: VecDeque<f64>,
     tasks: VecDeque<BusyPeriod>,
     inputs: VecDeque<InputSample>,
+    /// The lab's own stretches of the main thread, and the documents' work on it
+    /// (exactly: each parse, slice and held wait), each kept sorted and disjoint, and
+    /// four times the other histories' length, so a run of five minutes keeps all.
+    own: VecDeque<Interval>,
+    work: VecDeque<Interval>,
     /// Stretches the page was hidden (`start`, `end`; `end` is `None` while hidden).
     hidden: VecDeque<(f64, Option<f64>)>,
     /// Frames that left the history since the window's start, folded.
@@ -139,6 +154,8 @@ impl MainThreadLog {
             frames: VecDeque::new(),
             tasks: VecDeque::new(),
             inputs: VecDeque::new(),
+            own: VecDeque::new(),
+            work: VecDeque::new(),
             hidden: VecDeque::new(),
             folded: None,
             long_tasks_api: true,
@@ -259,6 +276,22 @@ impl MainThreadLog {
         self.prune(now_ms);
     }
 
+    /// The lab held the main thread for `span`: an animation frame's callbacks and the
+    /// rendering after them, or a turn of a run's driver. Such a span may hold a
+    /// document's work too (a blocking parse in a driver turn); [`MainThreadLog::add_work`]
+    /// records that, and the lab's own time leaves it out.
+    pub fn add_own(&mut self, span: Interval, now_ms: f64) {
+        insert_merged(&mut self.own, span, self.max_len * 4);
+        self.prune(now_ms);
+    }
+
+    /// A document's work held the main thread for `span` (a parse, a slice of one, a
+    /// held wait): the lesson's subject, never the lab's own cost.
+    pub fn add_work(&mut self, span: Interval, now_ms: f64) {
+        insert_merged(&mut self.work, span, self.max_len * 4);
+        self.prune(now_ms);
+    }
+
     /// An input event on the probe waited `delay_ms` for its handler.
     ///
     /// The same event may be reported twice: by its handler, then by Event Timing
@@ -315,6 +348,37 @@ impl MainThreadLog {
         while self.inputs.front().is_some_and(|i| i.at_ms < oldest) {
             self.inputs.pop_front();
         }
+        for spans in [&mut self.own, &mut self.work] {
+            while spans.front().is_some_and(|o| o.end_ms < oldest) {
+                spans.pop_front();
+            }
+        }
+    }
+}
+
+/// Adds `span` to `spans` (sorted, disjoint), merged with any it overlaps or touches;
+/// spans arrive about in order, so the ones it meets are at the end. Keeps at most
+/// `max_len`, oldest first out.
+fn insert_merged(spans: &mut VecDeque<Interval>, span: Interval, max_len: usize) {
+    if span.end_ms <= span.start_ms {
+        return;
+    }
+    let mut merged = span;
+    let mut later = Vec::new();
+    while let Some(last) = spans.pop_back() {
+        if last.end_ms < merged.start_ms {
+            spans.push_back(last);
+            break;
+        }
+        if last.start_ms > merged.end_ms {
+            later.push(last);
+            continue;
+        }
+        merged.start_ms = merged.start_ms.min(last.start_ms);
+        merged.end_ms = merged.end_ms.max(last.end_ms);
+    }
+    for span in std::iter::once(merged).chain(later.into_iter().rev()) {
+        push_bounded(spans, span, max_len);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{FrameTally, InputSample, MainThreadLog, TaskSource, WorkSpan};
+use super::{FrameTally, InputSample, Interval, MainThreadLog, TaskSource, WorkSpan};
 
 /// A busy period in the report, with its cause.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,7 +13,8 @@ pub struct LongTask {
     pub start_ms: f64,
     /// Length, ms.
     pub duration_ms: f64,
-    /// `"parse doc <n>"`, `"blocking wait in doc <n>"`, `"rendering"` or `"other work (the app, another frame)"`.
+    /// `"parse doc <n>"`, `"blocking wait in doc <n>"`, [`LAB_DRAWING`] or
+    /// `"other work (not the lab's)"`.
     pub cause: String,
 }
 
@@ -57,7 +58,17 @@ pub struct MainThreadReport {
     pub input_delay_p95_ms: Option<f64>,
     /// Input events on the probe.
     pub inputs: Vec<InputSample>,
+    /// The main-thread time the lab itself used during the run, ms: its frame
+    /// callbacks and the rendering after them, and its driver's turns, as the page
+    /// measured them, less the documents' own work on the main thread (parses, slices,
+    /// held waits). `None` when nothing was measured.
+    pub own_ms: Option<f64>,
 }
+
+/// The cause of a long task that no document's work overlapped and that the lab's own
+/// drawing and code (its measured spans, or a long animation frame's rendering)
+/// covered for the most part.
+pub const LAB_DRAWING: &str = "the lab's drawing";
 
 impl MainThreadLog {
     /// Summarizes `[from_ms, to_ms]`, attributing each long task to the document whose
@@ -98,8 +109,21 @@ impl MainThreadLog {
         } else {
             None
         };
-        // Rendering phases of long animation frames, for attribution.
-        let renders: Vec<(f64, f64)> = self
+        // The lab's own stretches in the window, as measured around its own code.
+        let within = |spans: &std::collections::VecDeque<Interval>| -> Vec<Interval> {
+            spans
+                .iter()
+                .filter(|o| o.end_ms > from_ms && o.start_ms < to_ms)
+                .map(|o| Interval {
+                    start_ms: o.start_ms.max(from_ms),
+                    end_ms: o.end_ms.min(to_ms),
+                })
+                .collect()
+        };
+        let own = within(&self.own);
+        // For attribution, with the rendering phases of long animation frames: all the
+        // rendering on this page is the lab's drawing.
+        let lab_own: Vec<(f64, f64)> = self
             .tasks
             .iter()
             .filter(|t| t.source == TaskSource::LongAnimationFrame && t.render_ms > 0.0)
@@ -109,6 +133,7 @@ impl MainThreadLog {
                     t.start_ms + t.duration_ms,
                 )
             })
+            .chain(own.iter().map(|o| (o.start_ms, o.end_ms)))
             .collect();
         let long_tasks: Option<Vec<LongTask>> = wanted.map(|wanted| {
             self.tasks
@@ -117,7 +142,7 @@ impl MainThreadLog {
                 .map(|t| LongTask {
                     start_ms: t.start_ms,
                     duration_ms: t.duration_ms,
-                    cause: attribute(t.start_ms, t.duration_ms, work, &renders),
+                    cause: attribute(t.start_ms, t.duration_ms, work, &lab_own),
                 })
                 .collect()
         });
@@ -152,19 +177,16 @@ impl MainThreadLog {
             frame_gaps: tally.gaps.into(),
             input_delay_p95_ms: percentile(&delays, 95.0),
             inputs,
+            own_ms: (!own.is_empty()).then(|| length(&own) - overlap(&own, &within(&self.work))),
         }
     }
 }
 
 /// What caused a busy period: the document whose main-thread work overlapped it most;
-/// else rendering, when a long animation frame's rendering covers most of it; else
-/// other work.
-pub fn attribute(
-    start_ms: f64,
-    duration_ms: f64,
-    work: &[WorkSpan],
-    renders: &[(f64, f64)],
-) -> String {
+/// else [`LAB_DRAWING`], when the lab's own stretches (`own`: its measured frame and
+/// driver spans, and long animation frames' rendering; they may overlap) cover most of
+/// it; else other work.
+pub fn attribute(start_ms: f64, duration_ms: f64, work: &[WorkSpan], own: &[(f64, f64)]) -> String {
     let end_ms = start_ms + duration_ms;
     let overlap = |s: f64, e: f64| e.min(end_ms) - s.max(start_ms);
     let parse = work
@@ -181,12 +203,50 @@ pub fn attribute(
             format!("parse doc {}", w.doc)
         };
     }
-    let rendering: f64 = renders.iter().map(|&(s, e)| overlap(s, e).max(0.0)).sum();
-    if rendering >= duration_ms / 2.0 {
-        "rendering".to_string()
+    if union_within(own, start_ms, end_ms) >= duration_ms / 2.0 {
+        LAB_DRAWING.to_string()
     } else {
-        "other work (the app, another frame)".to_string()
+        "other work (not the lab's)".to_string()
     }
+}
+
+/// How much of `[start_ms, end_ms]` the union of `spans` covers, ms (spans may overlap
+/// and come in any order).
+fn union_within(spans: &[(f64, f64)], start_ms: f64, end_ms: f64) -> f64 {
+    let mut clipped: Vec<(f64, f64)> = spans
+        .iter()
+        .map(|&(s, e)| (s.max(start_ms), e.min(end_ms)))
+        .filter(|(s, e)| e > s)
+        .collect();
+    clipped.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut covered = 0.0;
+    let mut reach = start_ms;
+    for (s, e) in clipped {
+        let from = s.max(reach);
+        if e > from {
+            covered += e - from;
+            reach = e;
+        }
+    }
+    covered
+}
+
+fn length(spans: &[Interval]) -> f64 {
+    spans.iter().map(|s| s.end_ms - s.start_ms).sum()
+}
+
+/// How long two lists of sorted, disjoint spans overlap, ms.
+fn overlap(a: &[Interval], b: &[Interval]) -> f64 {
+    let (mut i, mut j, mut total) = (0, 0, 0.0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        total += (x.end_ms.min(y.end_ms) - x.start_ms.max(y.start_ms)).max(0.0);
+        if x.end_ms < y.end_ms {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    total
 }
 
 /// The `p`-th percentile (nearest rank) of `values`, or `None` when empty.

@@ -1,13 +1,14 @@
-//! One row per document: its state, a bar for its fetch and one for its work (on
-//! which thread), and what it found or why it failed.
+//! The run's timeline: an axis, one [`DocumentRow`] per document, the main thread's
+//! lane (frame gaps, long tasks with their cause, inputs), the legend and the table.
 
 use yew::prelude::*;
 
-use crate::lab::activity::{activity_at, segments, Activity, Segment};
-use crate::lab::report::{DocRecord, DocState, RunLog, RunOutcome, MAIN_THREAD};
+use crate::lab::activity::Activity;
+use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
-use crate::lab::timeline::{MainThreadReport, LONG_TASK_MS};
+use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
+use crate::ui::components::document_row::DocumentRow;
 use crate::ui::components::timeline_table::timeline_table;
 
 /// Props of [`DocumentRows`].
@@ -59,7 +60,7 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
         };
         html! {
             <g data-testid="long-task" data-duration={format!("{:.0}", t.duration_ms)} data-cause={t.cause.clone()}>
-                <rect class="long-task" x={format!("{:.3}%", x(t.start_ms))} y="13" width={format!("{:.3}%", w(t.duration_ms))} height="16">
+                <rect class={classes!("long-task", (t.cause == LAB_DRAWING).then_some("lab-drawing"))} x={format!("{:.3}%", x(t.start_ms))} y="13" width={format!("{:.3}%", w(t.duration_ms))} height="16">
                     <title>{ format!("long task: {full}") }</title>
                 </rect>
                 // In a box of the block's own size: a nested <svg> clips what it holds,
@@ -106,116 +107,6 @@ fn instruments_note(support: Option<Support>) -> Option<&'static str> {
     }
 }
 
-/// A segment of a document's lane as an SVG rect, with its words as a tooltip.
-/// Positions are SVG attributes, not inline styles, so the timeline draws under a CSP
-/// that forbids inline styles.
-fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
-    let start = segment.start_ms;
-    let end = segment.end_ms.unwrap_or(now).max(start);
-    let x = (start - t0) / scale * 100.0;
-    let width = ((end - start) / scale * 100.0).max(0.4);
-    let on_main = segment.thread.as_deref() == Some(MAIN_THREAD);
-    let class = match segment.activity {
-        Activity::WaitingForServer => "fetch",
-        Activity::AnsweredWaitingForLoop => "answered",
-        Activity::Sleeping => "wait-async",
-        Activity::Queued => "queued",
-        Activity::HeldWait if on_main => "wait-held",
-        Activity::HeldWait => "wait-held on-worker",
-        Activity::Parsing if on_main => "parse-main",
-        Activity::Parsing => "parse-worker",
-        _ => "",
-    };
-    let on = segment
-        .thread
-        .as_deref()
-        .map(|t| format!(" on {t}"))
-        .unwrap_or_default();
-    let label = format!(
-        "doc {doc}: {}{on} {:.0} ms",
-        segment.activity.label(),
-        segment.duration_ms(now)
-    );
-    html! {
-        <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
-            width={format!("{width:.3}%")} height="12" rx="3">
-            <title>{ label }</title>
-        </rect>
-    }
-}
-
-/// The thread's name written on a finished parse bar wide enough to hold it: the
-/// lane tells main-thread from worker parses by words, not by colour alone.
-fn thread_label(segment: &Segment, t0: f64, scale: f64) -> Html {
-    let (Some(end), Some(thread)) = (segment.end_ms, segment.thread.as_deref()) else {
-        return html! {};
-    };
-    let width = (end - segment.start_ms) / scale * 100.0;
-    let short = thread.replace("worker-", "w");
-    if segment.activity != Activity::Parsing || width < 2.2 * short.len() as f64 {
-        return html! {};
-    }
-    html! {
-        <text class="bar-label" x={format!("{:.3}%", (segment.start_ms - t0) / scale * 100.0 + 0.4)} y="11">{ short }</text>
-    }
-}
-
-fn row(d: &DocRecord, run: &RunLog, now: f64, scale: f64) -> Html {
-    let t0 = run.started_ms;
-    let wait = run.scenario.wait;
-    let segments = segments(d, wait);
-    let outcome = match d.state {
-        DocState::Done => {
-            // A narrow column ends the line with "…"; the tooltip has all of it.
-            let found = format!("{} links · {} words · {} hits", d.links, d.words, d.hits);
-            html! { <span class="found" title={found.clone()}>{ found }</span> }
-        }
-        DocState::Error => html! {
-            <span class="doc-error" data-testid="doc-error">{ d.error.clone().unwrap_or_default() }</span>
-        },
-        DocState::NeverPolled => html! {
-            <span class="doc-error never" data-testid="never-polled">{ "never ran: its future was dropped without .await, so no request went out" }</span>
-        },
-        DocState::Cancelled => html! { <span class="found">{ Activity::Cancelled.label() }</span> },
-        _ => {
-            let activity = activity_at(d, wait, now);
-            let on = match (activity.occupies_thread(), d.thread.as_deref()) {
-                (true, Some(thread)) => format!(" on {thread}"),
-                _ => String::new(),
-            };
-            html! { <span class="found">{ format!("{}{on}…", activity.label()) }</span> }
-        }
-    };
-    // Only finished segments: figures that change on every tick make the browser
-    // shape text in every row on every tick (measured: up to 17 ms a frame with 32
-    // rows).
-    let times: Vec<String> = segments
-        .iter()
-        .filter_map(Segment::closed_ms)
-        .filter(|ms| *ms >= 0.5)
-        .map(|v| format!("{v:.0}"))
-        .collect();
-    let times = if times.is_empty() {
-        String::new()
-    } else {
-        format!("{} ms", times.join(" + "))
-    };
-    html! {
-        <li class={classes!("doc-row", d.state.as_str())} data-testid="doc-row"
-            data-doc-id={d.id.to_string()} data-state={d.state.as_str()}>
-            <span class="doc-name">{ format!("doc {}", d.id) }</span>
-            <span class="lane">
-                <svg class="lane-svg" height="14" aria-hidden="true">
-                    { for segments.iter().map(|s| bar(d.id, s, now, t0, scale)) }
-                    { for segments.iter().map(|s| thread_label(s, t0, scale)) }
-                </svg>
-            </span>
-            <span class="times">{ times }</span>
-            { outcome }
-        </li>
-    }
-}
-
 /// The documents of a run, drawn on one time axis.
 #[component]
 pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
@@ -251,7 +142,15 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 </span>
             </div>
             <ol class="rows">
-                { for run.docs.iter().map(|d| row(d, run, now, scale)) }
+                { for run.docs.iter().map(|d| {
+                    // A document that has ended draws the same on every tick: its props
+                    // do not change, so yew skips it (only rows still going are drawn).
+                    let open = !d.is_finished() && d.fetch_start_ms.is_some();
+                    html! {
+                        <DocumentRow key={d.id} doc={d.clone()} wait={run.scenario.wait}
+                            t0={run.started_ms} {scale} now_ms={open.then_some(now)} />
+                    }
+                }) }
             </ol>
             <div class="main-lane" data-testid="main-lane">
                 <span class="doc-name">{ "main" }</span>
@@ -285,6 +184,9 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     <span class="legend-item"><span class="key page-hidden"></span>{ "page hidden (not counted as dropped)" }</span>
                 }
                 <span class="legend-item"><span class="key long-task"></span>{ "long task (50 ms or more)" }</span>
+                if main.long_tasks.iter().flatten().any(|t| t.cause == LAB_DRAWING) {
+                    <span class="legend-item"><span class="key lab-drawing"></span>{ "long task of the lab's own drawing" }</span>
+                }
                 <span class="legend-item"><span class="key input-dot"></span>{ "input, bar = its delay" }</span>
             </p>
             <details class="as-table" data-testid="timeline-table">

@@ -1,6 +1,7 @@
 //! One component per file, each with its props.
 
 pub mod controls;
+pub mod document_row;
 pub mod document_rows;
 pub mod embed_panel;
 pub mod heartbeat;

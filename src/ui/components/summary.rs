@@ -43,6 +43,18 @@ fn task_figures(main: Option<&MainThreadReport>) -> (String, String) {
     }
 }
 
+/// What the lab itself used of the main thread during a run of `total_ms`.
+fn own_cost(own_ms: Option<f64>, total_ms: f64) -> String {
+    match own_ms {
+        Some(own) if total_ms > 0.0 => format!(
+            "the lab itself used {} of the main thread ({:.1} %)",
+            ms(own),
+            100.0 * own / total_ms
+        ),
+        _ => "the lab's own main-thread time: not measured".to_string(),
+    }
+}
+
 /// Totals and the comparison table.
 #[component]
 pub fn Summary(props: &SummaryProps) -> Html {
@@ -76,6 +88,11 @@ pub fn Summary(props: &SummaryProps) -> Html {
                     <span data-testid="hidden-note">{ format!("page hidden for {} (not counted as dropped)", ms(main.hidden_ms)) }</span>
                 }
                 <span>{ "p95 input delay " }<strong>{ main.input_delay_p95_ms.map_or("no input".to_string(), ms) }</strong></span>
+                // The instrument's own cost, once the run is over (a live figure would
+                // change its text, and so its layout, ten times a second).
+                if done {
+                    <span data-testid="own-cost">{ own_cost(main.own_ms, run.elapsed_ms(props.now_ms)) }</span>
+                }
             </p>
             </>
         }

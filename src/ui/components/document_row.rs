@@ -1,0 +1,139 @@
+//! One document's row of the timeline: a bar per segment of its life (the one account
+//! in [`activity`](crate::lab::activity)), on which thread it was worked on, its times,
+//! and what it found or why it failed.
+
+use yew::prelude::*;
+
+use crate::lab::activity::{activity_at, segments, Activity, Segment};
+use crate::lab::report::{DocRecord, DocState, MAIN_THREAD};
+use crate::lab::scenario::WaitKind;
+
+/// A segment of a document's lane as an SVG rect, with its words as a tooltip.
+/// Positions are SVG attributes, not inline styles, so the timeline draws under a CSP
+/// that forbids inline styles.
+fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
+    let start = segment.start_ms;
+    let end = segment.end_ms.unwrap_or(now).max(start);
+    let x = (start - t0) / scale * 100.0;
+    let width = ((end - start) / scale * 100.0).max(0.4);
+    let on_main = segment.thread.as_deref() == Some(MAIN_THREAD);
+    let class = match segment.activity {
+        Activity::WaitingForServer => "fetch",
+        Activity::AnsweredWaitingForLoop => "answered",
+        Activity::Sleeping => "wait-async",
+        Activity::Queued => "queued",
+        Activity::HeldWait if on_main => "wait-held",
+        Activity::HeldWait => "wait-held on-worker",
+        Activity::Parsing if on_main => "parse-main",
+        Activity::Parsing => "parse-worker",
+        _ => "",
+    };
+    let on = segment
+        .thread
+        .as_deref()
+        .map(|t| format!(" on {t}"))
+        .unwrap_or_default();
+    let label = format!(
+        "doc {doc}: {}{on} {:.0} ms",
+        segment.activity.label(),
+        segment.duration_ms(now)
+    );
+    html! {
+        <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
+            width={format!("{width:.3}%")} height="12" rx="3">
+            <title>{ label }</title>
+        </rect>
+    }
+}
+
+/// The thread's name written on a finished parse bar wide enough to hold it: the
+/// lane tells main-thread from worker parses by words, not by colour alone.
+fn thread_label(segment: &Segment, t0: f64, scale: f64) -> Html {
+    let (Some(end), Some(thread)) = (segment.end_ms, segment.thread.as_deref()) else {
+        return html! {};
+    };
+    let width = (end - segment.start_ms) / scale * 100.0;
+    let short = thread.replace("worker-", "w");
+    if segment.activity != Activity::Parsing || width < 2.2 * short.len() as f64 {
+        return html! {};
+    }
+    html! {
+        <text class="bar-label" x={format!("{:.3}%", (segment.start_ms - t0) / scale * 100.0 + 0.4)} y="11">{ short }</text>
+    }
+}
+
+/// Props of [`DocumentRow`].
+#[derive(Properties, PartialEq)]
+pub struct DocumentRowProps {
+    /// The document's record.
+    pub doc: DocRecord,
+    /// The run's wait kind (which decides its segments).
+    pub wait: WaitKind,
+    /// The run's start, ms on the page's clock: the axis's 0.
+    pub t0: f64,
+    /// The axis's length, ms.
+    pub scale: f64,
+    /// Now, while the document has a segment still open; `None` once it ended, so
+    /// its props stop changing and yew skips it.
+    pub now_ms: Option<f64>,
+}
+
+/// One document's row: its lane of segments, their times, and what it found or why it
+/// failed.
+#[component]
+pub fn DocumentRow(props: &DocumentRowProps) -> Html {
+    let d = &props.doc;
+    let (t0, scale, wait) = (props.t0, props.scale, props.wait);
+    let now = props.now_ms.or(d.ended_ms).unwrap_or(t0);
+    let segments = segments(d, wait);
+    let outcome = match d.state {
+        DocState::Done => {
+            // A narrow column ends the line with "…"; the tooltip has all of it.
+            let found = format!("{} links · {} words · {} hits", d.links, d.words, d.hits);
+            html! { <span class="found" title={found.clone()}>{ found }</span> }
+        }
+        DocState::Error => html! {
+            <span class="doc-error" data-testid="doc-error">{ d.error.clone().unwrap_or_default() }</span>
+        },
+        DocState::NeverPolled => html! {
+            <span class="doc-error never" data-testid="never-polled">{ "never ran: its future was dropped without .await, so no request went out" }</span>
+        },
+        DocState::Cancelled => html! { <span class="found">{ Activity::Cancelled.label() }</span> },
+        _ => {
+            let activity = activity_at(d, wait, now);
+            let on = match (activity.occupies_thread(), d.thread.as_deref()) {
+                (true, Some(thread)) => format!(" on {thread}"),
+                _ => String::new(),
+            };
+            html! { <span class="found">{ format!("{}{on}…", activity.label()) }</span> }
+        }
+    };
+    // Only finished segments: figures that change on every tick make the browser
+    // shape text in every row on every tick (measured: up to 17 ms a frame with 32
+    // rows).
+    let times: Vec<String> = segments
+        .iter()
+        .filter_map(Segment::closed_ms)
+        .filter(|ms| *ms >= 0.5)
+        .map(|v| format!("{v:.0}"))
+        .collect();
+    let times = if times.is_empty() {
+        String::new()
+    } else {
+        format!("{} ms", times.join(" + "))
+    };
+    html! {
+        <li class={classes!("doc-row", d.state.as_str())} data-testid="doc-row"
+            data-doc-id={d.id.to_string()} data-state={d.state.as_str()}>
+            <span class="doc-name">{ format!("doc {}", d.id) }</span>
+            <span class="lane">
+                <svg class="lane-svg" height="14" aria-hidden="true">
+                    { for segments.iter().map(|s| bar(d.id, s, now, t0, scale)) }
+                    { for segments.iter().map(|s| thread_label(s, t0, scale)) }
+                </svg>
+            </span>
+            <span class="times">{ times }</span>
+            { outcome }
+        </li>
+    }
+}
