@@ -233,8 +233,7 @@ impl Controller {
         self.inner.last_report.borrow().clone()
     }
 
-    /// The responsiveness probe's elements, whose input delay the instruments measure
-    /// (see [`Monitor::watch_probe`]).
+    /// The probe's elements, whose input delay is measured ([`Monitor::watch_probe`]).
     pub fn watch_probe(&self, targets: Vec<web_sys::Element>) {
         if let Some(monitor) = self.inner.monitor.borrow().as_ref() {
             monitor.watch_probe(targets);
