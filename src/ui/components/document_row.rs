@@ -33,11 +33,16 @@ fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
         .as_deref()
         .map(|t| format!(" on {t}"))
         .unwrap_or_default();
-    let label = format!(
-        "doc {doc}: {}{on} {:.0} ms",
-        segment.activity.label(),
-        segment.duration_ms(now)
-    );
+    // An open segment's tooltip does not count its time: text that changed on every
+    // tick was one more node per row for the browser to update.
+    let label = match segment.end_ms {
+        Some(_) => format!(
+            "doc {doc}: {}{on} {:.0} ms",
+            segment.activity.label(),
+            segment.duration_ms(now)
+        ),
+        None => format!("doc {doc}: {}{on} (still going)", segment.activity.label()),
+    };
     html! {
         <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
             width={format!("{width:.3}%")} height="12" rx="3">

@@ -114,11 +114,27 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     let now = run.ended_ms.unwrap_or(props.now_ms);
     // The axis grows with the run; at least one latency plus a little, so bars of a
     // fresh run do not start full width.
-    let scale = nice_ceil(
-        (now - run.started_ms)
-            .max(f64::from(run.scenario.latency_ms) * 1.2)
-            .max(200.0),
-    );
+    let span = (now - run.started_ms)
+        .max(f64::from(run.scenario.latency_ms) * 1.2)
+        .max(200.0);
+    let scale = if run.outcome == RunOutcome::Running {
+        live_scale(span)
+    } else {
+        nice_ceil(span)
+    };
+    // The table is built only while it is open: a closed <details> draws nothing, but
+    // building its 30-odd rows in the frame a run ends cost that frame a long task at
+    // CPU 4×.
+    let table_open = use_state(|| false);
+    let on_toggle = {
+        let table_open = table_open.clone();
+        Callback::from(move |e: Event| {
+            let open = e
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|d| d.has_attribute("open"));
+            table_open.set(open);
+        })
+    };
     let ticks = axis_ticks(scale);
     // No figures until the run's first measurement: an empty report would read as
     // "not measured".
@@ -189,11 +205,11 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 }
                 <span class="legend-item"><span class="key input-dot"></span>{ "input, bar = its delay" }</span>
             </p>
-            <details class="as-table" data-testid="timeline-table">
+            <details class="as-table" data-testid="timeline-table" ontoggle={on_toggle}>
                 <summary>{ "The timeline as a table" }</summary>
                 if run.outcome == RunOutcome::Running {
                     <p>{ "The table fills in when the run ends." }</p>
-                } else {
+                } else if *table_open {
                     { timeline_table(run, &main) }
                 }
             </details>
@@ -202,6 +218,21 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
             }
         </section>
     }
+}
+
+/// The axis length for `ms` while a run goes: the next of 1, 2, 5 × 10^k.
+///
+/// NOTE: a new axis length redraws every bar of every row, finished ones too. In the
+/// fine steps of [`nice_ceil`] a 4 s run changed its axis seven times, and at CPU 4×
+/// each of those frames was a long task with 32 rows. In these coarse steps it changes
+/// twice; the finished run is drawn once more, on the fine steps, to fill the lane.
+fn live_scale(ms: f64) -> f64 {
+    let magnitude = 10f64.powf(ms.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&step| step >= ms)
+        .unwrap_or(ms)
 }
 
 /// The axis length for `ms`: the next of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k.
