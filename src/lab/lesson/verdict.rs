@@ -113,6 +113,7 @@ fn fetch_verdict(run: &RunLog) -> String {
                 ms(last)
             )
         }
+        FetchStrategy::Concurrent if s.limit.is_some_and(|k| k < n) => limited_verdict(run, n),
         FetchStrategy::Concurrent => {
             let sum = f64::from(s.latency_ms) * f64::from(n);
             let ratio = if total(run) > 0.0 {
@@ -132,6 +133,37 @@ fn fetch_verdict(run: &RunLog) -> String {
             )
         }
     }
+}
+
+/// A concurrent run with a limit of `k` requests at a time, below its `n` documents:
+/// the requests went out in about ⌈n / k⌉ waves of one latency each.
+fn limited_verdict(run: &RunLog, n: u32) -> String {
+    let s = &run.scenario;
+    let k = s.limit.unwrap_or(n);
+    let waves = n.div_ceil(k);
+    let expected = f64::from(waves) * f64::from(s.latency_ms);
+    // The most requests the record shows in flight at one time, from the fetch spans.
+    let spans: Vec<(f64, f64)> = run
+        .docs
+        .iter()
+        .filter_map(|d| Some((d.fetch_start_ms?, d.fetch_end_ms?)))
+        .collect();
+    let most = spans
+        .iter()
+        .map(|&(start, _)| {
+            spans
+                .iter()
+                .filter(|&&(s2, e2)| s2 <= start && start < e2)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    format!(
+        "At most {k} requests were in flight at a time (the record shows {most} at the busiest moment), so the {n} documents went out in {waves} waves: {} in all, about ⌈{n} / {k}⌉ × {} ms = {} (all at once would take about one latency).",
+        ms(total(run)),
+        s.latency_ms,
+        ms(expected)
+    )
 }
 
 /// The document whose response waited longest for the page's loop: (id, answered,

@@ -21,6 +21,9 @@ impl Scenario {
             self.workers,
             self.timeout_ms
         );
+        if let Some(k) = self.limit {
+            out.push_str(&format!("&limit={k}"));
+        }
         if !self.fail.is_empty() {
             out.push_str("&fail=");
             out.push_str(&self.fail_text());
@@ -56,6 +59,7 @@ impl Scenario {
             ("latency", Number(self.latency_ms)),
             ("size", Number(self.size_kib)),
             ("fetch", Text(self.fetch.to_string())),
+            ("limit", self.limit.map_or(Text("none".into()), Number)),
             ("parse", Text(self.parse.to_string())),
             ("yield", Text(self.yield_kind.to_string())),
             ("workers", Number(self.workers)),
@@ -78,6 +82,7 @@ struct ScenarioJson<'a> {
     latency: u32,
     size: u32,
     fetch: FetchStrategy,
+    limit: Option<u32>,
     parse: ParseStrategy,
     #[serde(rename = "yield")]
     yield_kind: YieldKind,
@@ -100,6 +105,7 @@ impl Serialize for Scenario {
             latency_ms,
             size_kib,
             fetch,
+            limit,
             parse,
             yield_kind,
             workers,
@@ -115,6 +121,7 @@ impl Serialize for Scenario {
             latency: *latency_ms,
             size: *size_kib,
             fetch: *fetch,
+            limit: *limit,
             parse: *parse,
             yield_kind: *yield_kind,
             workers: *workers,

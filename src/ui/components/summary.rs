@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::lab::report::{RunLog, RunOutcome};
+use crate::lab::scenario::FetchStrategy;
 use crate::lab::timeline::MainThreadReport;
 use crate::ui::state::PastRun;
 
@@ -70,7 +71,10 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <span class="total">{ "total " }<strong data-testid="total">{ ms(total) }</strong></span>
                 if done {
                     <span>{ "ideal " }<strong data-testid="ideal">{ ms(run.ideal_ms()) }</strong>
-                        <small>{ " (one latency + the work shared by the threads)" }</small></span>
+                        <small>{ match run.fetch_waves() {
+                            1 => " (one latency + the work shared by the threads)".to_string(),
+                            waves => format!(" ({waves} latencies, one per wave of requests + the work shared by the threads)"),
+                        } }</small></span>
                 }
                 <span>{ "sum of latencies " }<strong data-testid="sum-latencies">{ ms(run.sum_of_latencies_ms()) }</strong></span>
                 if done {
@@ -115,7 +119,10 @@ pub fn Summary(props: &SummaryProps) -> Html {
                     <tbody>
                         { for props.history.iter().map(|r| html! {
                             <tr>
-                                <td>{ r.scenario.fetch.as_str() }</td>
+                                <td>{ match r.scenario.limit {
+                                    Some(k) if r.scenario.fetch == FetchStrategy::Concurrent => format!("concurrent, {k} at a time"),
+                                    _ => r.scenario.fetch.to_string(),
+                                } }</td>
                                 <td>{ match r.scenario.parse {
                                     crate::lab::scenario::ParseStrategy::Worker => format!("worker ×{}", r.scenario.workers),
                                     crate::lab::scenario::ParseStrategy::Sliced => format!("sliced, {}", r.scenario.yield_kind),
