@@ -62,7 +62,7 @@ fn limit_field(value: Option<u32>, on_edit: &Callback<(String, String)>) -> Html
                 value={value.map(|k| k.to_string()).unwrap_or_default()}
                 min={scenario::LIMIT.start().to_string()} max={scenario::LIMIT.end().to_string()} step="1"
                 {onchange} />
-            <span class="unit">{ "at once" }</span>
+            <span class="unit"></span>
         </div>
     }
 }
