@@ -21,6 +21,33 @@ async function resourceTimes(page, report) {
   return byDoc;
 }
 
+/**
+ * Watches, from outside the app, what the browser's network layer does with the
+ * document requests of `page` (CDP Network): for each, its URL, when it was sent and
+ * ended (CDP's monotonic clock, s), the body bytes delivered, and how it ended
+ * ('finished', 'canceled' or 'failed: …').
+ */
+async function watchDocRequests(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const requests = new Map();
+  const ended = (id, end, e) => {
+    const r = requests.get(id);
+    if (r) Object.assign(r, { end, endedAt: e.timestamp, encoded: e.encodedDataLength ?? r.encoded });
+  };
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const m = /\/doc\/(\d+)\?/.exec(e.request.url);
+    if (m) requests.set(e.requestId, { doc: Number(m[1]), url: e.request.url, sentAt: e.timestamp, bytes: 0, encoded: 0, end: null });
+  });
+  cdp.on('Network.dataReceived', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.bytes += e.dataLength;
+  });
+  cdp.on('Network.loadingFinished', (e) => ended(e.requestId, 'finished', e));
+  cdp.on('Network.loadingFailed', (e) => ended(e.requestId, e.canceled ? 'canceled' : `failed: ${e.errorText}`, e));
+  return requests;
+}
+
 test.describe('the shape of a run', () => {
   test('worker mode: the page takes each body as the server answers; blocking mode: the waits stretch past the answer', async ({ lab, page }) => {
     await lab.open();
@@ -107,6 +134,32 @@ test.describe('cancel stops the work', () => {
     ).toBeLessThanOrEqual(1.5 * clean.total_ms + 30);
     // The pool still has its two workers: none leaked, none lost.
     await expect.poll(() => page.workers().length, { message: 'still two pool workers' }).toBe(2);
+  });
+});
+
+test.describe('cancel, seen from the browser', () => {
+  test('Cancel aborts the run\'s requests: the network layer reports each canceled, long before its answer', async ({ lab, page }) => {
+    const LONG = 4000;
+    await lab.open();
+    await lab.waitReady();
+    const requests = await watchDocRequests(page);
+    const failed = [];
+    page.on('requestfailed', (r) => /\/doc\/\d+\?/.test(r.url()) && failed.push(r.failure()?.errorText));
+    const run = lab.run({ parse: 'worker', docs: 4, size: 64, latency: LONG });
+    await expect.poll(() => requests.size, { message: 'all four requests sent' }).toBe(4);
+    await lab.cancelButton.click();
+    const report = await run;
+    expect(report.outcome).toBe('cancelled');
+    expect(report.documents.map((d) => d.state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    await expect.poll(() => [...requests.values()].map((r) => r.end), { message: 'how each request ended' })
+      .toEqual(['canceled', 'canceled', 'canceled', 'canceled']);
+    for (const r of requests.values()) {
+      const lived = (r.endedAt - r.sentAt) * 1000;
+      expect(lived, `doc ${r.doc}: aborted after ${lived.toFixed(0)} ms, its server would answer at ${LONG}`).toBeLessThan(LONG / 2);
+      expect(r.bytes, `doc ${r.doc}: body bytes delivered`).toBe(0);
+    }
+    // Playwright's own events say the same.
+    expect(failed).toEqual(['net::ERR_ABORTED', 'net::ERR_ABORTED', 'net::ERR_ABORTED', 'net::ERR_ABORTED']);
   });
 });
 
