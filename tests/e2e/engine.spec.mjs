@@ -305,6 +305,55 @@ test.describe('failures from the server: each with its own words on its row, the
   }
 });
 
+test.describe('a body refused from its headers is not read', () => {
+  test('not-html and huge: no read of the body starts, and the request is aborted (CDP Network)', async ({ lab, page }) => {
+    // The test's own record of every read of a response body in the page (any of
+    // Response's body methods, or its stream), by URL, before the app's first task.
+    await page.addInitScript(() => {
+      window.__e2eBodyReads = [];
+      const proto = Response.prototype;
+      for (const how of ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text']) {
+        const original = proto[how];
+        if (!original) continue;
+        proto[how] = function (...args) {
+          window.__e2eBodyReads.push({ url: this.url, how });
+          return original.apply(this, args);
+        };
+      }
+      const body = Object.getOwnPropertyDescriptor(proto, 'body');
+      Object.defineProperty(proto, 'body', {
+        ...body,
+        get() {
+          window.__e2eBodyReads.push({ url: this.url, how: 'body' });
+          return body.get.call(this);
+        },
+      });
+    });
+    await lab.open();
+    await lab.waitReady();
+    const requests = await watchDocRequests(page);
+    const report = await lab.run({ parse: 'worker', docs: 3, size: 64, latency: 100, fail: '1:not-html,2:huge' });
+    expect(report.outcome).toBe('finished');
+    expect(report.documents.map((d) => d.error)).toEqual([
+      'not an HTML document (content-type application/json; charset=utf-8)',
+      'the document is 16777217 bytes; the limit is 16777216',
+      null,
+    ]);
+    const reads = await page.evaluate(() => window.__e2eBodyReads.filter((r) => /\/doc\/\d+\?/.test(r.url)));
+    const readOf = (doc) => reads.filter((r) => new RegExp(`/doc/${doc}\\?`).test(r.url)).map((r) => r.how);
+    expect(readOf(1), 'reads of the not-html body').toEqual([]);
+    expect(readOf(2), 'reads of the huge body').toEqual([]);
+    expect(readOf(3), 'the good body is taken whole, as a Blob').toEqual(['blob']);
+    // The page aborted the refused requests; the good one ran to its end. (The
+    // service worker answers with Blob bodies, which reach the page as a handle: CDP
+    // counts no data bytes for any of them, so the bytes say nothing here. The
+    // streamed huge-stream body, which does cross, is counted below.)
+    await expect.poll(() => [...requests.values()].filter((r) => r.end).length, { message: 'all three requests ended' }).toBe(3);
+    const byDoc = new Map([...requests.values()].map((r) => [r.doc, r.end]));
+    expect(Object.fromEntries(byDoc)).toEqual({ 1: 'canceled', 2: 'canceled', 3: 'finished' });
+  });
+});
+
 test.describe('the hostile document', () => {
   for (const parse of ['blocking', 'worker']) {
     test(`is parsed like any other; nothing in it runs or is requested (${parse})`, async ({ lab, page }) => {
