@@ -218,6 +218,33 @@ test.describe('cancel, seen from the browser', () => {
   });
 });
 
+test.describe('Reset', () => {
+  test('Reset during a run cancels it, aborts its requests and puts the controls back to the defaults', async ({ lab, page }) => {
+    await lab.open('docs=3&latency=4000&size=64&parse=worker');
+    await lab.waitReady();
+    await expect(lab.docsInput).toHaveValue('3');
+    const requests = await watchDocRequests(page);
+    const run = page.evaluate(() => window.eventLoopLab.run({}));
+    await expect.poll(() => requests.size, { message: 'all three requests sent' }).toBe(3);
+    await page.getByTestId('reset').click();
+    const report = await run;
+    expect(report.outcome).toBe('cancelled');
+    await expect.poll(() => [...requests.values()].map((r) => r.end), { message: 'how each request ended' })
+      .toEqual(['canceled', 'canceled', 'canceled']);
+    await lab.waitStatus('cancelled');
+    // The defaults (README, URL parameters): docs 6, latency 800, size 3072, concurrent.
+    await expect(lab.docsInput).toHaveValue('6');
+    await expect(lab.latencyInput).toHaveValue('800');
+    await expect(lab.sizeInput).toHaveValue('3072');
+    await expect(lab.fetchConcurrent).toBeChecked();
+    // The cancelled run is no report, and a run after Reset runs the defaults.
+    expect(await lab.report(), 'report() holds only finished runs').toBeNull();
+    const next = await lab.run({ size: 64, latency: 0 });
+    expect(next.outcome).toBe('finished');
+    expect(next.config).toMatchObject({ docs: 6, parse: 'blocking' });
+  });
+});
+
 test.describe('a failure stays with its document', () => {
   for (const fetch of ['concurrent', 'sequential']) {
     test(`one hang with a short timeout leaves the others untouched (${fetch})`, async ({ lab }) => {
