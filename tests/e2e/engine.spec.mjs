@@ -5,8 +5,17 @@
 // The waits are checked against the browser's own Resource Timing (when the response's
 // last byte arrived), not only against the app's report.
 import { test, expect } from './fixtures.mjs';
+import { startTrace, mainThreadTasks, busyMs } from './owncost.mjs';
 
 const LATENCY = 800;
+/** How long before and after a cancel the main thread is watched, ms. */
+const WINDOW_MS = 300;
+/**
+ * A task this long is a parse slice: a `frame` slice fills a frame up to 2 ms before the
+ * next (~14 ms); the lab's own tasks after a cancel were 1-7 ms here.
+ */
+const SLICE_TASK_MS = 10;
+
 
 /** Resource Timing entries of the run's document requests, by doc id: { start, responseEnd }. */
 async function resourceTimes(page, report) {
@@ -19,6 +28,35 @@ async function resourceTimes(page, report) {
     if (m && e.start >= report.started_ms - 1 && e.start <= report.finished_ms) byDoc.set(Number(m[1]), e);
   }
   return byDoc;
+}
+
+/**
+ * Watches, from outside the app, what the browser's network layer does with the
+ * document requests of `page` (CDP Network): for each, its URL, when it was sent and
+ * ended (CDP's monotonic clock, s), the body bytes delivered (CDP counts those of a
+ * streamed body; a Blob body from the service worker reaches the page as a handle and
+ * counts none), and how it ended
+ * ('finished', 'canceled' or 'failed: …').
+ */
+async function watchDocRequests(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const requests = new Map();
+  const ended = (id, end, e) => {
+    const r = requests.get(id);
+    if (r) Object.assign(r, { end, endedAt: e.timestamp, encoded: e.encodedDataLength ?? r.encoded });
+  };
+  cdp.on('Network.requestWillBeSent', (e) => {
+    const m = /\/doc\/(\d+)\?/.exec(e.request.url);
+    if (m) requests.set(e.requestId, { doc: Number(m[1]), url: e.request.url, sentAt: e.timestamp, bytes: 0, encoded: 0, end: null });
+  });
+  cdp.on('Network.dataReceived', (e) => {
+    const r = requests.get(e.requestId);
+    if (r) r.bytes += e.dataLength;
+  });
+  cdp.on('Network.loadingFinished', (e) => ended(e.requestId, 'finished', e));
+  cdp.on('Network.loadingFailed', (e) => ended(e.requestId, e.canceled ? 'canceled' : `failed: ${e.errorText}`, e));
+  return requests;
 }
 
 test.describe('the shape of a run', () => {
@@ -110,6 +148,103 @@ test.describe('cancel stops the work', () => {
   });
 });
 
+test.describe('cancel, seen from the browser', () => {
+  test('Cancel aborts the run\'s requests: the network layer reports each canceled, long before its answer', async ({ lab, page }) => {
+    const LONG = 4000;
+    await lab.open();
+    await lab.waitReady();
+    const requests = await watchDocRequests(page);
+    const failed = [];
+    page.on('requestfailed', (r) => /\/doc\/\d+\?/.test(r.url()) && failed.push(r.failure()?.errorText));
+    const run = lab.run({ parse: 'worker', docs: 4, size: 64, latency: LONG });
+    await expect.poll(() => requests.size, { message: 'all four requests sent' }).toBe(4);
+    await lab.cancelButton.click();
+    const report = await run;
+    expect(report.outcome).toBe('cancelled');
+    expect(report.documents.map((d) => d.state)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    await expect.poll(() => [...requests.values()].map((r) => r.end), { message: 'how each request ended' })
+      .toEqual(['canceled', 'canceled', 'canceled', 'canceled']);
+    // (No byte count here: the service worker's Blob bodies reach the page as a handle,
+    // and CDP counts no data bytes for them even when they are read.)
+    for (const r of requests.values()) {
+      const lived = (r.endedAt - r.sentAt) * 1000;
+      expect(lived, `doc ${r.doc}: aborted after ${lived.toFixed(0)} ms, its server would answer at ${LONG}`).toBeLessThan(LONG / 2);
+    }
+    // Playwright's own events say the same.
+    expect(failed).toEqual(['net::ERR_ABORTED', 'net::ERR_ABORTED', 'net::ERR_ABORTED', 'net::ERR_ABORTED']);
+  });
+
+  test('Cancel during a sliced parse: the main thread is free again within a slice or two', async ({ lab, page }) => {
+    await lab.open();
+    await lab.waitReady();
+    // One big document, so its parse (~1 s) is well under way when the cancel comes.
+    const config = { parse: 'sliced', yield: 'frame', docs: 1, size: 8192, latency: 0 };
+    const stop = await startTrace(page);
+    const run = page.evaluate((c) => window.eventLoopLab.run(c), config);
+    await expect(lab.docRow(1)).toHaveAttribute('data-state', 'parsing');
+    // The parse runs on for WINDOW_MS, then the cancel, marked in the trace.
+    const cancelAt = await page.evaluate(async (windowMs) => {
+      const from = performance.now();
+      await new Promise((resolve) => {
+        const wait = () => (performance.now() - from >= windowMs ? resolve() : setTimeout(wait, 10));
+        wait();
+      });
+      performance.mark('e2e:cancel');
+      window.eventLoopLab.cancel();
+      return performance.now();
+    }, WINDOW_MS);
+    const report = await run;
+    expect(report.outcome).toBe('cancelled');
+    // The trace must cover the window after the cancel.
+    await expect.poll(() => page.evaluate(() => performance.now()), { message: 'the window after the cancel has passed' })
+      .toBeGreaterThan(cancelAt + WINDOW_MS);
+    const events = await stop();
+    // Chrome's own account of the page's main thread, not the app's.
+    const { tasks, at } = mainThreadTasks(events, 'e2e:cancel');
+    const before = busyMs(tasks, at - WINDOW_MS * 1000, at);
+    const after = busyMs(tasks, at, at + WINDOW_MS * 1000);
+    const slices = tasks
+      .filter((t) => t.ts >= at && t.ts < at + WINDOW_MS * 1000 && t.dur >= SLICE_TASK_MS * 1000)
+      .map((t) => ({ at: (t.ts - at) / 1000, ms: t.dur / 1000 }));
+    const told = `busy ${before.toFixed(0)} ms before, ${after.toFixed(0)} ms after; tasks of ${SLICE_TASK_MS} ms or more after: ${JSON.stringify(slices)}`;
+    // Before: a frame slice fills each frame, so the thread is all but always busy.
+    expect(before, told).toBeGreaterThanOrEqual(0.5 * WINDOW_MS);
+    // After: at most the slice under way and one more, both within two frames of the
+    // cancel; then only the lab's own frames (measured: 31-34 ms in 300 ms, tasks of
+    // 1-7 ms; a parse that went on would keep the thread busy as before).
+    expect(slices.length, told).toBeLessThanOrEqual(2);
+    for (const slice of slices) expect(slice.at, told).toBeLessThanOrEqual(2 * (1000 / 60));
+    expect(after, told).toBeLessThanOrEqual(0.25 * before);
+  });
+});
+
+test.describe('Reset', () => {
+  test('Reset during a run cancels it, aborts its requests and puts the controls back to the defaults', async ({ lab, page }) => {
+    await lab.open('docs=3&latency=4000&size=64&parse=worker');
+    await lab.waitReady();
+    await expect(lab.docsInput).toHaveValue('3');
+    const requests = await watchDocRequests(page);
+    const run = page.evaluate(() => window.eventLoopLab.run({}));
+    await expect.poll(() => requests.size, { message: 'all three requests sent' }).toBe(3);
+    await page.getByTestId('reset').click();
+    const report = await run;
+    expect(report.outcome).toBe('cancelled');
+    await expect.poll(() => [...requests.values()].map((r) => r.end), { message: 'how each request ended' })
+      .toEqual(['canceled', 'canceled', 'canceled']);
+    await lab.waitStatus('cancelled');
+    // The defaults (README, URL parameters): docs 6, latency 800, size 3072, concurrent.
+    await expect(lab.docsInput).toHaveValue('6');
+    await expect(lab.latencyInput).toHaveValue('800');
+    await expect(lab.sizeInput).toHaveValue('3072');
+    await expect(lab.fetchConcurrent).toBeChecked();
+    // The cancelled run is no report, and a run after Reset runs the defaults.
+    expect(await lab.report(), 'report() holds only finished runs').toBeNull();
+    const next = await lab.run({ size: 64, latency: 0 });
+    expect(next.outcome).toBe('finished');
+    expect(next.config).toMatchObject({ docs: 6, parse: 'blocking' });
+  });
+});
+
 test.describe('a failure stays with its document', () => {
   for (const fetch of ['concurrent', 'sequential']) {
     test(`one hang with a short timeout leaves the others untouched (${fetch})`, async ({ lab }) => {
@@ -195,6 +330,55 @@ test.describe('failures from the server: each with its own words on its row, the
       });
     }
   }
+});
+
+test.describe('a body refused from its headers is not read', () => {
+  test('not-html and huge: no read of the body starts, and the request is aborted (CDP Network)', async ({ lab, page }) => {
+    // The test's own record of every read of a response body in the page (any of
+    // Response's body methods, or its stream), by URL, before the app's first task.
+    await page.addInitScript(() => {
+      window.__e2eBodyReads = [];
+      const proto = Response.prototype;
+      for (const how of ['arrayBuffer', 'blob', 'bytes', 'formData', 'json', 'text']) {
+        const original = proto[how];
+        if (!original) continue;
+        proto[how] = function (...args) {
+          window.__e2eBodyReads.push({ url: this.url, how });
+          return original.apply(this, args);
+        };
+      }
+      const body = Object.getOwnPropertyDescriptor(proto, 'body');
+      Object.defineProperty(proto, 'body', {
+        ...body,
+        get() {
+          window.__e2eBodyReads.push({ url: this.url, how: 'body' });
+          return body.get.call(this);
+        },
+      });
+    });
+    await lab.open();
+    await lab.waitReady();
+    const requests = await watchDocRequests(page);
+    const report = await lab.run({ parse: 'worker', docs: 3, size: 64, latency: 100, fail: '1:not-html,2:huge' });
+    expect(report.outcome).toBe('finished');
+    expect(report.documents.map((d) => d.error)).toEqual([
+      'not an HTML document (content-type application/json; charset=utf-8)',
+      'the document is 16777217 bytes; the limit is 16777216',
+      null,
+    ]);
+    const reads = await page.evaluate(() => window.__e2eBodyReads.filter((r) => /\/doc\/\d+\?/.test(r.url)));
+    const readOf = (doc) => reads.filter((r) => new RegExp(`/doc/${doc}\\?`).test(r.url)).map((r) => r.how);
+    expect(readOf(1), 'reads of the not-html body').toEqual([]);
+    expect(readOf(2), 'reads of the huge body').toEqual([]);
+    expect(readOf(3), 'the good body is taken whole, as a Blob').toEqual(['blob']);
+    // The page aborted the refused requests; the good one ran to its end. (The
+    // service worker answers with Blob bodies, which reach the page as a handle: CDP
+    // counts no data bytes for any of them, so the bytes say nothing here. The
+    // streamed huge-stream body, which does cross, is counted below.)
+    await expect.poll(() => [...requests.values()].filter((r) => r.end).length, { message: 'all three requests ended' }).toBe(3);
+    const byDoc = new Map([...requests.values()].map((r) => [r.doc, r.end]));
+    expect(Object.fromEntries(byDoc)).toEqual({ 1: 'canceled', 2: 'canceled', 3: 'finished' });
+  });
 });
 
 test.describe('the hostile document', () => {

@@ -1,5 +1,6 @@
 // Page object for the Event Loop Lab: every locator by test id (`data-testid`) lives here.
 import { expect } from '@playwright/test';
+import { observe, measure } from './observers.mjs';
 
 export const PLAIN_BASE = '/docs/lab/';
 export const CSP_BASE = '/csp/lab/'; // same build, served with a strict Content-Security-Policy
@@ -101,29 +102,21 @@ export class LabPage {
   }
 
   /**
-   * Registers the test's own PerformanceObserver('longtask') in the page, independent
-   * of anything the app measures. Call before starting a run.
+   * Installs the test's own instruments in the page (observers.mjs: a `longtask`
+   * observer, a rAF heartbeat, Event Timing), independent of anything the app
+   * measures. Call before starting a run; calling it again is harmless.
    */
   async observeLongTasks() {
-    await this.page.evaluate(() => {
-      window.__e2eLongTasks = [];
-      window.__e2eLongTaskObserver?.disconnect();
-      window.__e2eLongTaskObserver = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) window.__e2eLongTasks.push({ start: e.startTime, duration: e.duration });
-      });
-      window.__e2eLongTaskObserver.observe({ type: 'longtask' });
-    });
+    await observe(this.page);
   }
 
   /**
-   * Long tasks the test's observer saw that overlap the report's run. Entries are
-   * delivered asynchronously, so this waits for one frame and one task first.
+   * Long tasks the test's observer saw that overlap the report's run. Waits for one
+   * frame and one task, then takes the observer's pending records (takeRecords), so a
+   * task whose entry was not delivered yet still counts.
    */
   async longTasksDuring(report) {
-    const tasks = await this.page.evaluate(
-      () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(window.__e2eLongTasks), 0))),
-    );
-    return tasks.filter((t) => t.start + t.duration >= report.started_ms && t.start <= report.finished_ms);
+    return (await measure(this.page, { from: report.started_ms, to: report.finished_ms })).longTasks;
   }
 
   /** Runs `config` with the test's long-task observer; returns { report, longTasks, longest }. */

@@ -4,15 +4,25 @@
 // forgotten future's request never reaches the simulator (counted from outside).
 import { test, expect } from './fixtures.mjs';
 
-/** Every number written in `text` ("1 234" is not used: the app writes 1234). */
-function numbersIn(text) {
-  return [...text.matchAll(/\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+/**
+ * The whole numbers a verdict may write for `value` ms: the app writes `{:.0}`, so
+ * Math.round of the report's own figure, and both neighbours only when the figure
+ * lies on a half (where the two roundings may differ).
+ */
+function written(value) {
+  const frac = value - Math.floor(value);
+  return Math.abs(frac - 0.5) < 1e-6 ? [Math.floor(value), Math.ceil(value)] : [Math.round(value)];
 }
 
-/** `text` names `value` as a whole number (the app rounds; ±1 covers half-way cases). */
-function expectNumber(text, value, what) {
-  const near = numbersIn(text).filter((n) => Math.abs(n - value) <= 1);
-  expect(near.length, `${what}: ${Math.round(value)} in "${text}"`).toBeGreaterThan(0);
+/** Every "N ms" written in `text`, as numbers. */
+function msIn(text) {
+  return [...text.matchAll(/(?<![\d.])(\d+) ms/g)].map((m) => Number(m[1]));
+}
+
+/** `text` writes exactly the report's `value` as "N ms". */
+function expectMs(text, value, what) {
+  const want = written(value);
+  expect(want.some((n) => msIn(text).includes(n)), `${what}: "${want.join('" or "')} ms" in "${text}"`).toBe(true);
 }
 
 /** Requests for documents that reached the network layer (the service worker answers them). */
@@ -60,7 +70,7 @@ for (const step of [1, 2, 3, 4, 5, 6, 7]) {
     const [value, what] = [3, 4, 5].includes(step)
       ? [report.main_thread.max_frame_gap_ms, 'the longest frame gap']
       : [report.total_ms, 'the total'];
-    expectNumber(await verdict.innerText(), value, what);
+    expectMs(await verdict.innerText(), value, what);
     // The code shown is the app's own (build.rs cuts it from the source).
     await expect(page.getByTestId('rust-snippet').first()).not.toBeEmpty();
     const shot = testInfo.outputPath(`lesson-step-${step}.png`);
@@ -78,8 +88,8 @@ test('the verdicts of steps 2, 3 and 4 carry the run\'s measured numbers', async
   let report = await lab.clickRun(page.getByTestId('step-run-0'));
   await expect(verdict).toContainText('What this run measured');
   let text = await verdict.innerText();
-  expectNumber(text, report.total_ms, 'step 2 total');
-  expectNumber(text, report.sum_of_latencies_ms, 'step 2 latencies one after another');
+  expectMs(text, report.total_ms, 'step 2 total');
+  expectMs(text, report.sum_of_latencies_ms, 'step 2 latencies one after another');
   // Concurrent fetches: the total is about one latency, not five.
   expect(report.total_ms).toBeLessThan(report.sum_of_latencies_ms / 2);
 
@@ -90,15 +100,15 @@ test('the verdicts of steps 2, 3 and 4 carry the run\'s measured numbers', async
   await expect(verdict).toContainText('What this run measured');
   text = await verdict.innerText();
   const main = report.main_thread;
-  expectNumber(text, main.max_frame_gap_ms, 'step 3 frame gap');
-  expectNumber(text, main.longest_task_ms, 'step 3 longest task');
+  expectMs(text, main.max_frame_gap_ms, 'step 3 frame gap');
+  expectMs(text, main.longest_task_ms, 'step 3 longest task');
   expect(main.longest_task_ms, 'a blocking parse of 3 MiB is a long task').toBeGreaterThanOrEqual(100);
   const delayed = report.documents
     .filter((d) => d.answered_ms !== null)
     .reduce((a, d) => (d.fetch_end_ms - d.answered_ms > a.fetch_end_ms - a.answered_ms ? d : a));
   expect(text).toContain(`Doc ${delayed.id}'s server answered after`);
-  expectNumber(text, delayed.answered_ms - report.started_ms, 'step 3 answered');
-  expectNumber(text, delayed.fetch_end_ms - report.started_ms, 'step 3 taken');
+  expectMs(text, delayed.answered_ms - report.started_ms, 'step 3 answered');
+  expectMs(text, delayed.fetch_end_ms - report.started_ms, 'step 3 taken');
 
   await page.getByTestId('step-next').click();
   await expect(page.getByTestId('step-panel')).toHaveAttribute('data-step', '4');
@@ -106,8 +116,8 @@ test('the verdicts of steps 2, 3 and 4 carry the run\'s measured numbers', async
   await expect(verdict).toContainText('What this run measured');
   text = await verdict.innerText();
   const work = report.documents.reduce((sum, d) => sum + d.work_ms, 0);
-  expectNumber(text, work, 'step 4 work');
-  expectNumber(text, report.main_thread.max_frame_gap_ms, 'step 4 frame gap');
+  expectMs(text, work, 'step 4 work');
+  expectMs(text, report.main_thread.max_frame_gap_ms, 'step 4 frame gap');
   expect(text).toContain(`on ${Math.min(report.config.workers, report.config.docs)} workers`);
 });
 

@@ -83,13 +83,32 @@ export async function markedRun(page, config) {
  * ms, overall and per frame (between two of the page's own animation frames).
  */
 export function mainThreadBusy(events, run) {
-  const mark = (name) => events.find((e) => e.cat.includes('blink.user_timing') && e.name === name);
-  const start = mark('owncost:start');
-  const end = mark('owncost:end');
-  if (!start || !end) throw new Error('the trace has no owncost marks');
-  const { pid, tid } = start;
+  const { tasks: top, at: startTs } = mainThreadTasks(events, 'owncost:start');
+  const end = events.find((e) => e.cat.includes('blink.user_timing') && e.name === 'owncost:end');
+  if (!end) throw new Error('the trace has no owncost marks');
   // µs on the trace's clock for a performance.now() value in ms.
-  const offset = start.ts - run.start * 1000;
+  const offset = startTs - run.start * 1000;
+  const busyBetween = (from, to) => busyMs(top, from, to);
+  const busy = busyBetween(startTs, end.ts);
+  const perFrame = [];
+  for (let i = 1; i < run.frames.length; i += 1) {
+    perFrame.push(busyBetween(run.frames[i - 1] * 1000 + offset, run.frames[i] * 1000 + offset));
+  }
+  perFrame.sort((a, b) => a - b);
+  const median = perFrame.length ? perFrame[perFrame.length >> 1] : null;
+  const wallMs = (end.ts - startTs) / 1000;
+  return { busyMs: busy, wallMs, share: busy / wallMs, medianPerFrameMs: median, frames: perFrame.length };
+}
+
+/**
+ * The top-level tasks (`RunTask`) of the renderer main thread of the page that made
+ * the `performance.mark` `name`, sorted, and that mark's time: all in µs on the
+ * trace's clock.
+ */
+export function mainThreadTasks(events, name) {
+  const mark = events.find((e) => e.cat.includes('blink.user_timing') && e.name === name);
+  if (!mark) throw new Error(`the trace has no mark ${name}`);
+  const { pid, tid } = mark;
   const tasks = events
     .filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.name === 'RunTask' && e.dur > 0)
     .sort((a, b) => a.ts - b.ts);
@@ -100,15 +119,11 @@ export function mainThreadBusy(events, run) {
     if (last && t.ts < last.ts + last.dur) continue;
     top.push(t);
   }
-  const clip = (t, from, to) => Math.max(0, Math.min(t.ts + t.dur, to) - Math.max(t.ts, from)) / 1000;
-  const busyBetween = (from, to) => top.reduce((sum, t) => sum + clip(t, from, to), 0);
-  const busyMs = busyBetween(start.ts, end.ts);
-  const perFrame = [];
-  for (let i = 1; i < run.frames.length; i += 1) {
-    perFrame.push(busyBetween(run.frames[i - 1] * 1000 + offset, run.frames[i] * 1000 + offset));
-  }
-  perFrame.sort((a, b) => a - b);
-  const median = perFrame.length ? perFrame[perFrame.length >> 1] : null;
-  const wallMs = (end.ts - start.ts) / 1000;
-  return { busyMs, wallMs, share: busyMs / wallMs, medianPerFrameMs: median, frames: perFrame.length };
+  return { tasks: top, at: mark.ts };
+}
+
+/** How long `tasks` (from mainThreadTasks) kept the thread busy between `from` and `to` (µs), ms. */
+export function busyMs(tasks, from, to) {
+  const clip = (t) => Math.max(0, Math.min(t.ts + t.dur, to) - Math.max(t.ts, from)) / 1000;
+  return tasks.reduce((sum, t) => sum + clip(t), 0);
 }

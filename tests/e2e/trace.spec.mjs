@@ -2,6 +2,7 @@
 // window.eventLoopLab.trace(), the app's performance.measure tracks, and the app's
 // figures against a Chrome trace recorded through CDP during the same run.
 import { test, expect } from './fixtures.mjs';
+import { observe, runMeasured, describe as told } from './observers.mjs';
 
 const CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'];
 
@@ -71,10 +72,12 @@ test('a worker run: every parse is measured on a worker thread, none on the main
   }
 });
 
-test('Export trace downloads the run as Trace Event JSON that tells the timeline\'s story', async ({ lab, page }) => {
+test('Export trace downloads the run as Trace Event JSON that tells what the browser saw', async ({ lab, page }) => {
+  await observe(page);
   await lab.open();
   await lab.waitReady();
-  const report = await lab.run({ parse: 'blocking', docs: 3, size: 1024, latency: 200 });
+  const m = await runMeasured(page, { parse: 'blocking', docs: 3, size: 1024, latency: 200 });
+  const { report } = m;
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-trace').click()]);
   expect(download.suggestedFilename()).toBe(`event-loop-lab-run-${report.run_id}.json`);
   const file = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString('utf8')));
@@ -85,13 +88,32 @@ test('Export trace downloads the run as Trace Event JSON that tells the timeline
     for (const key of ['ts', 'dur', 'pid', 'tid']) expect(typeof e[key], `${key} of ${e.name}`).toBe('number');
     expect(named.has(e.tid), `lane of ${e.name} is named`).toBe(true);
   }
+  const margin = (ms) => Math.max(25, 0.15 * ms);
+  const span = (e) => ({ start: e.ts / 1000, duration: e.dur / 1000 });
+  // The long-tasks lane against the test's own `longtask` observer: the same tasks,
+  // each at the same time and of the same length (within 15 % or 25 ms).
+  const traced = events.filter((e) => e.cat === 'longtask').map(span);
+  expect(m.longTasks.length, `the test's observer saw the blocking parses: ${told(m)}`).toBeGreaterThan(0);
+  expect(Math.abs(traced.length - m.longTasks.length), `long tasks: trace ${traced.length}, observer ${m.longTasks.length}`).toBeLessThanOrEqual(1);
+  for (const seen of m.longTasks) {
+    const match = traced.find((t) => Math.abs(t.start - seen.start) <= 25);
+    expect(match, `a traced long task at ${seen.start.toFixed(0)} ms (${seen.duration.toFixed(0)} ms)`).toBeTruthy();
+    expect(Math.abs(match.duration - seen.duration), `its length: trace ${match.duration} ms, observer ${seen.duration} ms`)
+      .toBeLessThanOrEqual(margin(seen.duration));
+  }
+  // The frames lane against the test's own rAF loop: the longest gap.
+  const gaps = events.filter((e) => e.cat === 'frames').map(span);
+  const longestGap = Math.max(0, ...gaps.map((g) => g.duration));
+  expect(Math.abs(longestGap - m.maxGap), `longest frame gap: trace ${longestGap} ms, the test's rAF loop ${m.maxGap} ms`)
+    .toBeLessThanOrEqual(margin(m.maxGap));
+  // Each parse on the main thread was a long task the observer saw, at the same time.
   for (const d of report.documents) {
     const parse = events.find((e) => e.ph === 'X' && e.name === `parse doc ${d.id}`);
     expect(parse, `parse span of doc ${d.id}`).toBeTruthy();
-    expect(parse.args.links).toBe(d.links);
-    expect(parse.ts / 1000).toBeCloseTo(d.parse_start_ms, 2);
+    expect(parse.args.links, `the span carries doc ${d.id}'s links`).toBe(d.links);
+    const p = span(parse);
+    if (p.duration < 50) continue;
+    const task = m.longTasks.find((t) => t.start <= p.start + 1 && t.start + t.duration >= p.start + p.duration - 1);
+    expect(task, `a long task the observer saw holds parse doc ${d.id} (${p.start.toFixed(0)} ms, ${p.duration.toFixed(0)} ms)`).toBeTruthy();
   }
-  const longest = Math.max(0, ...events.filter((e) => e.cat === 'longtask').map((e) => e.dur / 1000));
-  expect(longest).toBeCloseTo(report.main_thread.longest_task_ms, 2);
-  expect(report.main_thread.longest_task_ms).toBeGreaterThan(0);
 });

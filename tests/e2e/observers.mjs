@@ -1,0 +1,121 @@
+// The test's own instruments in the page, independent of anything the app measures:
+//   - a `longtask` PerformanceObserver (buffered, so a task before it was registered
+//     still counts), read to the end with takeRecords();
+//   - a requestAnimationFrame heartbeat that takes performance.now() inside the
+//     callback (the timestamp rAF passes in is the frame's start and under-reports a
+//     gap by a frame or more);
+//   - Event Timing (`event` entries of 16 ms or more, the browser's own input delay:
+//     processingStart − startTime) and, for every key and pointer press, the delay from
+//     the event's timestamp to a capturing listener of the test's own.
+//
+// `observe(page)` installs them with addInitScript (so they watch a page from its first
+// task, before the app's code) and in the page already open, once. `measure(page,
+// window)` reads them for a run's window. Chrome-trace helpers live in owncost.mjs.
+
+/** A frame at 60 Hz, ms; a gap over two of them is a slow frame (as the README counts). */
+export const FRAME_MS = 1000 / 60;
+/** The Long Tasks API's threshold and RAIL's budget, ms. */
+export const LONG_TASK_MS = 50;
+
+function install() {
+  if (window.__e2eObs) return;
+  const obs = { longTasks: [], frames: [], events: [], inputs: [] };
+  window.__e2eObs = obs;
+  const keepTasks = (list) => {
+    for (const e of list) obs.longTasks.push({ start: e.startTime, duration: e.duration });
+  };
+  const keepEvents = (list) => {
+    for (const e of list) {
+      obs.events.push({ name: e.name, start: e.startTime, delay: e.processingStart - e.startTime, duration: e.duration });
+    }
+  };
+  try {
+    obs.taskObserver = new PerformanceObserver((list) => keepTasks(list.getEntries()));
+    obs.taskObserver.observe({ type: 'longtask', buffered: true });
+  } catch {
+    obs.taskObserver = null;
+  }
+  try {
+    obs.eventObserver = new PerformanceObserver((list) => keepEvents(list.getEntries()));
+    obs.eventObserver.observe({ type: 'event', durationThreshold: 16, buffered: true });
+  } catch {
+    obs.eventObserver = null;
+  }
+  obs.flush = () => {
+    if (obs.taskObserver) keepTasks(obs.taskObserver.takeRecords());
+    if (obs.eventObserver) keepEvents(obs.eventObserver.takeRecords());
+  };
+  for (const type of ['keydown', 'keypress', 'keyup', 'pointerdown']) {
+    addEventListener(type, (e) => {
+      obs.inputs.push({ name: type, start: e.timeStamp, delay: performance.now() - e.timeStamp });
+    }, { capture: true });
+  }
+  const tick = () => {
+    obs.frames.push(performance.now());
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+/** Installs the test's instruments in every document `page` loads, and in the one open. */
+export async function observe(page) {
+  await page.addInitScript(install);
+  await page.evaluate(install);
+}
+
+/**
+ * What the test's instruments saw between `from` and `to` (performance.now() ms, e.g.
+ * a report's started_ms and finished_ms). Waits for one more frame and a task, then
+ * takes the observers' pending records, so an entry not yet delivered still counts.
+ *
+ * Frame gaps include the one from the last frame before `from` into the window and
+ * the one from the last frame in it to the first after `to`: a freeze at either edge
+ * counts in full.
+ */
+export async function measure(page, { from, to }) {
+  const raw = await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => {
+      const obs = window.__e2eObs;
+      obs.flush();
+      resolve({ longTasks: obs.longTasks, frames: obs.frames, events: obs.events, inputs: obs.inputs });
+    }, 0))),
+  );
+  const overlaps = (t) => t.start + t.duration >= from && t.start <= to;
+  const before = raw.frames.filter((t) => t < from).at(-1);
+  const after = raw.frames.find((t) => t > to);
+  const frames = [
+    ...(before === undefined ? [] : [before]),
+    ...raw.frames.filter((t) => t >= from && t <= to),
+    ...(after === undefined ? [] : [after]),
+  ];
+  const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+  const longTasks = raw.longTasks.filter(overlaps);
+  const inWindow = (e) => e.start >= from && e.start <= to;
+  return {
+    longTasks,
+    longestTask: Math.max(0, ...longTasks.map((t) => t.duration)),
+    frames,
+    gaps,
+    maxGap: Math.max(0, ...gaps),
+    slowShare: gaps.length ? gaps.filter((g) => g > 2 * FRAME_MS).length / gaps.length : 0,
+    events: raw.events.filter(inWindow),
+    inputs: raw.inputs.filter(inWindow),
+  };
+}
+
+/** Runs `config` through window.eventLoopLab.run and measures its window; { report, ...measure }. */
+export async function runMeasured(page, config) {
+  const { report, wallMs } = await page.evaluate(async (c) => {
+    const t0 = performance.now();
+    const report = await window.eventLoopLab.run(c);
+    return { report, wallMs: performance.now() - t0 };
+  }, config);
+  return { report, wallMs, ...(await measure(page, { from: report.started_ms, to: report.finished_ms })) };
+}
+
+/** A short account of a measurement, for assertion messages. */
+export function describe(m) {
+  const gaps = [...m.gaps].sort((a, b) => b - a).slice(0, 5).map((g) => g.toFixed(0));
+  const tasks = m.longTasks.map((t) => t.duration.toFixed(0));
+  return `${m.gaps.length} frame gaps, ${(100 * m.slowShare).toFixed(1)} % slow, longest ${gaps.join('/')} ms; long tasks [${tasks}] ms`;
+}
