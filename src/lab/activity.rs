@@ -91,6 +91,12 @@ impl Activity {
     }
 }
 
+impl serde::Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// One stretch of a document's life.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment {

@@ -1,0 +1,60 @@
+// Issue "read a run after the fact", part 1's API: window.eventLoopLab.at(ms) says what
+// every document and the main thread were doing at any instant of the last finished
+// run, read from the one account of a run. Checked against the test's own longtask
+// observer (observers.mjs): when at() says the main thread was in a long task, the
+// browser saw one there.
+import { test, expect } from './fixtures.mjs';
+import { observe, runMeasured } from './observers.mjs';
+
+const DOC_STATES = [
+  'not_started', 'waiting_for_connection', 'waiting_for_server', 'answered_waiting_for_loop', 'sleeping',
+  'queued', 'held_wait', 'parsing', 'done', 'error', 'cancelled', 'never_polled',
+];
+
+test('blocking: 30 ms after a stretched answer, at() calls it answered_waiting_for_loop while the main thread parses another document', async ({ lab, page }) => {
+  await observe(page);
+  await lab.open();
+  await lab.waitReady();
+  expect(await page.evaluate(() => window.eventLoopLab.at(0)), 'no finished run yet').toBeNull();
+  const run = await runMeasured(page, { docs: 6, latency: 800, size: 3072, fetch: 'concurrent', parse: 'blocking' });
+  expect(run.report.outcome).toBe('finished');
+  // A document whose answer waited at least 60 ms for the page's loop.
+  const stretched = run.report.documents.find((d) => d.answered_ms !== null && d.parse_start_ms - d.answered_ms >= 60);
+  expect(stretched, 'a document answered while the main thread was busy').toBeTruthy();
+  const t = stretched.answered_ms + 30;
+  const now = await page.evaluate((t) => window.eventLoopLab.at(t), t);
+  expect(now.t_ms).toBe(t);
+  expect(now.documents.map((d) => d.id)).toEqual(run.report.documents.map((d) => d.id));
+  expect(now.documents.every((d) => DOC_STATES.includes(d.state)), JSON.stringify(now.documents)).toBe(true);
+  expect(now.documents.find((d) => d.id === stretched.id).state).toBe('answered_waiting_for_loop');
+  expect(['parsing', 'long_task']).toContain(now.main.state);
+  expect(now.main.doc, 'the main thread works on another document').not.toBe(stretched.id);
+  const other = run.report.documents.find((d) => d.id === now.main.doc);
+  expect(other.parse_start_ms <= t && t < other.parse_end_ms, `doc ${other.id} was parsing at ${t}`).toBe(true);
+  expect(now.documents.find((d) => d.id === other.id)).toMatchObject({ state: 'parsing', thread: 'main' });
+  // The browser's own account of that instant: a long task held the main thread.
+  const held = run.longTasks.find((task) => task.start <= t && t < task.start + task.duration);
+  expect(held, `the test's own observer saw a long task at ${t.toFixed(0)} ms`).toBeTruthy();
+  if (now.main.state === 'long_task') expect(now.main.cause).toBe(`parse doc ${other.id}`);
+
+  // At the run's end every document is done, and the main thread is no longer parsing.
+  const end = await page.evaluate((t) => window.eventLoopLab.at(t), run.report.finished_ms);
+  expect(end.documents.every((d) => d.state === 'done'), JSON.stringify(end.documents)).toBe(true);
+  expect(end.main.state).not.toBe('parsing');
+  expect(await page.evaluate(() => window.eventLoopLab.at('soon'))).toBeNull();
+});
+
+test('worker mode: at() puts each parse on its worker, and the main thread idle', async ({ lab, page }) => {
+  await lab.open();
+  await lab.waitReady();
+  const report = await page.evaluate(() => window.eventLoopLab.run({ docs: 4, latency: 200, size: 1024, parse: 'worker', workers: 2 }));
+  const d = report.documents[0];
+  const now = await page.evaluate((t) => window.eventLoopLab.at(t), (d.parse_start_ms + d.parse_end_ms) / 2);
+  expect(now.documents[0]).toEqual({ id: d.id, state: 'parsing', thread: d.thread });
+  expect(d.thread).toMatch(/^worker-\d$/);
+  // No document is on the main thread (a task of the lab's own drawing may be).
+  expect(now.main.doc).toBeUndefined();
+  expect(now.main.state).not.toBe('parsing');
+  const before = await page.evaluate((t) => window.eventLoopLab.at(t), report.started_ms + 100);
+  expect(before.documents.every((x) => x.state === 'waiting_for_server'), JSON.stringify(before.documents)).toBe(true);
+});
