@@ -177,6 +177,10 @@ pub fn App() -> Html {
         let controller = controller.clone();
         Callback::from(move |_| controller.reset())
     };
+    let on_scrub = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |words: String| dispatcher.dispatch(Action::Scrubbed(words)))
+    };
     let on_dismiss = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::NoticesDismissed))
@@ -194,6 +198,10 @@ pub fn App() -> Html {
     // The one live region: each run's result, said once when it ends (not every frame,
     // not every row).
     let announcement = match &state.run {
+        // The one live region also says where the scrub cursor stepped.
+        Some(run) if run.outcome != RunOutcome::Running && state.scrubbed.is_some() => {
+            state.scrubbed.clone().unwrap_or_default()
+        }
         Some(run) if run.outcome == RunOutcome::Finished => {
             let main = state.main.clone().unwrap_or_default();
             let errors = run.docs.iter().filter(|d| d.error.is_some()).count();
@@ -256,7 +264,7 @@ pub fn App() -> Html {
                 <div class="stage">
                     <Heartbeat main={state.main.clone()} {on_input} {on_probe} />
                     if let Some(run) = &state.run {
-                        <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} />
+                        <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} on_scrub={on_scrub.clone()} />
                     } else {
                         <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
                     }

@@ -121,7 +121,7 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
             let now_ms = run.ended_ms.unwrap_or(run.started_ms + 1_000.0 + moved_ms);
             html! {
                 <>
-                <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} />
+                <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} on_scrub={Callback::noop()} />
                 <Summary run={Some(run.clone())} {now_ms} history={history.clone()} main={Some(main.clone())} on_export={Callback::noop()} />
                 <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
                 </>

@@ -70,6 +70,9 @@ pub struct State {
     pub rehearsed: bool,
     /// The lesson step that is open (`1..=7`), or `None` for the free lab.
     pub lesson_step: Option<u32>,
+    /// What the last run's scrub cursor said at its last keyboard step: the one live
+    /// region announces it. Cleared when a run starts.
+    pub scrubbed: Option<String>,
 }
 
 impl State {
@@ -86,6 +89,7 @@ impl State {
             history: Vec::new(),
             rehearsed: false,
             lesson_step: None,
+            scrubbed: None,
         }
     }
 
@@ -108,6 +112,8 @@ pub enum Action {
     Rehearsed,
     /// The learner opened a lesson step (`Some(1..=7)`) or the free lab (`None`).
     StepChosen(Option<u32>),
+    /// The scrub cursor moved by keyboard to an instant, said in these words.
+    Scrubbed(String),
 }
 
 impl State {
@@ -148,6 +154,7 @@ impl State {
                 true
             }
             LabEvent::RunStarted(log) => {
+                self.scrubbed = None;
                 self.now_ms = log.started_ms;
                 self.run = Some(log);
                 self.main = None;
@@ -212,6 +219,10 @@ impl Reducible for State {
             Action::Lab(event) => next.apply(event),
             Action::Rehearsed => !std::mem::replace(&mut next.rehearsed, true),
             Action::StepChosen(step) => std::mem::replace(&mut next.lesson_step, step) != step,
+            Action::Scrubbed(words) => {
+                let words = Some(words);
+                std::mem::replace(&mut next.scrubbed, words.clone()) != words
+            }
             Action::NoticesDismissed => {
                 let had = !next.notices.is_empty();
                 next.notices.clear();

@@ -58,3 +58,44 @@ test('worker mode: at() puts each parse on its worker, and the main thread idle'
   const before = await page.evaluate((t) => window.eventLoopLab.at(t), report.started_ms + 100);
   expect(before.documents.every((x) => x.state === 'waiting_for_server'), JSON.stringify(before.documents)).toBe(true);
 });
+
+test("scrub: the keyboard steps from event to event and the page's one live region announces each step; a drag moves the readout only", async ({ lab, page }) => {
+  await lab.open('lesson=3');
+  await lab.waitReady();
+  await expect(page.getByTestId('scrub'), 'no cursor while nothing has run').toHaveCount(0);
+  const report = await page.evaluate(() => window.eventLoopLab.run({ docs: 3, latency: 300, size: 1024, parse: 'blocking' }));
+  const scrub = page.getByTestId('scrub');
+  const announce = page.getByTestId('announce');
+  await scrub.focus();
+  await page.keyboard.press('End');
+  const total = Math.round(report.finished_ms - report.started_ms);
+  await expect(announce).toHaveText(new RegExp(`^At ${total} ms: main thread .*doc 1 done; doc 2 done; doc 3 done\\.$`));
+  await page.keyboard.press('Home');
+  // The run's very start: no request is out yet.
+  await expect(announce).toHaveText(/^At 0 ms: main thread idle\. doc 1 not started; doc 2 not started; doc 3 not started\.$/);
+  // Each arrow press lands on the next event of the run (a fetch start, an answer, a
+  // parse start or end, a long task's edge), and says what at() says there.
+  let previous = 0;
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('ArrowRight');
+    const now = Number(await scrub.getAttribute('data-cursor-ms'));
+    expect(now, 'the cursor moves forward').toBeGreaterThan(previous);
+    previous = now;
+    const at = await page.evaluate((t) => window.eventLoopLab.at(t), report.started_ms + now);
+    const parsing = at.documents.filter((d) => d.state === 'parsing').map((d) => `doc ${d.id} parsing on ${d.thread}`);
+    const text = await announce.textContent();
+    for (const words of parsing) expect(text).toContain(words);
+  }
+  // A drag moves the cursor and the readout, and announces nothing.
+  const spoken = await announce.textContent();
+  const box = await scrub.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByTestId('scrub-readout')).not.toHaveText(spoken);
+  await expect(announce).toHaveText(spoken);
+  await expect(page.locator('.doc-row .cursor')).toHaveCount(3);
+  // Still one live region on the page.
+  expect(await page.locator('[aria-live], [role=status], [role=alert]').count()).toBe(1);
+});

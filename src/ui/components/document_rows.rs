@@ -4,11 +4,12 @@
 use yew::prelude::*;
 
 use crate::lab::activity::Activity;
+use crate::lab::instant;
 use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
-use crate::ui::components::document_row::DocumentRow;
+use crate::ui::components::document_row::{cursor_line, DocumentRow};
 use crate::ui::components::timeline_table::timeline_table;
 
 /// Props of [`DocumentRows`].
@@ -22,10 +23,13 @@ pub struct DocumentRowsProps {
     pub main: Option<MainThreadReport>,
     /// Which instruments the browser has.
     pub support: Option<Support>,
+    /// The scrub cursor stepped, by keyboard, to an instant said in these words (for
+    /// the page's one live region).
+    pub on_scrub: Callback<String>,
 }
 
 /// The main-thread lane: frame gaps, long tasks with their cause, input events.
-fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
+fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option<f64>) -> Html {
     let x = |t: f64| ((t - t0) / scale * 100.0).clamp(0.0, 100.0);
     let w = |d: f64| (d / scale * 100.0).max(0.3);
     let gaps = main.frame_gaps.iter().map(|g| {
@@ -90,6 +94,7 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
             { for hidden }{ for gaps }
             { for tasks }
             { for inputs }
+            { cursor_line(cursor_ms, t0, scale, 40) }
         </svg>
     }
 }
@@ -105,6 +110,109 @@ fn instruments_note(support: Option<Support>) -> Option<&'static str> {
         }
         _ => Some("This browser reports neither long tasks nor long animation frames, so tasks are not measured in this browser: only the frame heartbeat measures the main thread (a gap between frames is a freeze)."),
     }
+}
+
+/// The scrub cursor of a finished (or cancelled) run: its track, the readout of the
+/// instant under it, and the handler that moves it by pointer.
+struct Scrub {
+    cursor_ms: Option<f64>,
+    track: Html,
+    readout: Html,
+    on_pointer: Callback<PointerEvent>,
+}
+
+/// The scrub cursor, once `run` is over: `None` while it goes. Pointer (a press or a
+/// drag over the lanes) and keyboard (arrows step from one event of the run to the
+/// next, Home and End go to its ends) move it; the screen says what each document and
+/// the main thread were doing then ([`instant::at`], the one account), and
+/// `on_scrub` hands each keyboard step's words to the page's one live region (never
+/// each pixel of a drag).
+#[hook]
+fn use_scrub(
+    run: &RunLog,
+    main: &MainThreadReport,
+    scale: f64,
+    on_scrub: Callback<String>,
+) -> Option<Scrub> {
+    let cursor = use_state(|| None::<f64>);
+    let track_ref = use_node_ref();
+    {
+        let cursor = cursor.clone();
+        use_effect_with(run.run_id, move |_| cursor.set(None));
+    }
+    let end = run
+        .ended_ms
+        .filter(|_| run.outcome != RunOutcome::Running)?;
+    let t0 = run.started_ms;
+    let report = run.report(end, main.clone());
+    let events = instant::events(&report);
+    let on_pointer = {
+        let (cursor, track_ref) = (cursor.clone(), track_ref.clone());
+        Callback::from(move |e: PointerEvent| {
+            if e.buttons() & 1 == 0 {
+                return;
+            }
+            let Some(track) = track_ref.cast::<web_sys::Element>() else {
+                return;
+            };
+            let rect = track.get_bounding_client_rect();
+            if rect.width() <= 0.0 {
+                return;
+            }
+            let x = ((f64::from(e.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0);
+            cursor.set(Some((t0 + x * scale).min(end)));
+        })
+    };
+    let on_key = {
+        let cursor = cursor.clone();
+        let (report, events) = (report.clone(), events.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let at = cursor.unwrap_or(t0);
+            let next = match e.key().as_str() {
+                "ArrowRight" | "ArrowUp" => events.iter().copied().find(|t| *t > at),
+                "ArrowLeft" | "ArrowDown" => events.iter().copied().rev().find(|t| *t < at),
+                "Home" => events.first().copied(),
+                "End" => events.last().copied(),
+                _ => return,
+            };
+            e.prevent_default();
+            if let Some(t) = next {
+                cursor.set(Some(t));
+                on_scrub.emit(instant::at(&report, t).describe(t0));
+            }
+        })
+    };
+    let words = cursor.map(|t| instant::at(&report, t).describe(t0));
+    let track = html! {
+        <div class="axis scrub">
+            <span class="doc-name">{ "cursor" }</span>
+            <span class="lane scrub-track" ref={track_ref} tabindex="0" role="slider" data-testid="scrub"
+                aria-label="Scrub the run: arrow keys step from one event to the next, Home and End go to its ends"
+                aria-valuemin="0" aria-valuemax={format!("{:.0}", end - t0)}
+                aria-valuenow={format!("{:.0}", cursor.unwrap_or(t0) - t0)}
+                data-cursor-ms={(cursor.unwrap_or(t0) - t0).to_string()}
+                aria-valuetext={words.clone().unwrap_or_else(|| "at the start of the run".to_string())}
+                onkeydown={on_key} onpointerdown={on_pointer.clone()} onpointermove={on_pointer.clone()}>
+                <svg class="lane-svg" height="16" aria-hidden="true">
+                    <rect class="scrub-rail" x="0" y="6" width="100%" height="4" rx="2" />
+                    { cursor_line(*cursor, t0, scale, 16) }
+                </svg>
+            </span>
+        </div>
+    };
+    let readout = html! {
+        <>
+            <p class="scrub-readout" data-testid="scrub-readout">{
+                words.unwrap_or_else(|| "Drag across the lanes, or focus the cursor bar and use the arrow keys, to see what each document and the main thread were doing at any instant.".to_string())
+            }</p>
+        </>
+    };
+    Some(Scrub {
+        cursor_ms: *cursor,
+        track,
+        readout,
+        on_pointer,
+    })
 }
 
 /// The documents of a run, drawn on one time axis.
@@ -140,6 +248,8 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     // "not measured".
     let measured = props.main.is_some();
     let main = props.main.clone().unwrap_or_default();
+    let scrub = use_scrub(run, &main, scale, props.on_scrub.clone());
+    let cursor = scrub.as_ref().and_then(|s| s.cursor_ms);
     html! {
         <section class="documents" aria-label="Documents">
             <div class="axis" aria-hidden="true">
@@ -157,20 +267,24 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     </svg>
                 </span>
             </div>
-            <ol class="rows">
+            if let Some(scrub) = &scrub {
+                { scrub.track.clone() }
+            }
+            <ol class="rows" onpointerdown={scrub.as_ref().map(|s| s.on_pointer.clone())}
+                onpointermove={scrub.as_ref().map(|s| s.on_pointer.clone())}>
                 { for run.docs.iter().map(|d| {
                     // A document that has ended draws the same on every tick: its props
                     // do not change, so yew skips it (only rows still going are drawn).
                     let open = !d.is_finished() && d.fetch_start_ms.is_some();
                     html! {
                         <DocumentRow key={d.id} doc={d.clone()} wait={run.scenario.wait}
-                            t0={run.started_ms} {scale} now_ms={open.then_some(now)} />
+                            t0={run.started_ms} {scale} now_ms={open.then_some(now)} cursor_ms={cursor} />
                     }
                 }) }
             </ol>
             <div class="main-lane" data-testid="main-lane">
                 <span class="doc-name">{ "main" }</span>
-                <span class="lane tall">{ main_lane(&main, run.started_ms, scale) }</span>
+                <span class="lane tall">{ main_lane(&main, run.started_ms, scale, cursor) }</span>
                 <span class="times">{ match main.longest_task_ms {
                     Some(longest) => format!("longest {longest:.0} ms"),
                     None if measured => "tasks not measured".to_string(),
@@ -182,6 +296,9 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     None => String::new(),
                 } }</span>
             </div>
+            if let Some(scrub) = &scrub {
+                { scrub.readout.clone() }
+            }
             <p class="legend">
                 <span class="legend-item"><span class="key fetch"></span>{ Activity::WaitingForServer.label() }</span>
                 <span class="legend-item"><span class="key answered"></span>{ Activity::AnsweredWaitingForLoop.label() }</span>
