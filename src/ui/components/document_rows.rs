@@ -4,12 +4,12 @@
 use yew::prelude::*;
 
 use crate::lab::activity::Activity;
-use crate::lab::instant;
 use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
 use crate::ui::components::document_row::{cursor_line, DocumentRow};
+use crate::ui::components::scrub::use_scrub;
 use crate::ui::components::timeline_table::timeline_table;
 
 /// Props of [`DocumentRows`].
@@ -29,7 +29,7 @@ pub struct DocumentRowsProps {
 }
 
 /// The main-thread lane: frame gaps, long tasks with their cause, input events.
-fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option<f64>) -> Html {
+pub fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option<f64>) -> Html {
     let x = |t: f64| ((t - t0) / scale * 100.0).clamp(0.0, 100.0);
     let w = |d: f64| (d / scale * 100.0).max(0.3);
     let gaps = main.frame_gaps.iter().map(|g| {
@@ -112,109 +112,6 @@ fn instruments_note(support: Option<Support>) -> Option<&'static str> {
     }
 }
 
-/// The scrub cursor of a finished (or cancelled) run: its track, the readout of the
-/// instant under it, and the handler that moves it by pointer.
-struct Scrub {
-    cursor_ms: Option<f64>,
-    track: Html,
-    readout: Html,
-    on_pointer: Callback<PointerEvent>,
-}
-
-/// The scrub cursor, once `run` is over: `None` while it goes. Pointer (a press or a
-/// drag over the lanes) and keyboard (arrows step from one event of the run to the
-/// next, Home and End go to its ends) move it; the screen says what each document and
-/// the main thread were doing then ([`instant::at`], the one account), and
-/// `on_scrub` hands each keyboard step's words to the page's one live region (never
-/// each pixel of a drag).
-#[hook]
-fn use_scrub(
-    run: &RunLog,
-    main: &MainThreadReport,
-    scale: f64,
-    on_scrub: Callback<String>,
-) -> Option<Scrub> {
-    let cursor = use_state(|| None::<f64>);
-    let track_ref = use_node_ref();
-    {
-        let cursor = cursor.clone();
-        use_effect_with(run.run_id, move |_| cursor.set(None));
-    }
-    let end = run
-        .ended_ms
-        .filter(|_| run.outcome != RunOutcome::Running)?;
-    let t0 = run.started_ms;
-    let report = run.report(end, main.clone());
-    let events = instant::events(&report);
-    let on_pointer = {
-        let (cursor, track_ref) = (cursor.clone(), track_ref.clone());
-        Callback::from(move |e: PointerEvent| {
-            if e.buttons() & 1 == 0 {
-                return;
-            }
-            let Some(track) = track_ref.cast::<web_sys::Element>() else {
-                return;
-            };
-            let rect = track.get_bounding_client_rect();
-            if rect.width() <= 0.0 {
-                return;
-            }
-            let x = ((f64::from(e.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0);
-            cursor.set(Some((t0 + x * scale).min(end)));
-        })
-    };
-    let on_key = {
-        let cursor = cursor.clone();
-        let (report, events) = (report.clone(), events.clone());
-        Callback::from(move |e: KeyboardEvent| {
-            let at = cursor.unwrap_or(t0);
-            let next = match e.key().as_str() {
-                "ArrowRight" | "ArrowUp" => events.iter().copied().find(|t| *t > at),
-                "ArrowLeft" | "ArrowDown" => events.iter().copied().rev().find(|t| *t < at),
-                "Home" => events.first().copied(),
-                "End" => events.last().copied(),
-                _ => return,
-            };
-            e.prevent_default();
-            if let Some(t) = next {
-                cursor.set(Some(t));
-                on_scrub.emit(instant::at(&report, t).describe(t0));
-            }
-        })
-    };
-    let words = cursor.map(|t| instant::at(&report, t).describe(t0));
-    let track = html! {
-        <div class="axis scrub">
-            <span class="doc-name">{ "cursor" }</span>
-            <span class="lane scrub-track" ref={track_ref} tabindex="0" role="slider" data-testid="scrub"
-                aria-label="Scrub the run: arrow keys step from one event to the next, Home and End go to its ends"
-                aria-valuemin="0" aria-valuemax={format!("{:.0}", end - t0)}
-                aria-valuenow={format!("{:.0}", cursor.unwrap_or(t0) - t0)}
-                data-cursor-ms={(cursor.unwrap_or(t0) - t0).to_string()}
-                aria-valuetext={words.clone().unwrap_or_else(|| "at the start of the run".to_string())}
-                onkeydown={on_key} onpointerdown={on_pointer.clone()} onpointermove={on_pointer.clone()}>
-                <svg class="lane-svg" height="16" aria-hidden="true">
-                    <rect class="scrub-rail" x="0" y="6" width="100%" height="4" rx="2" />
-                    { cursor_line(*cursor, t0, scale, 16) }
-                </svg>
-            </span>
-        </div>
-    };
-    let readout = html! {
-        <>
-            <p class="scrub-readout" data-testid="scrub-readout">{
-                words.unwrap_or_else(|| "Drag across the lanes, or focus the cursor bar and use the arrow keys, to see what each document and the main thread were doing at any instant.".to_string())
-            }</p>
-        </>
-    };
-    Some(Scrub {
-        cursor_ms: *cursor,
-        track,
-        readout,
-        on_pointer,
-    })
-}
-
 /// The documents of a run, drawn on one time axis.
 #[component]
 pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
@@ -248,8 +145,13 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     // "not measured".
     let measured = props.main.is_some();
     let main = props.main.clone().unwrap_or_default();
-    let scrub = use_scrub(run, &main, scale, props.on_scrub.clone());
-    let cursor = scrub.as_ref().and_then(|s| s.cursor_ms);
+    // After the run: a cursor to read back any instant of it.
+    let over = run
+        .ended_ms
+        .filter(|_| run.outcome != RunOutcome::Running)
+        .map(|end| vec![run.report(end, main.clone())]);
+    let scrub = use_scrub(over.unwrap_or_default(), scale, props.on_scrub.clone());
+    let cursor = scrub.as_ref().and_then(|s| s.at(0));
     html! {
         <section class="documents" aria-label="Documents">
             <div class="axis" aria-hidden="true">
@@ -358,7 +260,7 @@ fn live_scale(ms: f64) -> f64 {
 /// it, and the browser laid out all of them each frame (15–30 ms with 32 rows here,
 /// enough to tip a worker run over the 50 ms long-task mark). In steps, a finished
 /// bar keeps its attributes, so only the rows that changed are laid out again.
-fn nice_ceil(ms: f64) -> f64 {
+pub fn nice_ceil(ms: f64) -> f64 {
     let magnitude = 10f64.powf(ms.log10().floor());
     [1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
@@ -368,7 +270,7 @@ fn nice_ceil(ms: f64) -> f64 {
 }
 
 /// Round tick positions (ms) for an axis `scale` ms long: 4–8 ticks.
-fn axis_ticks(scale: f64) -> Vec<f64> {
+pub fn axis_ticks(scale: f64) -> Vec<f64> {
     let raw = scale / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]

@@ -7,6 +7,7 @@ pub mod embed_panel;
 pub mod heartbeat;
 pub mod lesson;
 pub mod notices;
+pub mod scrub;
 pub mod step_panel;
 pub mod summary;
 pub mod timeline_table;
