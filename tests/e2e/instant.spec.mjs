@@ -101,3 +101,51 @@ test("scrub: the keyboard steps from event to event and the page's one live regi
   // Still one live region on the page.
   expect(await page.locator('[aria-live], [role=status], [role=alert]').count()).toBe(1);
 });
+
+test('compare: step 3 then step 4, "compare with your previous run" draws both on one axis with one cursor; any two of Last runs can be picked', async ({ lab, page }) => {
+  // Each step's button runs its own preset (6 documents of 3 MiB).
+  await lab.open('lesson=3');
+  await lab.waitReady();
+  const done = () => lab.waitStatus('done', { timeout: 60_000 });
+  await page.getByTestId('step-run-0').click();
+  await done();
+  await expect(page.getByTestId('step-compare'), 'nothing to compare after one run').toHaveCount(0);
+  await page.getByTestId('step-next').click();
+  await page.getByTestId('step-run-0').click();
+  await done();
+  await page.getByTestId('step-compare').click();
+  const compare = page.getByTestId('compare');
+  await expect(compare).toBeVisible();
+  const runs = compare.getByTestId('compare-run');
+  await expect(runs).toHaveCount(2);
+  await expect(runs.nth(0)).toContainText('blocking');
+  await expect(runs.nth(1)).toContainText('worker');
+  // Step 3's blocking parses are long tasks on its main lane; step 4's workers leave none
+  // of parsing (a task of the lab's own drawing would be named so).
+  await expect(runs.nth(0).getByTestId('long-task').first()).toBeVisible();
+  await expect(runs.nth(1).locator('[data-testid=long-task][data-cause^="parse"]')).toHaveCount(0);
+  // One cursor for both: End goes to the longer run's end; each run's lanes show it.
+  const scrub = compare.getByTestId('scrub');
+  await scrub.focus();
+  await page.keyboard.press('End');
+  await expect(runs.nth(0).locator('.doc-row .cursor')).toHaveCount(6);
+  await expect(runs.nth(1).locator('.doc-row .cursor')).toHaveCount(6);
+  await expect(page.getByTestId('announce')).toHaveText(/^Run \d+: At \d+ ms: .* Run \d+: At \d+ ms: /);
+  // Its table view lists both runs.
+  await compare.getByTestId('compare-table').locator('summary').click();
+  await expect(compare.getByTestId('docs-table')).toHaveCount(2);
+  // At a phone's width nothing scrolls sideways.
+  await page.setViewportSize({ width: 360, height: 800 });
+  expect(await page.evaluate(() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth)).toBe(true);
+  await page.setViewportSize({ width: 1200, height: 820 });
+  await compare.getByTestId('compare-close').click();
+  await expect(compare).toHaveCount(0);
+  // Any two of Last runs: tick them.
+  const picks = page.getByTestId('compare-pick');
+  await expect(picks).toHaveCount(2);
+  await picks.nth(1).check();
+  await expect(compare, 'one run ticked is not a comparison').toHaveCount(0);
+  await picks.nth(0).check();
+  await expect(compare).toBeVisible();
+  await expect(page.getByTestId('compare-run')).toHaveCount(2);
+});

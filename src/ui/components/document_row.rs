@@ -150,7 +150,7 @@ pub fn DocumentRow(props: &DocumentRowProps) -> Html {
                     { cursor_line(props.cursor_ms, t0, scale, 14) }
                 </svg>
             </span>
-            <span class="times">{ times }</span>
+            <span class="times" title={times.clone()}>{ times.clone() }</span>
             { outcome }
         </li>
     }

@@ -1,5 +1,6 @@
 //! One component per file, each with its props.
 
+pub mod compare;
 pub mod controls;
 pub mod document_row;
 pub mod document_rows;

@@ -109,7 +109,7 @@ pub fn use_scrub(reports: Vec<Report>, scale: f64, on_scrub: Callback<String>) -
         cursor.map(|r| (0..reports.len()).map(|i| words(&reports, i, r)).collect());
     let track = html! {
         <div class="axis scrub">
-            <span class="doc-name">{ "cursor" }</span>
+            <span class="doc-name">{ "time" }</span>
             <span class="lane scrub-track" ref={track_ref} tabindex="0" role="slider" data-testid="scrub"
                 aria-label="Scrub the run: arrow keys step from one event to the next, Home and End go to its ends"
                 aria-valuemin="0" aria-valuemax={format!("{length:.0}")}

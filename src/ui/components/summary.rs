@@ -20,6 +20,12 @@ pub struct SummaryProps {
     pub main: Option<MainThreadReport>,
     /// "Export trace" pressed (shown once a run has finished).
     pub on_export: Callback<()>,
+    /// The runs ticked for comparison, by id.
+    pub compare: Vec<u32>,
+    /// A run ticked or unticked for comparison.
+    pub on_compare_toggle: Callback<u32>,
+    /// "Compare the last two runs" pressed.
+    pub on_compare_last: Callback<()>,
 }
 
 fn ms(v: f64) -> String {
@@ -108,8 +114,14 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 // Its own scroll box on a narrow screen, reachable from the keyboard.
                 <div class="history-box" tabindex="0" role="region" aria-label="Last runs">
                 <table class="history" data-testid="history">
-                    <caption>{ "Last runs" }</caption>
+                    <caption>{ "Last runs" }
+                        if props.history.len() >= 2 {
+                            <button class="link" data-testid="compare-last" onclick={props.on_compare_last.reform(|_: MouseEvent| ())}>
+                                { "Compare the last two" }</button>
+                        }
+                    </caption>
                     <thead><tr>
+                        <th scope="col">{ "compare" }</th>
                         <th scope="col">{ "fetch" }</th><th scope="col">{ "parse" }</th>
                         <th scope="col">{ "docs × latency" }</th><th scope="col">{ "size" }</th>
                         <th scope="col">{ "total" }</th><th scope="col">{ "ideal" }</th>
@@ -117,8 +129,13 @@ pub fn Summary(props: &SummaryProps) -> Html {
                         <th scope="col">{ "dropped frames" }</th><th scope="col">{ "errors" }</th>
                     </tr></thead>
                     <tbody>
-                        { for props.history.iter().map(|r| html! {
+                        { for props.history.iter().map(|r| {
+                            let id = r.run_id();
+                            let on_toggle = props.on_compare_toggle.reform(move |_: Event| id);
+                            html! {
                             <tr>
+                                <td><input type="checkbox" data-testid="compare-pick" aria-label={format!("compare run {id}")}
+                                    checked={props.compare.contains(&id)} onchange={on_toggle} /></td>
                                 <td>{ match r.scenario.limit {
                                     Some(k) if r.scenario.fetch == FetchStrategy::Concurrent => format!("concurrent, {k} at a time"),
                                     _ => r.scenario.fetch.to_string(),
@@ -139,7 +156,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                 <td class="num">{ r.dropped_frames }</td>
                                 <td class="num">{ r.errors }</td>
                             </tr>
-                        }) }
+                        }}) }
                     </tbody>
                 </table>
                 </div>
