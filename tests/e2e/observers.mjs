@@ -111,14 +111,19 @@ export async function measure(page, { from, to }) {
     ...(after === undefined ? [] : [after]),
   ];
   const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+  // The app's own window (src/lab/timeline/summary.rs): from the frame before `from` to
+  // the last frame at or before `to`, without the gap that runs on past `to`.
+  const appGaps = after === undefined ? gaps : gaps.slice(0, -1);
   const longTasks = raw.longTasks.filter(overlaps);
   const inWindow = (e) => e.start >= from && e.start <= to;
   return {
     longTasks,
     longestTask: Math.max(0, ...longTasks.map((t) => t.duration)),
     frames,
+    framesInside: raw.frames.filter((t) => t >= from && t <= to).length,
     gaps,
     maxGap: Math.max(0, ...gaps),
+    maxGapAsTheAppCounts: Math.max(0, ...appGaps),
     slowShare: gaps.length ? gaps.filter((g) => g > 2 * FRAME_MS).length / gaps.length : 0,
     events: raw.events.filter(inWindow),
     inputs: raw.inputs.filter(inWindow),
