@@ -8,6 +8,10 @@ import { test, expect } from './fixtures.mjs';
 import { startTrace, mainThreadTasks, busyMs } from './owncost.mjs';
 
 const LATENCY = 800;
+/** The README's target for the run after a cancel against a clean one (Benchmark, row 5). */
+const CANCEL_RATIO = 1.1;
+/** Pairs of runs (clean, after a cancel) whose medians are compared, as the benchmark does. */
+const CANCEL_PAIRS = 3;
 /** How long before and after a cancel the main thread is watched, ms. */
 const WINDOW_MS = 300;
 /**
@@ -15,7 +19,6 @@ const WINDOW_MS = 300;
  * next (~14 ms); the lab's own tasks after a cancel were 1-7 ms here.
  */
 const SLICE_TASK_MS = 10;
-
 
 /** Resource Timing entries of the run's document requests, by doc id: { start, responseEnd }. */
 async function resourceTimes(page, report) {
@@ -123,26 +126,43 @@ test.describe('cancel stops the work', () => {
     await lab.waitReady();
     await expect.poll(() => page.workers().length, { message: 'two pool workers' }).toBe(2);
     const small = { parse: 'worker', workers: 2, docs: 2, size: 1024, latency: 0 };
+    const heavyConfig = { parse: 'worker', workers: 2, docs: 8, size: 6144, latency: 0 };
 
-    const heavy = page.evaluate(() => window.eventLoopLab.run({ parse: 'worker', workers: 2, docs: 8, size: 6144, latency: 0 }));
-    // Cancel mid-parse once every body has arrived: the simulated server's own work on
-    // the heavy documents is then over, and only the app's work is left to stop.
-    await expect(lab.docRows.and(page.locator('[data-state="parsing"]')).first()).toBeVisible();
-    await expect(lab.docRows.and(page.locator('[data-state="fetching"], [data-state="queued"]'))).toHaveCount(0);
-    await expect(lab.docRows.and(page.locator('[data-state="parsing"]')).first()).toBeVisible();
-    await lab.cancelButton.click();
-    expect((await heavy).outcome).toBe('cancelled');
+    // The README's statistic (Benchmark, row 5): the median of CANCEL_PAIRS small runs
+    // right after a cancel against the median of as many on a clean pool, the two
+    // kinds taking turns so neither is always the page's first.
+    const clean = [];
+    const afterCancel = [];
+    for (let i = 0; i < CANCEL_PAIRS; i += 1) {
+      const cleanRun = await lab.run(small);
+      expect(cleanRun.outcome).toBe('finished');
+      clean.push(cleanRun.total_ms);
 
-    const afterCancel = await lab.run(small);
-    const clean = await lab.run(small);
-    expect(afterCancel.outcome).toBe('finished');
-    expect(clean.outcome).toBe('finished');
+      const heavy = page.evaluate((c) => window.eventLoopLab.run(c), heavyConfig);
+      // Cancel mid-parse once every body has arrived: the simulated server's own work
+      // on the heavy documents is then over, and only the app's work is left to stop.
+      await expect(lab.docRows.and(page.locator('[data-state="parsing"]')).first()).toBeVisible();
+      await expect(lab.docRows.and(page.locator('[data-state="fetching"], [data-state="queued"]'))).toHaveCount(0);
+      await expect(lab.docRows.and(page.locator('[data-state="parsing"]')).first()).toBeVisible();
+      await lab.cancelButton.click();
+      expect((await heavy).outcome).toBe('cancelled');
+
+      const next = await lab.run(small);
+      expect(next.outcome).toBe('finished');
+      afterCancel.push(next.total_ms);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     // Had the cancelled parses (over a second each) kept the workers busy, the run
-    // after the cancel would have waited for them.
+    // after the cancel would have waited for them: several times the clean run.
+    // Measured here (2026-12-03): 10 of 12 medians within 1.1 (0.58-1.08, 1-min load
+    // 1.9-4.2); over it 1.36 and 1.29, at load 4.1 and 4.6, when another process held
+    // the cores: the same 1 MiB parse then took 137-213 ms from run to run, and no
+    // document after a cancel waited over 7 ms for a worker. (One pair alone, as this
+    // test had, was over 1.1 in 2 of 7.)
     expect(
-      afterCancel.total_ms,
-      `after cancel ${afterCancel.total_ms.toFixed(0)} ms vs clean ${clean.total_ms.toFixed(0)} ms`,
-    ).toBeLessThanOrEqual(1.5 * clean.total_ms + 30);
+      median(afterCancel) / median(clean),
+      `after cancel ${afterCancel.map(Math.round)} ms vs clean ${clean.map(Math.round)} ms (medians)`,
+    ).toBeLessThanOrEqual(CANCEL_RATIO);
     // The pool still has its two workers: none leaked, none lost.
     await expect.poll(() => page.workers().length, { message: 'still two pool workers' }).toBe(2);
   });

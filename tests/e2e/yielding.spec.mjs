@@ -1,96 +1,114 @@
 // Issue "yielding, right and wrong": parse=sliced with each yield kind on the default
-// scenario. Frames are counted by the test's own requestAnimationFrame loop and long
-// tasks by its own PerformanceObserver, not by the app.
+// scenario, each the first run of a fresh page (no warm-up: a learner's first run is
+// measured like the hundredth). Frames are counted by the test's own
+// requestAnimationFrame loop and long tasks by its own PerformanceObserver
+// (observers.mjs), not by the app.
+//
+// The README's targets for `frame` (Benchmark, note 4): at most 5 % slow frames (a gap
+// over two frames), no gap over 50 ms, no long task. No long task is held as such; the
+// frames, for a fresh page's first run, by SLICED_FIRST_RUN_FRAMES (observers.mjs: wider,
+// with the measured spread that forces it).
 import { test, expect } from './fixtures.mjs';
+import { observe, runMeasured, describe as told, LONG_TASK_MS, SLICED_FIRST_RUN_FRAMES as FRAMES } from './observers.mjs';
 
-const FRAME_MS = 1000 / 60;
+/**
+ * `scheduler` with scheduler.yield(): README note 4 says "about a third of the frames are
+ * late (gaps of ~115 ms)"; measured here 31-35 %. Held to well over `frame`'s 5 %.
+ */
+const SCHEDULER_MIN_SLOW_SHARE = 0.1;
 
-/** Runs `config` in the page with the test's own frame loop and long-task observer. */
-async function runWatched(page, config) {
-  return page.evaluate(async (config) => {
-    const longTasks = [];
-    const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
-    });
-    observer.observe({ type: 'longtask' });
-    const frames = [];
-    let looping = true;
-    const tick = () => {
-      frames.push(performance.now());
-      if (looping) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-    const report = await window.eventLoopLab.run(config);
-    // One more frame and a task, so the last gap closes and pending entries arrive.
-    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
-    looping = false;
-    for (const e of observer.takeRecords()) longTasks.push({ start: e.startTime, duration: e.duration });
-    observer.disconnect();
-    const gaps = frames.slice(1).map((t, i) => t - frames[i]);
-    return { report, gaps, longTasks };
-  }, config);
+/** Opens a fresh page for `query`, with the test's instruments from its first task. */
+async function freshPage(lab, page, query) {
+  await observe(page);
+  await lab.open(query);
+  await lab.waitReady();
 }
-
-const slowShare = (gaps) => gaps.filter((g) => g > 2 * FRAME_MS).length / gaps.length;
 
 test.describe.serial('sliced, four ways of yielding, default scenario', () => {
   const links = {};
 
-  test('frame: every frame keeps coming while the main thread does the work', async ({ lab, page }) => {
-    await lab.open('parse=sliced&yield=frame');
-    await lab.waitReady();
-    const { report, gaps, longTasks } = await runWatched(page, {});
+  test('frame: no long task, and the frames keep coming', async ({ lab, page }) => {
+    await freshPage(lab, page, 'parse=sliced&yield=frame');
+    const m = await runMeasured(page, {});
+    const { report } = m;
     expect(report.outcome).toBe('finished');
     expect(report.config.yield).toBe('frame');
-    const share = slowShare(gaps);
-    expect(share, `share of frame gaps over two frames (${gaps.length} gaps)`).toBeLessThanOrEqual(0.1);
-    // No long task while the documents were being worked on in slices: this test's
-    // subject. (A fresh page's first run is the one measured, with no warm-up; a task at
-    // its start, before any parse, is first-use cost, which src/ui/rehearsal.rs pays
-    // before "ready" and the worker-mode tests of strategies and timeline measure. On
-    // a loaded 2-core machine a residue of it can still reach 50 ms there.)
-    const duringParses = longTasks.filter((t) =>
-      report.documents.some((d) => t.start + t.duration > d.parse_start_ms && t.start < d.parse_end_ms),
-    );
-    expect(duringParses, 'long tasks overlapping a sliced parse').toEqual([]);
-    // Honest naming: the app calls a task only what the browser reported as a task (a
-    // long animation frame is not a task).
-    const browserLongest = Math.max(0, ...longTasks.map((t) => t.duration));
-    expect(Math.abs(report.main_thread.longest_task_ms - browserLongest), "the app's longest task vs the browser's").toBeLessThanOrEqual(
-      Math.max(25, 0.15 * browserLongest),
-    );
-    // ±1: the test's observer watches a little before and after the run's own window.
-    expect(Math.abs(report.main_thread.long_tasks.length - longTasks.length), "the app's long tasks vs the browser's").toBeLessThanOrEqual(1);
+    expect(m.longTasks, `long tasks in the whole run: ${told(m)}`).toEqual([]);
+    expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeLessThanOrEqual(FRAMES.slowShare);
+    expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeLessThanOrEqual(FRAMES.maxGap);
+    // Honest naming: the app calls a task only what the browser reported as a task.
+    expect(report.main_thread.long_tasks, "the app's long tasks").toEqual([]);
     links.frame = report.documents.map((d) => d.links);
   });
 
   test('microtask: the trap, one long task per document, as the browser reports it', async ({ lab, page }) => {
-    await lab.open('parse=sliced&yield=microtask');
-    await lab.waitReady();
-    const { report, longTasks } = await runWatched(page, {});
+    await freshPage(lab, page, 'parse=sliced&yield=microtask');
+    const m = await runMeasured(page, {});
+    const { report } = m;
     expect(report.config.yield).toBe('microtask');
-    const durations = longTasks.map((t) => t.duration);
+    const durations = m.longTasks.map((t) => t.duration);
     expect(Math.max(0, ...durations), 'longest task the Long Tasks API saw (ms)').toBeGreaterThanOrEqual(200);
     expect(durations.filter((d) => d >= 200).length, 'long tasks of 200 ms or more').toBeGreaterThanOrEqual(report.config.docs - 1);
+    expect(m.maxGap, 'the frames stopped for a whole document').toBeGreaterThanOrEqual(200);
     expect(report.main_thread.longest_task_ms).toBeGreaterThanOrEqual(200);
     links.microtask = report.documents.map((d) => d.links);
   });
 
-  for (const kind of ['timeout', 'scheduler']) {
-    test(`${kind}: runs, and is echoed in the report`, async ({ lab, page }) => {
-      await lab.open(`parse=sliced&yield=${kind}`);
-      await lab.waitReady();
-      const { report } = await runWatched(page, {});
-      expect(report.outcome).toBe('finished');
-      expect(report.config).toMatchObject({ parse: 'sliced', yield: kind });
-      links[kind] = report.documents.map((d) => d.links);
-    });
-  }
+  test('timeout: slices of ~8 ms in tasks of their own, no long task', async ({ lab, page }) => {
+    await freshPage(lab, page, 'parse=sliced&yield=timeout');
+    const m = await runMeasured(page, {});
+    const { report } = m;
+    expect(report.outcome).toBe('finished');
+    expect(report.config).toMatchObject({ parse: 'sliced', yield: 'timeout' });
+    expect(m.longTasks, `long tasks in the whole run: ${told(m)}`).toEqual([]);
+    // README, note 4: `timeout` also keeps the frames here (one document is sliced at
+    // a time).
+    expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeLessThanOrEqual(FRAMES.slowShare);
+    expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeLessThanOrEqual(FRAMES.maxGap);
+    links.timeout = report.documents.map((d) => d.links);
+  });
+
+  test('scheduler: no long task, but the work resumes ahead of rendering and frames come late', async ({ lab, page }) => {
+    await freshPage(lab, page, 'parse=sliced&yield=scheduler');
+    expect(await page.evaluate(() => typeof scheduler?.yield), 'this Chromium has scheduler.yield').toBe('function');
+    const m = await runMeasured(page, {});
+    const { report } = m;
+    expect(report.outcome).toBe('finished');
+    expect(report.config).toMatchObject({ parse: 'sliced', yield: 'scheduler' });
+    expect(m.longTasks, `long tasks in the whole run: ${told(m)}`).toEqual([]);
+    // The lesson: scheduler.yield() is no frame yield.
+    expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeGreaterThanOrEqual(SCHEDULER_MIN_SLOW_SHARE);
+    expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeGreaterThan(LONG_TASK_MS);
+    expect(await page.getByTestId('notice').filter({ hasText: 'scheduler.yield' }).count(), 'no fallback notice').toBe(0);
+    links.scheduler = report.documents.map((d) => d.links);
+  });
 
   test('every yield kind finds the same links', async () => {
     expect(Object.keys(links).sort()).toEqual(['frame', 'microtask', 'scheduler', 'timeout']);
     for (const kind of ['microtask', 'scheduler', 'timeout']) expect(links[kind], kind).toEqual(links.frame);
   });
+});
+
+test('scheduler without scheduler.yield(): timeout slices instead, with a notice, and no long task', async ({ lab, page }) => {
+  // A browser without scheduler.yield() (Firefox ESR 153, older Chromium): removed
+  // before the app's first task.
+  await page.addInitScript(() => {
+    if (globalThis.Scheduler) delete Scheduler.prototype.yield;
+  });
+  await freshPage(lab, page, 'parse=sliced&yield=scheduler');
+  expect(await page.evaluate(() => typeof globalThis.scheduler?.yield), 'scheduler.yield is gone').toBe('undefined');
+  const m = await runMeasured(page, {});
+  const { report } = m;
+  expect(report.outcome).toBe('finished');
+  expect(report.config).toMatchObject({ parse: 'sliced', yield: 'scheduler' });
+  await expect(lab.noticeAbout('scheduler.yield')).toHaveText(
+    'yield=scheduler needs scheduler.yield(), which this browser does not have; using timeout',
+  );
+  expect(report.documents.every((d) => d.error === null && d.links > 0)).toBe(true);
+  expect(m.longTasks, `long tasks in the whole run: ${told(m)}`).toEqual([]);
+  // It yields as `timeout` does, so it is held to timeout's frames.
+  expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeLessThanOrEqual(FRAMES.slowShare);
+  expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeLessThanOrEqual(FRAMES.maxGap);
 });
 
 test('the yield choice is in the controls when parse is sliced, and a bad value falls back with a notice', async ({ lab, page }) => {
