@@ -358,3 +358,35 @@ fn limit_parses_round_trips_falls_back_with_a_notice_and_is_in_the_report() {
         "{config:?}"
     );
 }
+
+#[test]
+fn connections_parse_round_trip_fall_back_with_a_notice_and_are_in_the_report() {
+    assert_eq!(defaults().connections, None);
+    let (s, notices) = Scenario::from_query("connections=6", &defaults());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.connections, Some(6));
+    assert!(s.to_query().contains("&connections=6&"), "{}", s.to_query());
+    assert_eq!(Scenario::from_query(&s.to_query(), &defaults()).0, s);
+    assert_eq!(serde_json::to_value(&s).unwrap()["connections"], 6);
+    let (s, notices) = Scenario::from_query("connections=Unlimited", &defaults());
+    assert!(notices.is_empty() && s.connections.is_none(), "{notices:?}");
+    for bad in ["4", "many", "0"] {
+        let (s, notices) = Scenario::from_query(&format!("connections={bad}"), &defaults());
+        assert_eq!(s.connections, None, "{bad}");
+        assert_eq!(
+            notices.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [format!("connections={bad:?} must be 6 (HTTP/1.1's connections to one origin) or unlimited; using unlimited")]
+        );
+    }
+}
+
+/// sw.js names the protocol version the page expects of it.
+#[test]
+fn the_service_worker_speaks_the_pages_protocol_version() {
+    let sw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/sw.js")).unwrap();
+    let expected = format!(
+        "const PROTOCOL = {};",
+        event_loop_lab::lab::page::SIMULATOR_PROTOCOL
+    );
+    assert!(sw.contains(&expected), "sw.js has no `{expected}`");
+}

@@ -70,6 +70,7 @@ impl RunLog {
         let id = match &event {
             RunEvent::FetchStarted { doc, .. }
             | RunEvent::Fetched { doc, .. }
+            | RunEvent::Connected { doc, .. }
             | RunEvent::ParseStarted { doc, .. }
             | RunEvent::Parsed { doc, .. }
             | RunEvent::HandedOff { doc, .. }
@@ -88,6 +89,10 @@ impl RunLog {
             RunEvent::FetchStarted { at_ms, .. } => {
                 d.state = DocState::Fetching;
                 d.fetch_start_ms = Some(at_ms);
+            }
+            RunEvent::Connected { at_ms, .. } => {
+                // Never before the request went out, whatever the server's clock says.
+                d.connected_ms = Some(d.fetch_start_ms.map_or(at_ms, |s| at_ms.max(s)));
             }
             RunEvent::Fetched {
                 at_ms,

@@ -152,6 +152,19 @@ impl Engine {
         true
     }
 
+    /// The simulated server took `job`'s request up on a free connection at `at_ms`
+    /// (on the page's clock), as it stamped its answer (`connections=6`).
+    pub fn handle_connected(&mut self, job: JobId, at_ms: f64) -> bool {
+        if !self.is_in(job, DocState::Fetching) {
+            return false;
+        }
+        self.record(RunEvent::Connected {
+            doc: job.doc,
+            at_ms,
+        });
+        true
+    }
+
     /// The page holds `job`'s whole body (`bytes` long). `answered_ms` is when the
     /// server said it answered, on the page's clock. Returns whether it was taken.
     pub fn handle_fetched(

@@ -24,6 +24,9 @@ impl Scenario {
         if let Some(k) = self.limit {
             out.push_str(&format!("&limit={k}"));
         }
+        if let Some(n) = self.connections {
+            out.push_str(&format!("&connections={n}"));
+        }
         if !self.fail.is_empty() {
             out.push_str("&fail=");
             out.push_str(&self.fail_text());
@@ -60,6 +63,10 @@ impl Scenario {
             ("size", Number(self.size_kib)),
             ("fetch", Text(self.fetch.to_string())),
             ("limit", self.limit.map_or(Text("none".into()), Number)),
+            (
+                "connections",
+                self.connections.map_or(Text("unlimited".into()), Number),
+            ),
             ("parse", Text(self.parse.to_string())),
             ("yield", Text(self.yield_kind.to_string())),
             ("workers", Number(self.workers)),
@@ -83,6 +90,7 @@ struct ScenarioJson<'a> {
     size: u32,
     fetch: FetchStrategy,
     limit: Option<u32>,
+    connections: Option<u32>,
     parse: ParseStrategy,
     #[serde(rename = "yield")]
     yield_kind: YieldKind,
@@ -106,6 +114,7 @@ impl Serialize for Scenario {
             size_kib,
             fetch,
             limit,
+            connections,
             parse,
             yield_kind,
             workers,
@@ -122,6 +131,7 @@ impl Serialize for Scenario {
             size: *size_kib,
             fetch: *fetch,
             limit: *limit,
+            connections: *connections,
             parse: *parse,
             yield_kind: *yield_kind,
             workers: *workers,

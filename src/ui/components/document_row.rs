@@ -18,6 +18,7 @@ fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
     let width = ((end - start) / scale * 100.0).max(0.4);
     let on_main = segment.thread.as_deref() == Some(MAIN_THREAD);
     let class = match segment.activity {
+        Activity::WaitingForConnection => "connection",
         Activity::WaitingForServer => "fetch",
         Activity::AnsweredWaitingForLoop => "answered",
         Activity::Sleeping => "wait-async",

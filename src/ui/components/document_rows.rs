@@ -202,6 +202,9 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 { scrub.readout.clone() }
             }
             <p class="legend">
+                if run.scenario.connections.is_some() {
+                    <span class="legend-item"><span class="key connection"></span>{ Activity::WaitingForConnection.label() }</span>
+                }
                 <span class="legend-item"><span class="key fetch"></span>{ Activity::WaitingForServer.label() }</span>
                 <span class="legend-item"><span class="key answered"></span>{ Activity::AnsweredWaitingForLoop.label() }</span>
                 <span class="legend-item"><span class="key queued"></span>{ Activity::Queued.label() }</span>
