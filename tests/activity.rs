@@ -503,3 +503,68 @@ fn at_says_in_words_what_a_listener_hears() {
     assert_eq!(json["main"]["state"], "parsing");
     assert_eq!(json["main"]["doc"], 1);
 }
+
+/// Two runs compared are aligned at their starts: one cursor's instants are each run's
+/// events counted from its own start, merged, and at() of each run at its start plus
+/// that instant reads the same moment of both lives.
+#[test]
+fn two_runs_compared_are_aligned_at_their_starts() {
+    let play_from = |parse, start: f64| {
+        let log = play(
+            Scenario {
+                docs: 3,
+                parse,
+                workers: 2,
+                ..Scenario::with_cores(2)
+            },
+            Trouble::None,
+        );
+        // The same run later on the page's clock: every time shifted by `start`.
+        let end = log.ended_ms.unwrap();
+        let mut report = log.report(end, MainThreadReport::default());
+        report.started_ms += start;
+        report.finished_ms += start;
+        for d in &mut report.documents {
+            for t in [
+                &mut d.fetch_start_ms,
+                &mut d.fetch_end_ms,
+                &mut d.answered_ms,
+                &mut d.parse_start_ms,
+                &mut d.parse_end_ms,
+                &mut d.ended_ms,
+            ] {
+                *t = t.map(|t| t + start);
+            }
+        }
+        report
+    };
+    let blocking = play_from(ParseStrategy::Blocking, 0.0);
+    let worker = play_from(ParseStrategy::Worker, 5_000.0);
+    let merged = instant::aligned_events(&[blocking.clone(), worker.clone()]);
+    assert_eq!(merged[0], 0.0);
+    assert!(merged.windows(2).all(|w| w[0] < w[1]), "{merged:?}");
+    let longest =
+        (blocking.finished_ms - blocking.started_ms).max(worker.finished_ms - worker.started_ms);
+    assert_eq!(*merged.last().unwrap(), longest);
+    for r in [&blocking, &worker] {
+        for t in instant::events(r) {
+            assert!(merged.contains(&(t - r.started_ms)), "{t}");
+        }
+    }
+    // The same instant from both starts reads the same moment of both lives, though
+    // the second run began 5 s later on the page's clock: both first answers are due
+    // at one latency, so both are waiting for the server just before it and past it
+    // just after.
+    let due = blocking.documents[0].answered_ms.unwrap() - blocking.started_ms;
+    for (offset, waiting) in [(-0.5, true), (0.5, false)] {
+        for r in [&blocking, &worker] {
+            let state = instant::at(r, r.started_ms + due + offset).documents[0].state;
+            assert_eq!(
+                state == Activity::WaitingForServer,
+                waiting,
+                "{state:?} at {offset}"
+            );
+            assert_ne!(state, Activity::NotStarted);
+        }
+    }
+}

@@ -148,6 +148,19 @@ pub fn events(report: &Report) -> Vec<f64> {
     out
 }
 
+/// The event instants of several runs drawn one above the other, aligned at their
+/// starts: each run's [`events`] as ms from its own start, merged in order without
+/// repeats. One keyboard cursor steps through them all.
+pub fn aligned_events(reports: &[Report]) -> Vec<f64> {
+    let mut out: Vec<f64> = reports
+        .iter()
+        .flat_map(|r| events(r).into_iter().map(move |t| t - r.started_ms))
+        .collect();
+    out.sort_by(f64::total_cmp);
+    out.dedup();
+    out
+}
+
 impl Instant {
     /// The instant in words, from the run's start: what a live region announces.
     pub fn describe(&self, started_ms: f64) -> String {

@@ -63,12 +63,7 @@ pub fn use_scrub(reports: Vec<Report>, scale: f64, on_scrub: Callback<String>) -
         .map(|r| r.finished_ms - r.started_ms)
         .fold(0.0, f64::max);
     // Every run's events on the shared clock, in order.
-    let mut events: Vec<f64> = reports
-        .iter()
-        .flat_map(|r| instant::events(r).into_iter().map(|t| t - r.started_ms))
-        .collect();
-    events.sort_by(f64::total_cmp);
-    events.dedup();
+    let events = instant::aligned_events(&reports);
     let on_pointer = {
         let (cursor, track_ref) = (cursor.clone(), track_ref.clone());
         Callback::from(move |e: PointerEvent| {
