@@ -10,6 +10,58 @@ use crate::lab::page::Theme;
 
 /// The message type a host page listens for.
 pub const RESIZE_MESSAGE: &str = "event-loop-lab:resize";
+/// The message type a host page sends to switch the theme:
+/// `{ type: "event-loop-lab:theme", theme: "light" | "dark" }`.
+pub const THEME_MESSAGE: &str = "event-loop-lab:theme";
+
+/// Follows the host page's theme: a [`THEME_MESSAGE`] from the parent window switches
+/// it at once (no reload; only colours change, so nothing moves). Messages from any
+/// other window, and themes it does not know, are ignored. Dropping it stops listening.
+pub struct ThemeFollower {
+    window: web_sys::Window,
+    on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl ThemeFollower {
+    /// Starts listening; `None` when the page is not in a frame.
+    pub fn start() -> Option<Self> {
+        let window = web_sys::window()?;
+        let parent = window.parent().ok()??;
+        if JsValue::from(&parent) == JsValue::from(&window) {
+            return None;
+        }
+        let on_message = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
+            let from_parent = e
+                .source()
+                .is_some_and(|source| JsValue::from(source) == JsValue::from(&parent));
+            let data = e.data();
+            let field = |name: &str| {
+                js_sys::Reflect::get(&data, &name.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+            };
+            if !from_parent || field("type").as_deref() != Some(THEME_MESSAGE) {
+                return;
+            }
+            if let Some(theme) = field("theme").as_deref().and_then(Theme::from_name) {
+                apply_theme(Some(theme));
+            }
+        });
+        window
+            .add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref())
+            .ok()?;
+        Some(Self { window, on_message })
+    }
+}
+
+impl Drop for ThemeFollower {
+    fn drop(&mut self) {
+        let _ = self.window.remove_event_listener_with_callback(
+            "message",
+            self.on_message.as_ref().unchecked_ref(),
+        );
+    }
+}
 
 /// Posts `{ type: "event-loop-lab:resize", height }` to the parent window after every
 /// layout change, while the app runs in a frame. Dropping it stops the posting.

@@ -14,6 +14,15 @@ pub enum Theme {
 }
 
 impl Theme {
+    /// The theme a `theme=` value or a host's theme message names.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
     /// The `data-theme` attribute value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,10 +84,9 @@ impl PageOptions {
             match key.as_str() {
                 "embed" => options.embed = flag(&value),
                 "autorun" => options.autorun = flag(&value),
-                "theme" => match value.as_str() {
-                    "light" => options.theme = Some(Theme::Light),
-                    "dark" => options.theme = Some(Theme::Dark),
-                    _ => notices.push(unknown("theme", &value, "light, dark", "the system's")),
+                "theme" => match Theme::from_name(&value) {
+                    Some(theme) => options.theme = Some(theme),
+                    None => notices.push(unknown("theme", &value, "light, dark", "the system's")),
                 },
                 "simulator" => match value.as_str() {
                     "auto" => options.simulator = SimulatorChoice::Auto,

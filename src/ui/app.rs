@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::browser::embed::{apply_theme, ParentResizer};
+use crate::browser::embed::{apply_theme, ParentResizer, ThemeFollower};
 use crate::browser::location::show_lesson_in_url;
 use crate::lab::lesson;
 use crate::lab::page::PageOptions;
@@ -89,7 +89,8 @@ pub fn App() -> Html {
             }
             // In a frame, tell the host page our height after every layout change.
             let resizer = ParentResizer::start();
-            move || drop(resizer)
+            let theme = ThemeFollower::start();
+            move || drop((resizer, theme))
         });
     }
     let on_rehearsed = {

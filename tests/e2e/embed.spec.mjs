@@ -1,8 +1,12 @@
 // Issue "embeddable in docs pages": the example docs page (docs/embedding.html, served
 // from another folder) embeds two instances same-origin and cross-origin; the app runs
 // under a strict CSP, with the in-page simulator, in a forced theme and reduced motion.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { test, expect } from './fixtures.mjs';
 import { OTHER_PORT } from './server.mjs';
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /**
  * Both iframes of the docs page run (the first by autorun, the second when its Run is
@@ -118,4 +122,42 @@ test('a sandboxed iframe (no allow-same-origin) falls back to the in-page simula
   await frame.getByTestId('run').click();
   await expect(frame.getByTestId('doc-error').first()).toContainText('sandboxed', { timeout: 30_000 });
   await expect(frame.getByTestId('status')).toHaveText('done');
+});
+
+test("the host's theme message switches an embed's theme at once, with no layout shift, and axe finds nothing serious in either theme", async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 900 });
+  await page.goto('/book/embedding.html');
+  await page.locator('#worker').scrollIntoViewIfNeeded();
+  const frame = await (await page.locator('#worker').elementHandle()).contentFrame();
+  await expect.poll(() => frame.evaluate(() => document.querySelector('[data-testid=status]')?.textContent), { timeout: 30_000 }).toBe('ready');
+  // The frame's own layout shifts, from now on.
+  await frame.evaluate(() => {
+    window.__shifts = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shifts.push(e.value);
+    }).observe({ type: 'layout-shift' });
+  });
+  const theme = () => frame.evaluate(() => document.documentElement.dataset.theme ?? null);
+  const height = () => page.locator('#worker').evaluate((f) => f.getBoundingClientRect().height);
+  const before = await height();
+  const axeSerious = async () => {
+    await frame.evaluate(AXE_SOURCE);
+    const result = await frame.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  };
+  for (const wanted of ['dark', 'light']) {
+    await page.evaluate((t) => document.querySelector('#worker').contentWindow.postMessage({ type: 'event-loop-lab:theme', theme: t }, '*'), wanted);
+    await expect.poll(theme).toBe(wanted);
+    expect(await axeSerious(), `axe, ${wanted} theme`).toEqual([]);
+  }
+  // Not from the parent, or not a theme it knows: ignored.
+  await frame.evaluate(() => window.postMessage({ type: 'event-loop-lab:theme', theme: 'dark' }, '*'));
+  await page.evaluate(() => document.querySelector('#worker').contentWindow.postMessage({ type: 'event-loop-lab:theme', theme: 'sepia' }, '*'));
+  // A message of the host's own, after both: once the frame has it, it has handled them.
+  await frame.evaluate(() => window.addEventListener('message', (e) => { if (e.data?.type === 'marker') window.__marker = true; }));
+  await page.evaluate(() => document.querySelector('#worker').contentWindow.postMessage({ type: 'marker' }, '*'));
+  await expect.poll(() => frame.evaluate(() => window.__marker === true)).toBe(true);
+  expect(await theme()).toBe('light');
+  expect(await height(), 'the iframe keeps its height').toBe(before);
+  expect(await frame.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0)), 'layout shift in the frame').toBe(0);
 });
