@@ -11,6 +11,7 @@ pub mod driver;
 pub mod embed;
 pub mod fetch;
 pub mod frames;
+pub mod in_view;
 pub mod location;
 pub mod main_work;
 pub mod measures;

@@ -113,6 +113,16 @@ impl WorkerPool {
         Ok(started)
     }
 
+    /// Grows the pool to `k` workers if it has fewer; never stops a worker (a run may
+    /// be using a larger pool). Returns how many it started.
+    pub fn grow_to(&self, k: usize) -> Result<usize, LabError> {
+        let have = self.slots.borrow().len();
+        if have >= k {
+            return Ok(0);
+        }
+        self.resize(k)
+    }
+
     /// Terminates worker `worker` (1-based) and starts a fresh one in its place. If
     /// the fresh one cannot start, the slot stays empty and its next job fails.
     pub fn replace(&self, worker: u32) {

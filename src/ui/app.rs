@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::browser::embed::{apply_theme, ParentResizer, ThemeFollower};
+use crate::browser::in_view::InView;
 use crate::browser::location::show_lesson_in_url;
 use crate::lab::lesson;
 use crate::lab::page::PageOptions;
@@ -21,6 +22,16 @@ use crate::ui::components::summary::Summary;
 use crate::ui::hooks::use_controller;
 use crate::ui::rehearsal::Rehearsal;
 use crate::ui::state::{Action, SimulatorStatus, State};
+
+/// How long an embed must stay in view before it starts its workers, ms. A reader who
+/// scrolls past, pausing under a second, starts none; one who stops to read an embed
+/// has its workers long before pressing Run (starting two takes ~50–100 ms here).
+const EMBED_DWELL_MS: u32 = 1_000;
+/// How long an embed may be out of view before its workers stop, ms: long enough for a
+/// reader who scrolls back to compare two steps to find them still there, short enough
+/// that a page of seven embeds holds a pool or two, not seven (each worker holds its
+/// own instance of the module and its memory).
+const EMBED_GONE_MS: u32 = 30_000;
 
 struct Startup {
     defaults: Scenario,
@@ -74,6 +85,9 @@ pub fn App() -> Html {
         startup.defaults.clone(),
         startup.scenario.clone(),
         startup.page.simulator,
+        // An embed starts its workers when it is read, not on load: a docs page with
+        // seven embeds would keep seven pools for a reader who only scrolls past.
+        !startup.page.embed,
     );
     {
         let theme = startup.page.theme;
@@ -91,6 +105,23 @@ pub fn App() -> Html {
             let resizer = ParentResizer::start();
             let theme = ThemeFollower::start();
             move || drop((resizer, theme))
+        });
+    }
+    {
+        // An embed's workers: started once it has been in view for EMBED_DWELL_MS or
+        // is used, and stopped once it has been out of view for EMBED_GONE_MS.
+        let (embed, controller) = (startup.page.embed, controller.clone());
+        use_effect_with((), move |_| {
+            let watch = embed.then(|| {
+                let (warm, release) = (controller.clone(), controller);
+                InView::start(
+                    EMBED_DWELL_MS,
+                    EMBED_GONE_MS,
+                    std::rc::Rc::new(move || warm.warm_workers()),
+                    std::rc::Rc::new(move || release.release_workers()),
+                )
+            });
+            move || drop(watch)
         });
     }
     let on_rehearsed = {

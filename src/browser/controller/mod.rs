@@ -123,6 +123,7 @@ impl Controller {
         defaults: Scenario,
         scenario: Scenario,
         choice: SimulatorChoice,
+        workers_at_start: bool,
         on_event: Rc<dyn Fn(LabEvent)>,
     ) -> Self {
         let simulator: SimulatorReady = async move {
@@ -161,10 +162,11 @@ impl Controller {
         spawn_local(async move {
             let simulator = simulator.await;
             // Start the pool now, not on the first worker run: a worker takes tens of
-            // ms to start, which would be charged to that run. A failure here shows
-            // on the rows of the first worker run.
+            // ms to start, a wait before that run's clock starts. A failure here shows
+            // on the rows of the first worker run. An embed starts its workers only
+            // when it is read ([`Controller::warm_workers`]).
             let k = warm.scenario.borrow().workers as usize;
-            if warm.pool.resize(k).is_ok() {
+            if workers_at_start && warm.pool.resize(k).is_ok() {
                 warm.pool.ready(WORKER_START_TIMEOUT_MS).await;
             }
             on_event(LabEvent::SimulatorReady {
@@ -175,6 +177,23 @@ impl Controller {
             });
         });
         Self { inner }
+    }
+
+    /// Starts the pool's workers ahead of a run, if the scenario parses in workers and
+    /// they are not running yet (an embed being read).
+    pub fn warm_workers(&self) {
+        let scenario = self.scenario();
+        if scenario.parse == crate::lab::scenario::ParseStrategy::Worker {
+            let _ = self.inner.pool.grow_to(scenario.workers as usize);
+        }
+    }
+
+    /// Stops the pool's workers while no run needs them (an embed long out of view).
+    /// The next worker run starts them again, before its clock starts.
+    pub fn release_workers(&self) {
+        if self.inner.current.borrow().is_none() {
+            let _ = self.inner.pool.resize(0);
+        }
     }
 
     /// The scenario the next run uses.

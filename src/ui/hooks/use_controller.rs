@@ -16,10 +16,17 @@ pub fn use_controller(
     defaults: Scenario,
     initial: Scenario,
     simulator: SimulatorChoice,
+    workers_at_start: bool,
 ) -> Controller {
     let controller = use_memo((), move |_| {
         let on_event = move |event| dispatcher.dispatch(Action::Lab(event));
-        Controller::new(defaults, initial, simulator, std::rc::Rc::new(on_event))
+        Controller::new(
+            defaults,
+            initial,
+            simulator,
+            workers_at_start,
+            std::rc::Rc::new(on_event),
+        )
     });
     use_effect_with(controller.clone(), |controller| {
         let api = JsApi::install(controller);
