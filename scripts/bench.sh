@@ -13,11 +13,15 @@
 #      worker run done, without and with CDP throttling (1.6 Mbit/s, 150 ms RTT, CPU 4x)
 #   7. the hostile document's parse time per byte on the main thread, against corpus
 #      documents of the same size (the parser should stay within its usual time per byte)
-#   8. the size check (scripts/size.sh): gzip size of every file a page downloads before
+#   8. the lab's own main-thread time during worker runs (a Chrome trace through CDP), at
+#      full speed and at CPU 4x, workers=1 and 2, default scenario and 32 documents
+#   9. phone-class CPU (4x): a fresh page's first worker run and a later one, long tasks
+#      and the longest frame gap by the page's own observers
+#  10. the size check (scripts/size.sh): gzip size of every file a page downloads before
 #      its first worker run, and twiggy's biggest items; exits 1 past the budget
 # The same data, with every individual run, goes to target/bench.json.
 #
-#   scripts/bench.sh                  (about 2-3 minutes on a 2-core machine once built)
+#   scripts/bench.sh                  (about 6-8 minutes on a 2-core machine once built)
 #   scripts/bench.sh > bench.md       (just the table)
 #
 # Steps: setup (tools, Chromium, e2e node modules), release build into target/bench-dist

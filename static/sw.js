@@ -6,8 +6,18 @@
 // carries the moment it was sent (x-answered-epoch-ms: timeOrigin + now, ms), so
 // the page can tell the server's time from the time the response then waited for
 // the page's own event loop.
+// With connections=N&run=KEY it serves at most N answers of that run at once, as a
+// browser's per-origin pool over HTTP/1.1 does; the rest wait for a free connection,
+// and each answer then also says when it got one (x-connected-epoch-ms).
+// Every answer names the simulator's protocol version (x-lab-simulator), and
+// GET <scope>doc/version answers with it alone, so a page can tell a simulator of
+// another deploy from its own (see src/browser/service_worker.rs).
 // Plain ES2020, no imports, no build step, no Cache API, no external requests.
 'use strict';
+
+// The simulator's protocol version: raise it with every change a page relies on
+// (SIMULATOR_PROTOCOL in src/browser/service_worker.rs must say the same).
+const PROTOCOL = 2;
 
 const PREFIX_HEAD = '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>doc ';
 const PREFIX_TAIL = '</title></head><body>\n';
@@ -37,7 +47,12 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   let scope = new URL(self.registration.scope).pathname;
   if (!scope.endsWith('/')) scope += '/';
-  const m = url.pathname.startsWith(scope) && /^doc\/([1-9][0-9]{0,14})$/.exec(url.pathname.slice(scope.length));
+  const path = url.pathname.startsWith(scope) ? url.pathname.slice(scope.length) : null;
+  if (path === 'doc/version') {
+    event.respondWith(textResponse(200, String(PROTOCOL), 0));
+    return;
+  }
+  const m = path !== null && /^doc\/([1-9][0-9]{0,14})$/.exec(path);
   if (!m) return; // not ours: no respondWith, the network handles it
   event.respondWith(handleDoc(Number(m[1]), url.searchParams, req.signal, arrived));
 });
@@ -57,15 +72,52 @@ function wait(ms, signal) {
   });
 }
 
+// Each run's connections (connections=N): how many are busy, and who waits for one.
+const pools = new Map();
+
+// Resolves with a release function once one of run `key`'s `limit` connections is free,
+// or with null if `signal` aborts first (the request is then never served).
+function connection(key, limit, signal) {
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = { busy: 0, waiting: [] }));
+  const release = () => {
+    // Straight to the next waiter, else one connection fewer busy.
+    const next = pool.waiting.shift();
+    if (next) return next();
+    pool.busy -= 1;
+    if (pool.busy === 0 && pool.waiting.length === 0) pools.delete(key);
+  };
+  if (pool.busy < limit) {
+    pool.busy += 1;
+    return Promise.resolve(release);
+  }
+  return new Promise((resolve) => {
+    const take = () => resolve(release);
+    pool.waiting.push(take);
+    if (signal) {
+      signal.addEventListener('abort', () => {
+        const i = pool.waiting.indexOf(take);
+        if (i >= 0) {
+          pool.waiting.splice(i, 1);
+          resolve(null);
+        }
+      }, { once: true });
+    }
+  });
+}
+
 // `type` is the whole Content-Type. A Blob body also gets its Content-Length, so the
-// page can refuse a body that is too large before it reads any of it.
-function respond(status, body, type, latency) {
+// page can refuse a body that is too large before it reads any of it. `connected` is
+// when the request got its connection (epoch ms), with connections=N.
+function respond(status, body, type, latency, connected) {
   const headers = {
     'content-type': type,
     'cache-control': 'no-store',
     'x-simulated-latency-ms': String(latency),
     'x-answered-epoch-ms': String(performance.timeOrigin + performance.now()),
+    'x-lab-simulator': String(PROTOCOL),
   };
+  if (connected !== undefined) headers['x-connected-epoch-ms'] = String(connected);
   if (body instanceof Blob) headers['content-length'] = String(body.size);
   return new Response(body, { status, statusText: STATUS_TEXT[status] ?? '', headers });
 }
@@ -79,7 +131,25 @@ const STREAM_CHUNK_BYTES = 64 * 1024;
 const textResponse = (status, message, latency) => respond(status, message + '\n', 'text/plain; charset=utf-8', latency);
 
 async function handleDoc(n, params, signal, arrived) {
+  const limit = intParam(params, 'connections', 1, 64, 0);
+  const key = params.get('run');
+  if (!limit || !key) return serveDoc(n, params, signal, arrived);
+  const release = await connection(key, limit, signal);
+  if (!release) return Response.error(); // the page gave up while it waited
+  const connected = performance.now();
+  try {
+    // The server's time starts once it has a connection for the request.
+    return await serveDoc(n, params, signal, connected, performance.timeOrigin + connected);
+  } finally {
+    release();
+  }
+}
+
+async function serveDoc(n, params, signal, arrived, connected) {
   const latency = intParam(params, 'latency_ms', 0, 60000, 0);
+  // Every answer of this request says when it got its connection, if it waited for one.
+  const answer = (status, body, type) => respond(status, body, type, latency, connected);
+  const text = (status, message) => answer(status, message + '\n', 'text/plain; charset=utf-8');
   const sizeKb = intParam(params, 'size_kb', 1, 65536, 64);
   const fail = params.get('fail');
 
@@ -93,7 +163,7 @@ async function handleDoc(n, params, signal, arrived) {
   }
   const KINDS = ['500', '404', 'network', 'not-html', 'not-utf8', 'huge', 'huge-stream', 'hostile'];
   if (fail !== null && !KINDS.includes(fail)) {
-    return textResponse(400, `unknown fail mode "${fail}" (use ${KINDS.join(', ')} or hang)`, latency);
+    return text(400, `unknown fail mode "${fail}" (use ${KINDS.join(', ')} or hang)`);
   }
 
   // The delay is a timer in the worker, not in the page: the page's own
@@ -105,7 +175,7 @@ async function handleDoc(n, params, signal, arrived) {
   if (fail === '500' || fail === '404') {
     if (!(await delay)) return Response.error();
     const message = fail === '500' ? `simulated server error for doc ${n}` : `doc ${n} is not here (simulated)`;
-    return textResponse(Number(fail), message, latency);
+    return text(Number(fail), message);
   }
   if (fail === 'network') {
     await delay;
@@ -113,20 +183,20 @@ async function handleDoc(n, params, signal, arrived) {
   }
   if (fail === 'not-html') {
     if (!(await delay)) return Response.error();
-    return respond(200, new Blob([JSON.stringify({ doc: n, note: 'not HTML' })]), 'application/json; charset=utf-8', latency);
+    return answer(200, new Blob([JSON.stringify({ doc: n, note: 'not HTML' })]), 'application/json; charset=utf-8');
   }
   if (fail === 'not-utf8') {
     if (!(await delay)) return Response.error();
-    return respond(200, new Blob([notUtf8Doc(n)]), 'text/html', latency);
+    return answer(200, new Blob([notUtf8Doc(n)]), 'text/html');
   }
   if (fail === 'hostile') {
     if (!(await delay)) return Response.error();
-    return respond(200, new Blob([hostileDoc(n)]), HTML, latency);
+    return answer(200, new Blob([hostileDoc(n)]), HTML);
   }
   if (fail === 'huge') {
     // One byte over the limit, of zeros: cheap to make, refused from its headers.
     if (!(await delay)) return Response.error();
-    return respond(200, new Blob([new Uint8Array(MAX_DOCUMENT_BYTES + 1)]), HTML, latency);
+    return answer(200, new Blob([new Uint8Array(MAX_DOCUMENT_BYTES + 1)]), HTML);
   }
   if (fail === 'huge-stream') {
     // Four times the limit, streamed with no Content-Length: only a reader that counts
@@ -142,7 +212,7 @@ async function handleDoc(n, params, signal, arrived) {
         sent += n;
       },
     });
-    return respond(200, stream, HTML, latency);
+    return answer(200, stream, HTML);
   }
 
   let corpus;
@@ -150,7 +220,7 @@ async function handleDoc(n, params, signal, arrived) {
     corpus = await loadCorpus();
   } catch (err) {
     await delay;
-    return textResponse(503, `latency simulator: cannot load the HTML corpus (corpus/index.json): ${err}`, latency);
+    return text(503, `latency simulator: cannot load the HTML corpus (corpus/index.json): ${err}`);
   }
   // A Blob body: the page can take it as a Blob handle (response.blob()) without the
   // bytes crossing its main thread (see src/browser/fetch.rs for the measurement).
@@ -158,7 +228,7 @@ async function handleDoc(n, params, signal, arrived) {
   // a few ms apart (6 × 3 MiB: spread over ~50 ms here); the stamp records when each did.
   const body = new Blob([buildDoc(n, sizeKb * 1024, corpus)]);
   if (!(await delay)) return Response.error(); // the page gave up already
-  return respond(200, body, HTML, latency);
+  return answer(200, body, HTML);
 }
 
 // The corpus is loaded once and kept in memory as the <body> inner bytes of

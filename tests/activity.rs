@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use event_loop_lab::lab::activity::{activity_at, segments, time_in, Activity, Segment};
 use event_loop_lab::lab::engine::{Command, Engine, JobId};
 use event_loop_lab::lab::error::LabError;
+use event_loop_lab::lab::instant::{self, MainState};
 use event_loop_lab::lab::report::{DocRecord, DocState, RunLog, MAIN_THREAD};
 use event_loop_lab::lab::scenario::{FetchStrategy, ParseStrategy, Scenario, WaitKind};
-use event_loop_lab::lab::timeline::MainThreadReport;
+use event_loop_lab::lab::timeline::{LongTask, MainThreadReport};
 use event_loop_lab::lab::work::WorkSummary;
 
 /// What goes wrong in a simulated run, if anything.
@@ -154,17 +155,25 @@ fn scenarios() -> Vec<Scenario> {
                 (WaitKind::Blocking, 40),
             ] {
                 for forget in [vec![], vec![3]] {
-                    out.push(Scenario {
-                        docs: 4,
-                        latency_ms: LATENCY_MS as u32,
-                        fetch,
-                        parse,
-                        workers: 2,
-                        wait,
-                        wait_ms,
-                        forget,
-                        ..Scenario::with_cores(2)
-                    });
+                    // A concurrent run also with at most 2 requests at a time (`limit=2`).
+                    let limits: &[Option<u32>] = match fetch {
+                        FetchStrategy::Concurrent => &[None, Some(2)],
+                        FetchStrategy::Sequential => &[None],
+                    };
+                    for &limit in limits {
+                        out.push(Scenario {
+                            docs: 4,
+                            latency_ms: LATENCY_MS as u32,
+                            fetch,
+                            limit,
+                            parse,
+                            workers: 2,
+                            wait,
+                            wait_ms,
+                            forget: forget.clone(),
+                            ..Scenario::with_cores(2)
+                        });
+                    }
                 }
             }
         }
@@ -376,4 +385,121 @@ fn a_record_still_running_ends_in_an_open_segment_and_a_clock_a_hair_behind_is_m
         Activity::Parsing
     );
     assert_eq!(last.duration_ms(151.0), 50.0);
+}
+
+/// `at(t)` (`window.eventLoopLab.at`) at every event boundary of every simulated run and
+/// halfway between each two: it reads the one account (each document's state is its
+/// activity then), one thread never holds two documents at once, the main thread is
+/// said to work exactly when a document is on it, a long task covers its span, and at
+/// the run's end every document has finished.
+#[test]
+fn at_any_instant_the_run_reads_as_the_one_account_says() {
+    let mut instants = 0;
+    for scenario in scenarios() {
+        for trouble in troubles(scenario.parse) {
+            let log = play(scenario.clone(), trouble);
+            let end = log.ended_ms.expect("every simulated run ends");
+            // The first main-thread parse, measured as a long task.
+            let first_main = log
+                .docs
+                .iter()
+                .flat_map(|d| segments(d, log.scenario.wait))
+                .find(|s| s.thread.as_deref() == Some(MAIN_THREAD) && s.end_ms.is_some());
+            let main = MainThreadReport {
+                long_tasks: Some(
+                    first_main
+                        .iter()
+                        .map(|s| LongTask {
+                            start_ms: s.start_ms,
+                            duration_ms: s.end_ms.unwrap() - s.start_ms,
+                            cause: "parse doc 1".into(),
+                        })
+                        .collect(),
+                ),
+                ..MainThreadReport::default()
+            };
+            let report = log.report(end, main);
+            let what = format!("{:?} {:?} {trouble:?}", scenario.parse, scenario.fetch);
+            let events = instant::events(&report);
+            assert!(events.windows(2).all(|w| w[0] < w[1]), "{what}: {events:?}");
+            assert_eq!(
+                (events[0], *events.last().unwrap()),
+                (report.started_ms, end),
+                "{what}"
+            );
+            let halves = events.windows(2).map(|w| (w[0] + w[1]) / 2.0);
+            for t in events.iter().copied().chain(halves) {
+                instants += 1;
+                let now = instant::at(&report, t);
+                let on = |thread: &str| {
+                    now.documents
+                        .iter()
+                        .filter(|d| d.thread.as_deref() == Some(thread))
+                        .count()
+                };
+                for (d, seen) in report.documents.iter().zip(&now.documents) {
+                    assert_eq!(
+                        seen.state,
+                        activity_at(d, report.config.wait, t),
+                        "{what} at {t}: doc {}",
+                        d.id
+                    );
+                }
+                assert!(on(MAIN_THREAD) <= 1, "{what} at {t}: {now:?}");
+                for w in 1..=scenario.workers {
+                    assert!(on(&format!("worker-{w}")) <= 1, "{what} at {t}: {now:?}");
+                }
+                let working = now.main.state == MainState::Parsing || now.main.doc.is_some();
+                assert_eq!(working, on(MAIN_THREAD) == 1, "{what} at {t}: {now:?}");
+                if let Some(s) = &first_main {
+                    let inside = s.start_ms <= t && t < s.end_ms.unwrap();
+                    assert_eq!(
+                        now.main.state == MainState::LongTask,
+                        inside,
+                        "{what} at {t}"
+                    );
+                }
+                if t == end {
+                    assert!(
+                        now.documents.iter().all(|d| matches!(
+                            d.state,
+                            Activity::Done
+                                | Activity::Error
+                                | Activity::Cancelled
+                                | Activity::NeverPolled
+                        )),
+                        "{what}: {now:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(instants > 2000, "{instants} instants");
+}
+
+#[test]
+fn at_says_in_words_what_a_listener_hears() {
+    let log = play(
+        Scenario {
+            docs: 2,
+            parse: ParseStrategy::Blocking,
+            ..Scenario::with_cores(2)
+        },
+        Trouble::None,
+    );
+    let report = log.report(log.ended_ms.unwrap(), MainThreadReport::default());
+    let doc1 = &report.documents[0];
+    let t = (doc1.parse_start_ms.unwrap() + doc1.parse_end_ms.unwrap()) / 2.0;
+    let words = instant::at(&report, t).describe(report.started_ms);
+    assert!(
+        words.starts_with(&format!(
+            "At {:.0} ms: main thread working on doc 1. doc 1 parsing on main;",
+            t
+        )),
+        "{words}"
+    );
+    let json = serde_json::to_value(instant::at(&report, t)).unwrap();
+    assert_eq!(json["documents"][0]["state"], "parsing");
+    assert_eq!(json["main"]["state"], "parsing");
+    assert_eq!(json["main"]["doc"], 1);
 }

@@ -327,3 +327,149 @@ fn ideal_never_exceeds_the_total_in_any_mode() {
         }
     }
 }
+
+/// A tiny deterministic generator, so each case plays a different order of answers.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % n
+    }
+}
+
+/// `limit=k` with concurrent fetches (buffer_unordered(k)): whatever order the answers
+/// come in, and whichever fail, never more than k requests are in flight, every
+/// document is fetched exactly once, and the run ends with every document finished.
+#[test]
+fn a_limit_keeps_at_most_k_requests_in_flight_and_fetches_every_document_once() {
+    for seed in 0..40u64 {
+        for (docs, limit) in [(1, 1), (5, 1), (5, 2), (6, 2), (7, 3), (8, 8), (3, 10)] {
+            for parse in [ParseStrategy::Blocking, ParseStrategy::Worker] {
+                let mut rng = Lcg(seed * 7919 + u64::from(docs * 31 + limit));
+                let s = Scenario {
+                    limit: Some(limit),
+                    ..scenario(docs, FetchStrategy::Concurrent, parse, 2)
+                };
+                let mut e = Engine::new(1, s, 0.0);
+                let (mut now, mut in_flight, mut working) = (0.0, Vec::new(), Vec::new());
+                let mut started = vec![0u32; docs as usize + 1];
+                let case = format!("seed {seed}, docs {docs}, limit {limit}, {parse}");
+                loop {
+                    for c in commands(&mut e) {
+                        match c {
+                            Command::StartFetch { doc } => {
+                                started[doc as usize] += 1;
+                                in_flight.push(doc);
+                                assert!(e.handle_fetch_started(job(1, doc), now), "{case}");
+                            }
+                            Command::WorkOnMain { doc } | Command::PostToWorker { doc, .. } => {
+                                working.push(doc);
+                                assert!(e.handle_work_started(job(1, doc), now), "{case}");
+                            }
+                            other => panic!("{case}: unexpected {other:?}"),
+                        }
+                    }
+                    assert!(
+                        in_flight.len() <= limit as usize,
+                        "{case}: {in_flight:?} in flight"
+                    );
+                    now += 10.0;
+                    // Answer a fetch (one in five fails), or finish a parse.
+                    if !in_flight.is_empty() && (working.is_empty() || rng.below(2) == 0) {
+                        let doc = in_flight.swap_remove(rng.below(in_flight.len()));
+                        if rng.below(5) == 0 {
+                            let error = LabError::Network("reset".into());
+                            assert!(e.handle_fetch_failed(job(1, doc), error, now), "{case}");
+                        } else {
+                            assert!(e.handle_fetched(job(1, doc), 10, None, now), "{case}");
+                        }
+                    } else if !working.is_empty() {
+                        let doc = working.swap_remove(rng.below(working.len()));
+                        assert!(e.handle_parsed(job(1, doc), summary(1), 1.0, now), "{case}");
+                    } else {
+                        break;
+                    }
+                }
+                assert_eq!(e.log().outcome, RunOutcome::Finished, "{case}");
+                assert!(
+                    started[1..].iter().all(|&n| n == 1),
+                    "{case}: fetches per doc {started:?}"
+                );
+                assert!(e.log().docs.iter().all(|d| d.state.is_finished()), "{case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_limit_lets_the_next_request_go_when_a_download_ends_not_when_its_parse_does() {
+    let s = Scenario {
+        limit: Some(2),
+        ..scenario(4, FetchStrategy::Concurrent, ParseStrategy::Worker, 1)
+    };
+    let mut e = Engine::new(1, s, 0.0);
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::StartFetch { doc: 1 },
+            Command::StartFetch { doc: 2 }
+        ]
+    );
+    // Doc 1's body is in: doc 3's request goes out at once, while doc 1 is parsed.
+    e.handle_fetched(job(1, 1), 10, None, 100.0);
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::StartFetch { doc: 3 },
+            Command::PostToWorker { doc: 1, worker: 1 }
+        ]
+    );
+    // A failed request frees its place too.
+    e.handle_fetch_failed(job(1, 2), LabError::Network("refused".into()), 101.0);
+    assert_eq!(commands(&mut e), [Command::StartFetch { doc: 4 }]);
+}
+
+#[test]
+fn cancel_in_a_limited_run_aborts_the_requests_in_flight_and_never_starts_the_rest() {
+    let s = Scenario {
+        limit: Some(2),
+        ..scenario(6, FetchStrategy::Concurrent, ParseStrategy::Blocking, 1)
+    };
+    let mut e = Engine::new(1, s, 0.0);
+    commands(&mut e);
+    e.handle_fetch_started(job(1, 1), 0.0);
+    e.handle_fetch_started(job(1, 2), 0.0);
+    e.handle_fetched(job(1, 1), 10, None, 100.0);
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::StartFetch { doc: 3 },
+            Command::WorkOnMain { doc: 1 }
+        ]
+    );
+    e.handle_fetch_started(job(1, 3), 100.0);
+    assert!(e.cancel(120.0));
+    assert_eq!(
+        commands(&mut e),
+        [
+            Command::AbortFetch { doc: 2 },
+            Command::AbortFetch { doc: 3 }
+        ]
+    );
+    // A late answer of an aborted request starts nothing.
+    assert!(!e.handle_fetched(job(1, 2), 10, None, 130.0));
+    assert!(commands(&mut e).is_empty());
+    let never: Vec<u32> = e
+        .log()
+        .docs
+        .iter()
+        .filter(|d| d.fetch_start_ms.is_none())
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(never, [4, 5, 6]);
+    assert_eq!(e.log().outcome, RunOutcome::Cancelled);
+}

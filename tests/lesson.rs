@@ -342,3 +342,103 @@ fn a_verdict_never_calls_unmeasured_tasks_none() {
     );
     assert!(!v.contains("no task"), "{v}");
 }
+
+/// Step 2's "at most 2 at a time": five documents of 600 ms each, two requests at a
+/// time, go out in three waves; the verdict says so from the record.
+#[test]
+fn step_two_limited_variant_goes_in_waves_and_its_verdict_says_how_many() {
+    let step = lesson::step(2).unwrap();
+    let limited = step.variants[1].scenario(&defaults());
+    assert_eq!(
+        (limited.docs, limited.limit, limited.latency_ms),
+        (5, Some(2), 600)
+    );
+    let mut e = Engine::new(1, limited, 0.0);
+    let mut now = 0.0;
+    // Each wave: its requests start, the server answers 600 ms later, the page parses.
+    while !e.is_over() {
+        let mut started = Vec::new();
+        for c in commands(&mut e) {
+            match c {
+                Command::StartFetch { doc } => {
+                    e.handle_fetch_started(job(doc), now);
+                    started.push(doc);
+                }
+                Command::WorkOnMain { doc } => {
+                    e.handle_work_started(job(doc), now);
+                    e.handle_parsed(job(doc), WorkSummary::default(), 1.0, now + 1.0);
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(started.len() <= 2, "{started:?}");
+        now += 600.0;
+        let in_flight: Vec<u32> = e
+            .log()
+            .docs
+            .iter()
+            .filter(|d| d.state == DocState::Fetching)
+            .map(|d| d.id)
+            .collect();
+        for doc in in_flight {
+            e.handle_fetched(job(doc), 10, Some(now), now);
+        }
+    }
+    let text = verdict(Some(2), e.log(), &MainThreadReport::default()).join(" ");
+    assert!(text.contains("At most 2 requests were in flight at a time (the record shows 2 at the busiest moment)"), "{text}");
+    assert!(text.contains("went out in 3 waves"), "{text}");
+    assert!(text.contains("about ⌈5 / 2⌉ × 600 ms = 1800 ms"), "{text}");
+    // The best such a run can do: three latencies, plus the work (1 ms a document).
+    assert_eq!(e.log().fetch_waves(), 3);
+    assert_eq!(e.log().ideal_ms(), 3.0 * 600.0 + 5.0);
+}
+
+/// `connections=6`: a request that waited for a connection shows that wait as its own
+/// segment before the server's time, at() names it, and the verdict says why the
+/// lab's default has no ceiling.
+#[test]
+fn a_request_waiting_for_a_connection_is_its_own_segment_and_the_verdict_explains_http2() {
+    let scenario = Scenario {
+        docs: 8,
+        connections: Some(6),
+        latency_ms: 400,
+        parse: ParseStrategy::Worker,
+        ..defaults()
+    };
+    let mut e = Engine::new(1, scenario, 0.0);
+    for c in commands(&mut e) {
+        if let Command::StartFetch { doc } = c {
+            e.handle_fetch_started(job(doc), 0.0);
+        }
+    }
+    // Docs 1-6 got a connection at once; 7 and 8 when the first answers went out.
+    for doc in 1..=8u32 {
+        let (connected, answered) = if doc <= 6 {
+            (0.5, 400.0)
+        } else {
+            (400.0, 800.0)
+        };
+        assert!(e.handle_connected(job(doc), connected));
+        assert!(e.handle_fetched(job(doc), 10, Some(answered), answered + 1.0));
+    }
+    while !e.is_over() {
+        for c in commands(&mut e) {
+            if let Command::PostToWorker { doc, .. } = c {
+                e.handle_work_started(job(doc), 900.0);
+                e.handle_parsed(job(doc), WorkSummary::default(), 1.0, 901.0);
+            }
+        }
+    }
+    let log = e.log();
+    assert_eq!(time(log, 6, Activity::WaitingForConnection), Some(400.0));
+    assert_eq!(time(log, 6, Activity::WaitingForServer), Some(400.0));
+    assert_eq!(log.docs[6].connected_ms, Some(400.0));
+    let text = verdict(None, log, &MainThreadReport::default()).join(" ");
+    assert!(text.contains("The server had 6 connections for this page, as a browser opens to one origin over HTTP/1.1: 2 requests waited for one, the longest 400 ms."), "{text}");
+    assert!(
+        text.contains("HTTP/2 carries every request of a page over one connection"),
+        "{text}"
+    );
+    let json = serde_json::to_value(&log.docs[6]).unwrap();
+    assert_eq!(json["connected_ms"], 400.0);
+}

@@ -302,3 +302,91 @@ fn a_run_over_the_memory_budget_gets_a_smaller_size_and_a_notice_naming_the_budg
     assert_eq!(s.size_kib, 4096);
     assert_eq!(s.fit_memory_budget(), None);
 }
+
+#[test]
+fn limit_parses_round_trips_falls_back_with_a_notice_and_is_in_the_report() {
+    assert_eq!(defaults().limit, None);
+    let (s, notices) = Scenario::from_query("fetch=concurrent&limit=2", &defaults());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.limit, Some(2));
+    assert!(s.to_query().contains("&limit=2&"), "{}", s.to_query());
+    assert_eq!(Scenario::from_query(&s.to_query(), &defaults()).0, s);
+    let json = serde_json::to_value(&s).unwrap();
+    assert_eq!(json["limit"], 2);
+    assert_eq!(
+        serde_json::to_value(defaults()).unwrap()["limit"],
+        serde_json::Value::Null
+    );
+    assert!(!defaults().to_query().contains("limit"));
+
+    // No limit: `none`, empty (a cleared field, or `null` from run(config)).
+    for clear in ["none", "NONE", ""] {
+        let mut limited = s.clone();
+        let notices = limited.apply([("limit", clear)], &defaults());
+        assert_eq!((limited.limit, notices.len()), (None, 0), "{clear:?}");
+    }
+    // Outside 1–64: the nearest limit; not a number: no limit. Each with its notice.
+    let cases = [
+        ("0", Some(1), "limit=0 is outside 1–64; using 1"),
+        ("100", Some(64), "limit=100 is outside 1–64; using 64"),
+        (
+            "two",
+            None,
+            "limit=\"two\" must be a whole number 1–64, or none; using no limit",
+        ),
+        (
+            "2.5",
+            None,
+            "limit=\"2.5\" must be a whole number 1–64, or none; using no limit",
+        ),
+    ];
+    for (value, used, notice) in cases {
+        let mut limited = s.clone();
+        let notices = limited.apply([("limit", value)], &defaults());
+        assert_eq!(limited.limit, used, "{value}");
+        assert_eq!(
+            notices.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [notice]
+        );
+    }
+    // run(config) writes the whole scenario, the lack of a limit included.
+    let config = defaults().to_config();
+    assert!(
+        config
+            .iter()
+            .any(|(k, v)| *k == "limit" && v.to_string() == "none"),
+        "{config:?}"
+    );
+}
+
+#[test]
+fn connections_parse_round_trip_fall_back_with_a_notice_and_are_in_the_report() {
+    assert_eq!(defaults().connections, None);
+    let (s, notices) = Scenario::from_query("connections=6", &defaults());
+    assert!(notices.is_empty(), "{notices:?}");
+    assert_eq!(s.connections, Some(6));
+    assert!(s.to_query().contains("&connections=6&"), "{}", s.to_query());
+    assert_eq!(Scenario::from_query(&s.to_query(), &defaults()).0, s);
+    assert_eq!(serde_json::to_value(&s).unwrap()["connections"], 6);
+    let (s, notices) = Scenario::from_query("connections=Unlimited", &defaults());
+    assert!(notices.is_empty() && s.connections.is_none(), "{notices:?}");
+    for bad in ["4", "many", "0"] {
+        let (s, notices) = Scenario::from_query(&format!("connections={bad}"), &defaults());
+        assert_eq!(s.connections, None, "{bad}");
+        assert_eq!(
+            notices.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            [format!("connections={bad:?} must be 6 (HTTP/1.1's connections to one origin) or unlimited; using unlimited")]
+        );
+    }
+}
+
+/// sw.js names the protocol version the page expects of it.
+#[test]
+fn the_service_worker_speaks_the_pages_protocol_version() {
+    let sw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/static/sw.js")).unwrap();
+    let expected = format!(
+        "const PROTOCOL = {};",
+        event_loop_lab::lab::page::SIMULATOR_PROTOCOL
+    );
+    assert!(sw.contains(&expected), "sw.js has no `{expected}`");
+}

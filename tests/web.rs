@@ -368,6 +368,7 @@ async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
             latency_ms: 0,
             size_kb,
             fail: None,
+            connections: None,
         };
         let in_page = simulated_document(&simulated)
             .await
@@ -401,6 +402,7 @@ async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
         latency_ms: 0,
         size_kb: 4,
         fail: Some(FailKind::Status500),
+        connections: None,
     };
     assert!(matches!(
         simulated_document(&failing).await,

@@ -5,6 +5,7 @@
 //! window.eventLoopLab.report(); // the last finished report, or null
 //! window.eventLoopLab.trace();  // that run in Chrome's Trace Event Format, or null
 //! window.eventLoopLab.lessons(); // [{ id, title, summary, config }]: run(config) runs a step
+//! window.eventLoopLab.at(ms);    // the last finished run at that instant, or null
 //! ```
 //! `run(config)` takes the URL query's names; omitted fields keep their values. A
 //! new `run` cancels the one in progress, whose promise resolves with a report whose
@@ -15,6 +16,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::future_to_promise;
 
 use super::controller::Controller;
+use crate::lab::instant;
 use crate::lab::lesson::STEPS;
 use crate::lab::report::Report;
 use crate::lab::scenario::{ConfigValue, Scenario};
@@ -51,6 +53,17 @@ fn lessons_to_js(defaults: &Scenario) -> JsValue {
     list.into()
 }
 
+/// `{ t_ms, documents: [{ id, state, thread? }], main: { state, doc?, cause? } }`.
+fn instant_to_js(report: Option<Report>, t_ms: JsValue) -> JsValue {
+    let (Some(report), Some(t_ms)) = (report, t_ms.as_f64().filter(|t| t.is_finite())) else {
+        return JsValue::NULL;
+    };
+    serde_json::to_string(&instant::at(&report, t_ms))
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
 fn trace_to_js(report: Option<Report>) -> JsValue {
     report
         .and_then(|r| js_sys::JSON::parse(&trace_json(&r).to_string()).ok())
@@ -64,6 +77,7 @@ pub struct JsApi {
     _cancel: Closure<dyn Fn()>,
     _trace: Closure<dyn Fn() -> JsValue>,
     _lessons: Closure<dyn Fn() -> JsValue>,
+    _at: Closure<dyn Fn(JsValue) -> JsValue>,
 }
 
 impl JsApi {
@@ -85,13 +99,18 @@ impl JsApi {
         let trace = Closure::<dyn Fn() -> JsValue>::new(move || trace_to_js(c.last_report()));
         let c = controller.clone();
         let lessons = Closure::<dyn Fn() -> JsValue>::new(move || lessons_to_js(&c.defaults()));
+        let c = controller.clone();
+        let at = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |t: JsValue| {
+            instant_to_js(c.last_report(), t)
+        });
         let api = js_sys::Object::new();
         let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&api, &k.into(), v).is_ok();
         let ok = set("run", run.as_ref())
             && set("report", report.as_ref())
             && set("cancel", cancel.as_ref())
             && set("trace", trace.as_ref())
-            && set("lessons", lessons.as_ref());
+            && set("lessons", lessons.as_ref())
+            && set("at", at.as_ref());
         if !ok || js_sys::Reflect::set(&window, &NAME.into(), &api).is_err() {
             return None;
         }
@@ -101,6 +120,7 @@ impl JsApi {
             _cancel: cancel,
             _trace: trace,
             _lessons: lessons,
+            _at: at,
         })
     }
 }

@@ -26,6 +26,8 @@ pub struct Fetched {
     pub bytes: u64,
     /// When the server answered, on the page's clock, if it said.
     pub answered_ms: Option<f64>,
+    /// When the server took the request up on a free connection, if it said.
+    pub connected_ms: Option<f64>,
 }
 
 /// Which latency simulator serves the documents, decided once at start-up.
@@ -47,12 +49,24 @@ fn absolute(relative: &str) -> String {
         .unwrap_or_else(|| relative.to_string())
 }
 
-/// The service worker's URL for document `doc` of `scenario`.
-pub fn document_url(scenario: &Scenario, doc: u32) -> String {
+/// The simulators' name for run `run` of this page: unique across pages and reloads
+/// (the page's time origin), so one server's connection pools never mix two runs.
+fn run_key(run: u32) -> String {
+    let origin = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.time_origin());
+    format!("{origin:.0}-{run}")
+}
+
+/// The service worker's URL for document `doc` of run `run` of `scenario`.
+pub fn document_url(scenario: &Scenario, run: u32, doc: u32) -> String {
     let mut relative = format!(
         "doc/{doc}?latency_ms={}&size_kb={}",
         scenario.latency_ms, scenario.size_kib
     );
+    if let Some(n) = scenario.connections {
+        relative.push_str(&format!("&connections={n}&run={}", run_key(run)));
+    }
     match scenario.failure(doc) {
         // A crash happens in the worker that parses the document, not on the server.
         Some(FailKind::Crash) | None => {}
@@ -70,13 +84,14 @@ pub fn document_url(scenario: &Scenario, doc: u32) -> String {
 pub async fn load(
     simulator: &Simulator,
     scenario: &Scenario,
+    run: u32,
     doc: u32,
     abort: &AbortController,
 ) -> Result<Fetched, LabError> {
     let request = async {
         match simulator {
             Simulator::ServiceWorker => {
-                fetch_document(&document_url(scenario, doc), &abort.signal()).await
+                fetch_document(&document_url(scenario, run, doc), &abort.signal()).await
             }
             Simulator::InPage(_) => {
                 simulated_document(&SimulatedDoc {
@@ -85,6 +100,7 @@ pub async fn load(
                     latency_ms: scenario.latency_ms,
                     size_kb: scenario.size_kib,
                     fail: scenario.failure(doc),
+                    connections: scenario.connections.map(|n| (run_key(run), n)),
                 })
                 .await
             }
@@ -108,7 +124,7 @@ pub async fn load(
 /// main thread the bytes (read now, while the loop is free, as `await
 /// response.arrayBuffer()` would).
 async fn take_for_thread(body: Body, parse: ParseStrategy) -> Result<Fetched, LabError> {
-    let (bytes, answered_ms) = (body.bytes(), body.answered_ms);
+    let (bytes, answered_ms, connected_ms) = (body.bytes(), body.answered_ms, body.connected_ms);
     let payload = match parse {
         ParseStrategy::Worker => Payload::Blob(body.blob),
         ParseStrategy::Blocking | ParseStrategy::Sliced => {
@@ -119,5 +135,6 @@ async fn take_for_thread(body: Body, parse: ParseStrategy) -> Result<Fetched, La
         payload,
         bytes,
         answered_ms,
+        connected_ms,
     })
 }

@@ -237,7 +237,7 @@ impl ActiveRun {
 
     /// Fetches `doc`, after `later` tasks (see [`FETCH_STARTS_PER_TASK`]).
     fn start_fetch(&self, doc: u32, later: u32) -> LabStream {
-        let scenario = self.scenario();
+        let (scenario, run) = (self.scenario(), self.run_id());
         let simulator = self.simulator.clone();
         let abort = AbortController::new();
         if let Ok(abort) = &abort {
@@ -255,7 +255,7 @@ impl ActiveRun {
         // Polled right after the start is recorded, so the fetch goes out then.
         let fetched = stream::once(async move {
             let result = match abort {
-                Ok(abort) => load(&simulator, &scenario, doc, &abort).await,
+                Ok(abort) => load(&simulator, &scenario, run, doc, &abort).await,
                 Err(_) => Err(LabError::Network("AbortController is unavailable".into())),
             };
             Outcome::Fetched { doc, result }
@@ -272,7 +272,7 @@ impl ActiveRun {
         };
         // lesson:forget
         // The future exists, with everything it needs to fetch…
-        let future = load(&self.simulator, &scenario, doc, &abort);
+        let future = load(&self.simulator, &scenario, self.run_id(), doc, &abort);
         // …but nothing polls it: a Rust future does nothing until it is awaited or
         // spawned, so no request goes out. (A JS promise would have started at once.)
         drop(future);

@@ -26,6 +26,9 @@ use crate::lab::error::LabError;
 /// The response header in which both simulators stamp when they answered:
 /// `performance.timeOrigin + performance.now()` on the simulator's clock, ms.
 pub const ANSWERED_HEADER: &str = "x-answered-epoch-ms";
+/// The header in which they stamp, with `connections=6`, when the request got a free
+/// connection (same clock).
+pub const CONNECTED_HEADER: &str = "x-connected-epoch-ms";
 
 /// A fetched document, not decoded yet (decoding is part of the work).
 pub struct Body {
@@ -33,6 +36,8 @@ pub struct Body {
     pub blob: web_sys::Blob,
     /// When the server answered, on this thread's clock, if it said.
     pub answered_ms: Option<f64>,
+    /// When the server took the request up on a free connection, if it said.
+    pub connected_ms: Option<f64>,
 }
 
 impl Body {
@@ -108,12 +113,15 @@ pub async fn receive(response: Response) -> Result<Body, LabError> {
         .flatten()
         .and_then(|l| l.trim().parse::<u64>().ok());
     check_length(length)?;
-    let answered_ms = headers
-        .get(ANSWERED_HEADER)
-        .ok()
-        .flatten()
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map(from_epoch_ms);
+    let stamp = |name: &str| {
+        headers
+            .get(name)
+            .ok()
+            .flatten()
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(from_epoch_ms)
+    };
+    let (answered_ms, connected_ms) = (stamp(ANSWERED_HEADER), stamp(CONNECTED_HEADER));
     let blob = match length {
         Some(_) => {
             let promise = response.blob().map_err(network_error)?;
@@ -129,7 +137,11 @@ pub async fn receive(response: Response) -> Result<Body, LabError> {
     // The announced length could be wrong; the blob's size is the truth, still known
     // before a byte of it is in the page's memory.
     check_length(Some(blob.size() as u64))?;
-    Ok(Body { blob, answered_ms })
+    Ok(Body {
+        blob,
+        answered_ms,
+        connected_ms,
+    })
 }
 
 /// Reads a body of unknown size chunk by chunk, counting, and cancels it with the chunk

@@ -11,7 +11,10 @@
 //! worker shows.
 
 use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
+
+use futures::channel::oneshot;
 
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
@@ -40,6 +43,67 @@ pub struct SimulatedDoc {
     pub size_kb: u32,
     /// How the simulated server fails it, if it does.
     pub fail: Option<FailKind>,
+    /// With `connections=N`: the run's name and N, the most of its answers served at
+    /// once; the rest wait for a free connection.
+    pub connections: Option<(String, u32)>,
+}
+
+/// One run's connections: how many are busy, and the requests waiting for one.
+#[derive(Default)]
+struct Connections {
+    busy: u32,
+    waiting: VecDeque<oneshot::Sender<()>>,
+}
+
+thread_local! {
+    static POOLS: RefCell<HashMap<String, Connections>> = RefCell::new(HashMap::new());
+}
+
+/// A connection of run `key`'s pool, held until dropped: then the next request that
+/// waits gets it.
+struct Connection(String);
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        POOLS.with(|pools| {
+            let mut pools = pools.borrow_mut();
+            let Some(pool) = pools.get_mut(&self.0) else {
+                return;
+            };
+            // Hand it straight to the next waiter still there (one that gave up, its
+            // run cancelled, dropped its receiver).
+            while let Some(next) = pool.waiting.pop_front() {
+                if next.send(()).is_ok() {
+                    return;
+                }
+            }
+            pool.busy -= 1;
+            if pool.busy == 0 {
+                pools.remove(&self.0);
+            }
+        });
+    }
+}
+
+/// Waits for one of run `key`'s `limit` connections.
+async fn connection(key: &str, limit: u32) -> Connection {
+    let wait = POOLS.with(|pools| {
+        let mut pools = pools.borrow_mut();
+        let pool = pools.entry(key.to_string()).or_default();
+        if pool.busy < limit {
+            pool.busy += 1;
+            return None;
+        }
+        let (tx, rx) = oneshot::channel();
+        pool.waiting.push_back(tx);
+        Some(rx)
+    });
+    if let Some(rx) = wait {
+        // Handed over by a connection being dropped; never cancelled while the pool
+        // holds the sender.
+        let _ = rx.await;
+    }
+    Connection(key.to_string())
 }
 
 type Corpus = Rc<Vec<Vec<u8>>>;
@@ -111,6 +175,12 @@ fn corpus(corpus_url: &str) -> CorpusLoad {
 /// Waits out the document's latency, then builds it (or fails it, as asked). A
 /// `hang` never answers: the caller's time limit ends it.
 pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
+    // With a connection ceiling, the server's time starts once a connection is free.
+    let connection = match &doc.connections {
+        Some((key, limit)) => Some(connection(key, *limit).await),
+        None => None,
+    };
+    let connected_ms = connection.as_ref().map(|_| now_ms());
     let due_ms = now_ms() + f64::from(doc.latency_ms);
     // The corpus loads while the latency runs, as the service worker does.
     let load = corpus(&doc.corpus_url);
@@ -141,6 +211,7 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
             let response = endless_response(HUGE_STREAM_BYTES)?;
             let mut body = receive(response).await?;
             body.answered_ms = Some(due_ms);
+            body.connected_ms = connected_ms;
             return Ok(body);
         }
         _ => {}
@@ -159,6 +230,7 @@ pub async fn simulated_document(doc: &SimulatedDoc) -> Result<Body, LabError> {
     Ok(Body {
         blob,
         answered_ms: Some(due_ms),
+        connected_ms,
     })
 }
 

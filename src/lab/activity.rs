@@ -26,6 +26,9 @@ use super::scenario::WaitKind;
 pub enum Activity {
     /// Its request has not gone out (a sequential run's later documents).
     NotStarted,
+    /// Its request is out but the server has no connection free for it yet
+    /// (`connections=6`, HTTP/1.1's per-origin pool).
+    WaitingForConnection,
     /// Its request is out; the server has not answered.
     WaitingForServer,
     /// The server answered, but the page's code could not take the response yet: its
@@ -55,6 +58,7 @@ impl Activity {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NotStarted => "not_started",
+            Self::WaitingForConnection => "waiting_for_connection",
             Self::WaitingForServer => "waiting_for_server",
             Self::AnsweredWaitingForLoop => "answered_waiting_for_loop",
             Self::Sleeping => "sleeping",
@@ -72,6 +76,7 @@ impl Activity {
     pub fn label(self) -> &'static str {
         match self {
             Self::NotStarted => "not started",
+            Self::WaitingForConnection => "waiting for a connection",
             Self::WaitingForServer => "waiting for the server",
             Self::AnsweredWaitingForLoop => "answered, waiting for the page's loop",
             Self::Sleeping => "awaiting a timer",
@@ -88,6 +93,12 @@ impl Activity {
     /// Whether the document is on a thread's hands (its time belongs to that thread).
     pub fn occupies_thread(self) -> bool {
         matches!(self, Self::HeldWait | Self::Parsing)
+    }
+}
+
+impl serde::Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -142,7 +153,14 @@ pub fn segments(d: &DocRecord, wait: WaitKind) -> Vec<Segment> {
     let Some(fetch_start) = d.fetch_start_ms else {
         return Vec::new();
     };
-    starts.push((fetch_start, Activity::WaitingForServer));
+    match d.connected_ms {
+        // With a connection ceiling: queued for a connection, then the server's time.
+        Some(connected) => {
+            starts.push((fetch_start, Activity::WaitingForConnection));
+            starts.push((connected, Activity::WaitingForServer));
+        }
+        None => starts.push((fetch_start, Activity::WaitingForServer)),
+    }
     if let (Some(answered), Some(fetched)) = (d.answered_ms, d.fetch_end_ms) {
         if fetched - answered >= LOOP_WAIT_MIN_MS {
             starts.push((answered, Activity::AnsweredWaitingForLoop));

@@ -86,6 +86,10 @@ pub struct DocRecord {
     pub fetch_start_ms: Option<f64>,
     /// When its body had fully arrived (the page's code saw it).
     pub fetch_end_ms: Option<f64>,
+    /// When the simulated server took the request up on a free connection, as
+    /// stamped by the server: only with `connections=6`. Before it the request waited
+    /// for a connection, as a browser's seventh request to one origin over HTTP/1.1 does.
+    pub connected_ms: Option<f64>,
     /// When the simulated server sent its answer, as stamped by the server. Between
     /// this and `fetch_end_ms` the response sat ready while the page's code could not
     /// run: in blocking mode, that is the stretch the lesson is about.
@@ -131,6 +135,7 @@ impl DocRecord {
             fuzzy_hits: 0,
             fetch_start_ms: None,
             fetch_end_ms: None,
+            connected_ms: None,
             answered_ms: None,
             wait_start_ms: None,
             wait_end_ms: None,

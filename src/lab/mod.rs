@@ -8,6 +8,7 @@ pub mod doc_record;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod instant;
 pub mod lesson;
 pub mod page;
 pub mod report;

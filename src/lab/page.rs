@@ -116,6 +116,11 @@ pub fn embed_snippet(app_url: &str, scenario: &Scenario) -> String {
     )
 }
 
+/// The latency simulator's protocol version, which every answer of sw.js names
+/// (`x-lab-simulator`): sw.js's `PROTOCOL` must say the same (a native test reads it).
+/// Raised with every change a page relies on; 2: `connections=` and `doc/version`.
+pub const SIMULATOR_PROTOCOL: u32 = 2;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ pub use super::doc_record::{DocRecord, DocState};
 pub use super::run_event::RunEvent;
 
 use super::activity::{segments, time_in, Activity};
-use super::scenario::{ParseStrategy, Scenario, WaitKind};
+use super::scenario::{FetchStrategy, ParseStrategy, Scenario, WaitKind};
 use super::timeline::{MainThreadReport, WorkSpan};
 
 /// The `thread` name of the page's main thread.
@@ -70,6 +70,7 @@ impl RunLog {
         let id = match &event {
             RunEvent::FetchStarted { doc, .. }
             | RunEvent::Fetched { doc, .. }
+            | RunEvent::Connected { doc, .. }
             | RunEvent::ParseStarted { doc, .. }
             | RunEvent::Parsed { doc, .. }
             | RunEvent::HandedOff { doc, .. }
@@ -88,6 +89,10 @@ impl RunLog {
             RunEvent::FetchStarted { at_ms, .. } => {
                 d.state = DocState::Fetching;
                 d.fetch_start_ms = Some(at_ms);
+            }
+            RunEvent::Connected { at_ms, .. } => {
+                // Never before the request went out, whatever the server's clock says.
+                d.connected_ms = Some(d.fetch_start_ms.map_or(at_ms, |s| at_ms.max(s)));
             }
             RunEvent::Fetched {
                 at_ms,
@@ -202,8 +207,9 @@ impl RunLog {
     }
 
     /// The best any strategy could do with these documents: every fetch overlapped
-    /// (the longest simulated latency, plus an awaited `wait_ms`) plus the CPU work
-    /// shared by the threads that can do it. The work is what was measured working
+    /// (the longest simulated latency, plus an awaited `wait_ms`; with a `limit` of k
+    /// requests at a time, one of those per wave of k) plus the CPU work shared by the
+    /// threads that can do it. The work is what was measured working
     /// (`work_ms`, the sum of the slices in sliced mode, and a held wait), never wall
     /// spans, which overlap when parses interleave.
     pub fn ideal_ms(&self) -> f64 {
@@ -220,7 +226,19 @@ impl RunLog {
             WaitKind::Async => self.scenario.wait_ms,
             WaitKind::Blocking => 0,
         };
-        f64::from(self.scenario.latency_ms + awaited) + work_total / f64::from(self.work_threads())
+        f64::from(self.fetch_waves() * (self.scenario.latency_ms + awaited))
+            + work_total / f64::from(self.work_threads())
+    }
+
+    /// How many rounds of requests a concurrent run needs at best: one, or ⌈n / k⌉
+    /// with a `limit` of k requests at a time (n: the documents that run).
+    pub fn fetch_waves(&self) -> u32 {
+        let s = &self.scenario;
+        let ran = (1..=s.docs).filter(|&d| !s.forgets(d)).count() as u32;
+        match s.limit {
+            Some(k) if s.fetch == FetchStrategy::Concurrent => ran.div_ceil(k).max(1),
+            _ => 1,
+        }
     }
 
     /// The main-thread work spans, for attributing long tasks to documents: each

@@ -16,6 +16,14 @@ pub enum RunEvent {
         /// When.
         at_ms: f64,
     },
+    /// The simulated server took `doc`'s request up on a free connection (see
+    /// [`DocRecord::connected_ms`]).
+    Connected {
+        /// Document id.
+        doc: u32,
+        /// When, as the server stamped it.
+        at_ms: f64,
+    },
     /// The page holds the whole body of `doc`.
     Fetched {
         /// Document id.

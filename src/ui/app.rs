@@ -9,6 +9,7 @@ use crate::lab::lesson;
 use crate::lab::page::PageOptions;
 use crate::lab::report::RunOutcome;
 use crate::lab::scenario::{parse_query, ParamNotice, Scenario};
+use crate::ui::components::compare::Compare;
 use crate::ui::components::controls::Controls;
 use crate::ui::components::document_rows::DocumentRows;
 use crate::ui::components::embed_panel::EmbedPanel;
@@ -177,6 +178,39 @@ pub fn App() -> Html {
         let controller = controller.clone();
         Callback::from(move |_| controller.reset())
     };
+    let on_scrub = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |words: String| dispatcher.dispatch(Action::Scrubbed(words)))
+    };
+    let on_compare = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |ids: Vec<u32>| dispatcher.dispatch(Action::Compare(ids)))
+    };
+    let on_compare_toggle = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |id: u32| dispatcher.dispatch(Action::CompareToggled(id)))
+    };
+    // The last two finished runs, the earlier first.
+    let last_two: Option<Vec<u32>> = (state.history.len() >= 2)
+        .then(|| vec![state.history[1].run_id(), state.history[0].run_id()]);
+    let on_compare_last = {
+        let (on_compare, last_two) = (on_compare.clone(), last_two.clone());
+        Callback::from(move |()| on_compare.emit(last_two.clone().unwrap_or_default()))
+    };
+    // Steps 3 and 4 and step 5's variants are contrasts: each offers its comparison.
+    let step_compare = step
+        .filter(|s| matches!(s.id, 3..=5) && last_two.is_some())
+        .map(|_| on_compare_last.clone());
+    let compared: Option<[crate::ui::state::PastRun; 2]> = {
+        let mut picked: Vec<_> = state
+            .history
+            .iter()
+            .filter(|r| state.compare.contains(&r.run_id()))
+            .cloned()
+            .collect();
+        picked.sort_by_key(|r| r.run_id());
+        picked.try_into().ok()
+    };
     let on_dismiss = {
         let dispatcher = state.dispatcher();
         Callback::from(move |_| dispatcher.dispatch(Action::NoticesDismissed))
@@ -194,6 +228,10 @@ pub fn App() -> Html {
     // The one live region: each run's result, said once when it ends (not every frame,
     // not every row).
     let announcement = match &state.run {
+        // The one live region also says where the scrub cursor stepped.
+        Some(run) if run.outcome != RunOutcome::Running && state.scrubbed.is_some() => {
+            state.scrubbed.clone().unwrap_or_default()
+        }
         Some(run) if run.outcome == RunOutcome::Finished => {
             let main = state.main.clone().unwrap_or_default();
             let errors = run.docs.iter().filter(|d| d.error.is_some()).count();
@@ -241,7 +279,8 @@ pub fn App() -> Html {
                 <div class="side">
                     if let Some(step) = step {
                         <StepPanel {step} {variant} running={state.running()} {verdict}
-                            on_run={on_variant} on_cancel={on_cancel.clone()} on_choose={on_choose.clone()} />
+                            on_run={on_variant} on_cancel={on_cancel.clone()} on_choose={on_choose.clone()}
+                            on_compare={step_compare} />
                         <details class="adjust">
                             <summary>{ "Change the scenario" }</summary>
                             <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
@@ -256,11 +295,15 @@ pub fn App() -> Html {
                 <div class="stage">
                     <Heartbeat main={state.main.clone()} {on_input} {on_probe} />
                     if let Some(run) = &state.run {
-                        <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} />
+                        <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} on_scrub={on_scrub.clone()} />
                     } else {
                         <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
                     }
-                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} {on_export} />
+                    if let Some(runs) = compared {
+                        <Compare {runs} on_scrub={on_scrub.clone()} on_close={on_compare.reform(|()| Vec::new())} />
+                    }
+                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} {on_export}
+                        compare={state.compare.clone()} {on_compare_toggle} {on_compare_last} />
                     <Lesson run={state.run.clone()} main={state.main.clone()} step={step.map(|s| s.id)} />
                 </div>
             </main>

@@ -121,8 +121,9 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
             let now_ms = run.ended_ms.unwrap_or(run.started_ms + 1_000.0 + moved_ms);
             html! {
                 <>
-                <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} />
-                <Summary run={Some(run.clone())} {now_ms} history={history.clone()} main={Some(main.clone())} on_export={Callback::noop()} />
+                <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} on_scrub={Callback::noop()} />
+                <Summary run={Some(run.clone())} {now_ms} history={history.clone()} main={Some(main.clone())} on_export={Callback::noop()}
+                    compare={Vec::new()} on_compare_toggle={Callback::noop()} on_compare_last={Callback::noop()} />
                 <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
                 </>
             }
@@ -227,7 +228,10 @@ fn finished(scenario: &Scenario) -> (RunLog, MainThreadReport) {
 }
 
 fn past_run(scenario: &Scenario) -> PastRun {
+    let (log, main) = finished(scenario);
     PastRun {
+        log,
+        main,
         scenario: scenario.clone(),
         total_ms: 300.0,
         ideal_ms: 200.0,

@@ -45,6 +45,17 @@ pub struct PastRun {
     pub long_tasks: Option<usize>,
     /// Frames due but not drawn.
     pub dropped_frames: u32,
+    /// Its record, for drawing it again beside another run.
+    pub log: RunLog,
+    /// The main thread during it.
+    pub main: MainThreadReport,
+}
+
+impl PastRun {
+    /// Its run's id.
+    pub fn run_id(&self) -> u32 {
+        self.log.run_id
+    }
 }
 
 /// Everything the screen shows.
@@ -70,6 +81,12 @@ pub struct State {
     pub rehearsed: bool,
     /// The lesson step that is open (`1..=7`), or `None` for the free lab.
     pub lesson_step: Option<u32>,
+    /// What the last run's scrub cursor said at its last keyboard step: the one live
+    /// region announces it. Cleared when a run starts.
+    pub scrubbed: Option<String>,
+    /// The runs of [`history`](Self::history) chosen for comparison, by id, in the
+    /// order chosen (at most two; the view opens with two).
+    pub compare: Vec<u32>,
 }
 
 impl State {
@@ -86,6 +103,8 @@ impl State {
             history: Vec::new(),
             rehearsed: false,
             lesson_step: None,
+            scrubbed: None,
+            compare: Vec::new(),
         }
     }
 
@@ -108,6 +127,12 @@ pub enum Action {
     Rehearsed,
     /// The learner opened a lesson step (`Some(1..=7)`) or the free lab (`None`).
     StepChosen(Option<u32>),
+    /// The scrub cursor moved by keyboard to an instant, said in these words.
+    Scrubbed(String),
+    /// Runs chosen for comparison (by id; empty closes the view).
+    Compare(Vec<u32>),
+    /// One run of the Last runs table ticked or unticked for comparison.
+    CompareToggled(u32),
 }
 
 impl State {
@@ -148,6 +173,7 @@ impl State {
                 true
             }
             LabEvent::RunStarted(log) => {
+                self.scrubbed = None;
                 self.now_ms = log.started_ms;
                 self.run = Some(log);
                 self.main = None;
@@ -191,9 +217,14 @@ impl State {
                         longest_task_ms: main.longest_task_ms,
                         long_tasks: main.long_tasks.as_ref().map(Vec::len),
                         dropped_frames: main.dropped_frames,
+                        log: log.clone(),
+                        main: main.clone(),
                     };
                     self.history.insert(0, past);
                     self.history.truncate(HISTORY_LEN);
+                    // A run that left the table leaves the comparison too.
+                    let kept: Vec<u32> = self.history.iter().map(PastRun::run_id).collect();
+                    self.compare.retain(|id| kept.contains(id));
                 }
                 self.now_ms = at_ms;
                 self.main = Some(main);
@@ -212,6 +243,23 @@ impl Reducible for State {
             Action::Lab(event) => next.apply(event),
             Action::Rehearsed => !std::mem::replace(&mut next.rehearsed, true),
             Action::StepChosen(step) => std::mem::replace(&mut next.lesson_step, step) != step,
+            Action::Compare(ids) => std::mem::replace(&mut next.compare, ids.clone()) != ids,
+            Action::CompareToggled(id) => {
+                if let Some(i) = next.compare.iter().position(|&c| c == id) {
+                    next.compare.remove(i);
+                } else {
+                    next.compare.push(id);
+                    // Two at most: the one chosen first gives way.
+                    if next.compare.len() > 2 {
+                        next.compare.remove(0);
+                    }
+                }
+                true
+            }
+            Action::Scrubbed(words) => {
+                let words = Some(words);
+                std::mem::replace(&mut next.scrubbed, words.clone()) != words
+            }
             Action::NoticesDismissed => {
                 let had = !next.notices.is_empty();
                 next.notices.clear();

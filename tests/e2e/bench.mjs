@@ -28,6 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, PLAIN_BASE } from './server.mjs';
+import { startTrace, markedRun, mainThreadBusy } from './owncost.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../..');
@@ -175,6 +176,33 @@ function check(name, config, r) {
     }
   }
   if (problems.length) throw new Error(`${name}: ${problems.slice(0, 5).join('; ')}`);
+}
+
+// Rows 8 and 9: the scenarios of the issue "light enough for a phone".
+const OWN_SCENARIOS = { default: {}, '32 documents': { docs: 32, size: 512 } };
+
+/** A fresh page at CPU 4× (its own context): ready, then its first worker run of
+ * `query`'s scenario and a later one, each measured by markedRun. */
+async function phoneOnce(browser, query) {
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(RUN_TIMEOUT_MS);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE.cpuRate });
+    const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+    await page.goto(`${ORIGIN}${PLAIN_BASE}?${params}`);
+    await page.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent === 'ready', null, { timeout: RUN_TIMEOUT_MS });
+    const runs = [];
+    for (let i = 0; i < 2; i++) {
+      const run = await withTimeout(markedRun(page, { parse: 'worker' }), RUN_TIMEOUT_MS, 'phone: a run took too long');
+      if (run.report.outcome !== 'finished') throw new Error(`phone: run ${run.report.outcome}`);
+      runs.push({ longTasks: run.longTasks.map((t) => t.duration), maxGapMs: run.maxGapMs, own_ms: run.report.own_ms, total_ms: run.report.total_ms });
+    }
+    return runs;
+  } finally {
+    await context.close();
+  }
 }
 
 // --- main -------------------------------------------------------------------------------
@@ -379,6 +407,45 @@ try {
     strategies[mode] = await measure(`main thread ${mode}`, { ...DEFAULT, yield: 'frame', ...config });
   }
 
+  // 8: the lab's own cost on the main thread during worker runs, from a Chrome trace
+  // (owncost.mjs): at full speed and at CPU 4×, workers=1 and 2, default scenario and 32
+  // documents, each config after one untraced warm-up run. With the parsing in workers,
+  // the page's main thread does nothing but the lab's own drawing and bookkeeping.
+  const cdp = await context.newCDPSession(page);
+  const ownCost = [];
+  for (const rate of [1, THROTTLE.cpuRate]) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+    for (const [scenario, base] of Object.entries(OWN_SCENARIOS)) {
+      for (const workers of [1, 2]) {
+        const config = { ...DEFAULT, ...base, parse: 'worker', workers };
+        await withTimeout(page.evaluate(pageRun, config), RUN_TIMEOUT_MS, 'own cost: the warm-up took too long');
+        const runs = [];
+        for (let i = 1; i <= RUNS; i++) {
+          const stop = await startTrace(page);
+          const run = await withTimeout(markedRun(page, config), RUN_TIMEOUT_MS, 'own cost: a run took too long');
+          const busy = mainThreadBusy(await stop(), run);
+          if (run.report.outcome !== 'finished') throw new Error(`own cost: run ${run.report.outcome}`);
+          runs.push({ ...busy, own_ms: run.report.own_ms, total_ms: run.report.total_ms });
+          log(`own cost ${scenario}, workers=${workers}, CPU ${rate}× ${i}/${RUNS}: busy ${fmt(100 * busy.share, 1)} %, median ${fmt(busy.medianPerFrameMs, 2)} ms a frame`);
+        }
+        ownCost.push({ rate, scenario, workers, runs });
+      }
+    }
+  }
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  // 9: phone-class CPU on fresh pages: the first worker run and a later one at CPU 4×,
+  // measured by the page's own longtask observer and rAF loop (no trace: tracing costs
+  // the renderer time of its own).
+  const phone = [];
+  for (const [scenario, base] of Object.entries(OWN_SCENARIOS)) {
+    for (const workers of [1, 2]) {
+      const runs = [];
+      for (let i = 1; i <= RUNS; i++) runs.push(await phoneOnce(browser, { ...base, workers }));
+      log(`phone ${scenario}, workers=${workers}: ${runs.map((r) => r.map((x) => `${x.longTasks.length} long tasks, gap ${fmt(x.maxGapMs)} ms`).join('; ')).join(' | ')}`);
+      phone.push({ scenario, workers, runs });
+    }
+  }
+
   // --- results -----------------------------------------------------------------------
   const T = (runs) => median(runs.map((r) => r.total_ms));
   const t1 = T(pool[1]);
@@ -545,6 +612,30 @@ try {
       `sum(work_ms) / sum(MB), each pair one after the other; ratio = median of the pairs' ratios; pairs ` +
       `${hostilePairs.map((p) => `${fmt(p.hostile_ms_per_mb, 1)}/${fmt(p.corpus_ms_per_mb, 1)}`).join(', ')} ms/MB |`,
   );
+  for (const { rate, scenario, workers, runs } of ownCost) {
+    const share = median(runs.map((r) => r.share));
+    const perFrame = median(runs.map((r) => r.medianPerFrameMs));
+    lines.push(
+      `| 8. The lab's own main-thread time during a worker run, CPU ${rate}× (targets at full speed: ≤ 1 ms a frame, median; ≤ 5 % of the run) | ` +
+        `${scenario}, workers=${workers} | ${fmt(perFrame, 2)} ms a frame, ${fmt(100 * share, 1)} % of the run | ` +
+        `Chrome trace (CDP): top-level tasks on the page's main thread within the run, per gap between two of the page's animation frames; ` +
+        `runs: ${runsList(runs.map((r) => r.medianPerFrameMs), 2)} ms a frame, ${runsList(runs.map((r) => 100 * r.share), 1)} %, ` +
+        `busy ${runsList(runs.map((r) => r.busyMs))} of ${runsList(runs.map((r) => r.wallMs))} ms; the report's own_ms ${runsList(runs.map((r) => r.own_ms))} |`,
+    );
+  }
+  for (const { scenario, workers, runs } of phone) {
+    const of = (n) => runs.map((r) => r[n]);
+    const describe = (rs) =>
+      `long tasks ${runsList(rs.map((r) => r.longTasks.length))}, longest ${runsList(rs.map((r) => Math.max(0, ...r.longTasks)))} ms, ` +
+      `frame gap ${runsList(rs.map((r) => r.maxGapMs))} ms`;
+    const all = runs.flat();
+    lines.push(
+      `| 9. Phone-class CPU (4×), a fresh page's first worker run and a later one (targets: no long task, no frame gap over 50 ms) | ` +
+        `${scenario}, workers=${workers} | ${sum(all.map((r) => r.longTasks.length))} long tasks in ${all.length} runs, ` +
+        `longest frame gap ${fmt(Math.max(...all.map((r) => r.maxGapMs)))} ms | ` +
+        `the page's own longtask observer and rAF loop; first runs: ${describe(of(0))}; later runs: ${describe(of(1))} |`,
+    );
+  }
   const table = lines.join('\n');
 
   const json = {
@@ -559,7 +650,7 @@ try {
     mb: MB,
     configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY, first_run: FIRST_RUN, throttle: THROTTLE, hostile: { ...HOSTILE_BASE, fail: allHostile }, hostile_corpus: { ...HOSTILE_BASE, size: HOSTILE_SIZE } },
     native,
-    results,
+    results: { ...results, own_cost: ownCost, phone },
     page_errors: pageErrors,
     table,
   };

@@ -86,9 +86,43 @@ test.describe('fetching documents', () => {
     }
   });
 
-  test('bad query values show a notice each and the app still starts', async ({ lab }) => {
-    await lab.open('docs=abc&fetch=sideways&latency=-5');
+  test("limit=2: at most two requests in flight, by the browser's own request events, and the total is three latencies", async ({ lab, context }) => {
+    await lab.open('limit=2');
     await lab.waitReady();
+    await expect(lab.page.getByTestId('limit')).toHaveValue('2');
+    // The browser's own account: each document request from its start to its end.
+    let inFlight = 0;
+    let most = 0;
+    const docUrl = (request) => /\/doc\/\d+/.test(new URL(request.url()).pathname);
+    const pageRequest = (request) => docUrl(request) && !request.serviceWorker();
+    context.on('request', (request) => {
+      if (pageRequest(request)) most = Math.max(most, ++inFlight);
+    });
+    const done = (request) => {
+      if (pageRequest(request)) inFlight -= 1;
+    };
+    context.on('requestfinished', done);
+    context.on('requestfailed', done);
+    const LIMITED = 500;
+    const report = await lab.run({ docs: DOCS, latency: LIMITED, fetch: 'concurrent', parse: 'worker', ...LIGHT });
+    expectAllParsed(report, DOCS);
+    expect(report.config.limit).toBe(2);
+    expect(most, 'the most document requests in flight at once, as the browser saw them').toBe(2);
+    // ⌈6 / 2⌉ = 3 waves of 500 ms; the issue's window, over the 1500 ms the waves take.
+    expect(report.total_ms).toBeGreaterThanOrEqual(3 * LIMITED);
+    expect(report.total_ms).toBeLessThanOrEqual(1700);
+    // Cleared from the controls, the next run has no limit.
+    await lab.setNumber(lab.page.getByTestId('limit'), '');
+    const free = await lab.run({ docs: DOCS, latency: LIMITED, fetch: 'concurrent', parse: 'worker', ...LIGHT });
+    expect(free.config.limit).toBeNull();
+    expect(free.total_ms).toBeLessThan(2 * LIMITED);
+  });
+
+  test('bad query values show a notice each and the app still starts', async ({ lab }) => {
+    await lab.open('docs=abc&fetch=sideways&latency=-5&limit=two');
+    await lab.waitReady();
+    await expect(lab.noticeAbout('limit')).toHaveText(/limit="two" must be a whole number 1–64, or none; using no limit/);
+    await expect(lab.page.getByTestId('limit')).toHaveValue('');
     for (const param of ['docs', 'fetch', 'latency']) {
       await expect(lab.noticeAbout(param).first(), `a notice about ${param}`).toBeVisible();
     }

@@ -4,8 +4,9 @@
 import { test, expect } from './fixtures.mjs';
 import { CSP_BASE, LabPage } from './lab.page.mjs';
 
-/** The run's documents and the simulator's corpus: data, not the app's files. */
-const isData = (url) => /\/doc\/\d+(\?|$)/.test(url.pathname) || url.pathname.includes('/corpus/');
+/** The run's documents, the simulator's corpus and its version check (doc/version):
+ * data, not the app's files. */
+const isData = (url) => /\/doc\/(\d+|version)(\?|$)/.test(url.pathname) || url.pathname.includes('/corpus/');
 
 /** The boxes of the first screen's parts, in CSS pixels. */
 function layoutBoxes(page) {

@@ -119,6 +119,9 @@ export function startServer({
   cspEverywhere = process.env.E2E_CSP === '1',
   log = process.env.E2E_LOG === '1',
   gzip = process.env.E2E_GZIP === '1',
+  // (path within the base, bytes) => bytes to serve instead, or null: a test's own
+  // version of a file (an older deploy's sw.js). Served without validators.
+  rewrite = null,
 } = {}) {
   const server = createServer((req, res) => {
     const url = new URL(req.url, `http://${host}:${port}`);
@@ -139,6 +142,8 @@ export function startServer({
     }
     const found = resolveFile(base === DOCS_BASE ? DOCS_DIR : dist, pathname.slice(base.length));
     if (!found) return send(res, 404, headers, 'not found\n');
+    const rewritten = rewrite && rewrite(pathname.slice(base.length), readFileSync(found.file));
+    if (rewritten) return send(res, 200, { ...headers, 'content-type': contentType(found.file) }, rewritten);
 
     // Validators, so that `no-cache` revalidates (a 304) instead of downloading again.
     const etag = `"${found.size.toString(36)}-${Math.floor(found.mtimeMs).toString(36)}"`;

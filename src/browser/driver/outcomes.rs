@@ -25,6 +25,9 @@ impl ActiveRun {
                 match result {
                     Ok(fetched) => {
                         self.bodies.borrow_mut().insert(doc, fetched.payload);
+                        if let Some(at_ms) = fetched.connected_ms {
+                            engine.handle_connected(job, at_ms);
+                        }
                         engine.handle_fetched(job, fetched.bytes, fetched.answered_ms, now);
                     }
                     Err(error) => {

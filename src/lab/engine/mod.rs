@@ -73,8 +73,16 @@ impl Engine {
             .collect();
         let first = match engine.log.scenario.fetch {
             // join_all: every request goes out now; each document is handled as its
-            // response arrives.
-            FetchStrategy::Concurrent => &pending[..],
+            // response arrives. With a limit (buffer_unordered(k)), the first k go
+            // out, and each finished download lets the next one go (`more_fetches`).
+            FetchStrategy::Concurrent => {
+                let at_once = engine
+                    .log
+                    .scenario
+                    .limit
+                    .map_or(pending.len(), |k| k as usize);
+                &pending[..pending.len().min(at_once)]
+            }
             // One after another: the next request goes out only once the previous
             // document has been fetched and worked on (`after_document`).
             FetchStrategy::Sequential => &pending[..pending.len().min(1)],
@@ -144,6 +152,19 @@ impl Engine {
         true
     }
 
+    /// The simulated server took `job`'s request up on a free connection at `at_ms`
+    /// (on the page's clock), as it stamped its answer (`connections=6`).
+    pub fn handle_connected(&mut self, job: JobId, at_ms: f64) -> bool {
+        if !self.is_in(job, DocState::Fetching) {
+            return false;
+        }
+        self.record(RunEvent::Connected {
+            doc: job.doc,
+            at_ms,
+        });
+        true
+    }
+
     /// The page holds `job`'s whole body (`bytes` long). `answered_ms` is when the
     /// server said it answered, on the page's clock. Returns whether it was taken.
     pub fn handle_fetched(
@@ -170,10 +191,13 @@ impl Engine {
                 doc: job.doc,
                 at_ms: now_ms,
             });
+            // The download is over: with a limit, the next request may go out.
+            self.more_fetches();
             self.commands.push_back(Command::Sleep { doc: job.doc, ms });
             return true;
         }
         self.set_state(job.doc, DocState::AwaitingThread);
+        self.more_fetches();
         self.ready.push_back(job.doc);
         self.assign_threads();
         true
@@ -358,8 +382,32 @@ impl Engine {
         self.after_document(now_ms);
     }
 
-    /// A document finished, well or not: start the next fetch (sequential), give a
-    /// freed thread its next document, and end the run when all are done.
+    /// With `fetch=concurrent` and a `limit`, starts documents not started yet, in
+    /// order, while fewer than `limit` requests are in flight.
+    // lesson:limit
+    fn more_fetches(&mut self) {
+        let scenario = &self.log.scenario;
+        let (FetchStrategy::Concurrent, Some(limit)) = (scenario.fetch, scenario.limit) else {
+            return;
+        };
+        let in_flight = self
+            .states
+            .iter()
+            .filter(|s| **s == DocState::Fetching)
+            .count();
+        let next: Vec<u32> = (1..=scenario.docs)
+            .filter(|&d| self.state(d) == Some(DocState::NotStarted))
+            .take((limit as usize).saturating_sub(in_flight))
+            .collect();
+        for doc in next {
+            self.start_fetch(doc);
+        }
+    }
+    // lesson:end
+
+    /// A document finished, well or not: start the next fetch (sequential, or a
+    /// limited concurrent run whose failed request freed a place), give a freed thread
+    /// its next document, and end the run when all are done.
     fn after_document(&mut self, now_ms: f64) {
         // lesson:next-fetch
         if self.log.scenario.fetch == FetchStrategy::Sequential {
@@ -373,6 +421,7 @@ impl Engine {
                 self.start_fetch(doc);
             }
         }
+        self.more_fetches();
         // lesson:end
         self.assign_threads();
         if self.states.iter().all(|s| s.is_finished()) {

@@ -78,13 +78,23 @@ pub const STEPS: [Step; 7] = [
         title: "All at once",
         short: "All at once",
         summary: "The same five documents, but every request goes out at once and one task handles each response as it arrives: join_all in Rust, asyncio.gather in Python. Nobody waits for anybody while the servers think.",
-        watch: "The blue bars lie on top of each other. The total drops to about one latency.",
-        variants: &[Variant {
-            label: "Run all at once",
-            preset: "docs=5&latency=600&size=64&fetch=concurrent&parse=blocking",
-        }],
-        rust: &[("which requests go out when a run starts", snippets::FETCH_ORDER), ("the one task that handles every response as it arrives", snippets::DRIVE)],
-        python: "pages = await asyncio.gather(*(download(url) for url in urls))\nfor page in pages:\n    parse(page)",
+        watch: "The blue bars lie on top of each other. The total drops to about one latency. With at most 2 at a time, the bars go out in waves, and the total is one latency per wave.",
+        variants: &[
+            Variant {
+                label: "Run all at once",
+                preset: "docs=5&latency=600&size=64&fetch=concurrent&parse=blocking",
+            },
+            Variant {
+                label: "At most 2 at a time",
+                preset: "docs=5&latency=600&size=64&fetch=concurrent&limit=2&parse=blocking",
+            },
+        ],
+        rust: &[
+            ("which requests go out when a run starts", snippets::FETCH_ORDER),
+            ("the one task that handles every response as it arrives", snippets::DRIVE),
+            ("with limit=k (buffer_unordered(k)): each finished download lets the next request go", snippets::LIMIT),
+        ],
+        python: "pages = await asyncio.gather(*(download(url) for url in urls))\nfor page in pages:\n    parse(page)\n\n# limit=2: a semaphore lets two downloads run at a time\ngate = asyncio.Semaphore(2)\n\nasync def download_gated(url):\n    async with gate:\n        return await download(url)\n\npages = await asyncio.gather(*(download_gated(url) for url in urls))",
         js: None,
     },
     Step {

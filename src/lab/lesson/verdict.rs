@@ -1,7 +1,7 @@
 //! What a finished run measured, in words: the verdict of a lesson step, written from
 //! the run's record and the main thread's measurements, never from expectations.
 
-use crate::lab::activity::{segments, Activity, Segment};
+use crate::lab::activity::{segments, time_in, Activity, Segment};
 use crate::lab::report::{DocRecord, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParseStrategy, WaitKind, YieldKind};
 use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
@@ -68,6 +68,9 @@ pub fn verdict(step: Option<u32>, run: &RunLog, main: &MainThreadReport) -> Vec<
     if fetch_step {
         out.push(fetch_verdict(run));
     }
+    if let Some(text) = connections_verdict(run) {
+        out.push(text);
+    }
     if s.wait_ms > 0 {
         out.push(wait_verdict(run, main));
     } else if !matches!(step, Some(1 | 2 | 7)) {
@@ -113,6 +116,7 @@ fn fetch_verdict(run: &RunLog) -> String {
                 ms(last)
             )
         }
+        FetchStrategy::Concurrent if s.limit.is_some_and(|k| k < n) => limited_verdict(run, n),
         FetchStrategy::Concurrent => {
             let sum = f64::from(s.latency_ms) * f64::from(n);
             let ratio = if total(run) > 0.0 {
@@ -132,6 +136,65 @@ fn fetch_verdict(run: &RunLog) -> String {
             )
         }
     }
+}
+
+/// With a connection ceiling (`connections=6`): how long the requests waited for a
+/// connection, and why the lab's default has none.
+fn connections_verdict(run: &RunLog) -> Option<String> {
+    let n = run.scenario.connections?;
+    let waits: Vec<f64> = run
+        .docs
+        .iter()
+        .filter_map(|d| {
+            time_in(
+                &segments(d, run.scenario.wait),
+                Activity::WaitingForConnection,
+            )
+        })
+        .filter(|w| *w >= 1.0)
+        .collect();
+    let waited = match waits.len() {
+        0 => "no request had to wait for one".to_string(),
+        1 => format!("1 request waited {} for one", ms(waits[0])),
+        k => format!(
+            "{k} requests waited for one, the longest {}",
+            ms(waits.iter().copied().fold(0.0, f64::max))
+        ),
+    };
+    Some(format!(
+        "The server had {n} connections for this page, as a browser opens to one origin over HTTP/1.1: {waited}. HTTP/2 carries every request of a page over one connection, which lifts this ceiling; the lab's default is unlimited because static hosts serve HTTP/2 today and the lessons are about the page's own loop."
+    ))
+}
+
+/// A concurrent run with a limit of `k` requests at a time, below its `n` documents:
+/// the requests went out in about ⌈n / k⌉ waves of one latency each.
+fn limited_verdict(run: &RunLog, n: u32) -> String {
+    let s = &run.scenario;
+    let k = s.limit.unwrap_or(n);
+    let waves = n.div_ceil(k);
+    let expected = f64::from(waves) * f64::from(s.latency_ms);
+    // The most requests the record shows in flight at one time, from the fetch spans.
+    let spans: Vec<(f64, f64)> = run
+        .docs
+        .iter()
+        .filter_map(|d| Some((d.fetch_start_ms?, d.fetch_end_ms?)))
+        .collect();
+    let most = spans
+        .iter()
+        .map(|&(start, _)| {
+            spans
+                .iter()
+                .filter(|&&(s2, e2)| s2 <= start && start < e2)
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    format!(
+        "At most {k} requests were in flight at a time (the record shows {most} at the busiest moment), so the {n} documents went out in {waves} waves: {} in all, about ⌈{n} / {k}⌉ × {} ms = {} (all at once would take about one latency).",
+        ms(total(run)),
+        s.latency_ms,
+        ms(expected)
+    )
 }
 
 /// The document whose response waited longest for the page's loop: (id, answered,

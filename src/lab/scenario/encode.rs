@@ -21,6 +21,12 @@ impl Scenario {
             self.workers,
             self.timeout_ms
         );
+        if let Some(k) = self.limit {
+            out.push_str(&format!("&limit={k}"));
+        }
+        if let Some(n) = self.connections {
+            out.push_str(&format!("&connections={n}"));
+        }
         if !self.fail.is_empty() {
             out.push_str("&fail=");
             out.push_str(&self.fail_text());
@@ -56,6 +62,11 @@ impl Scenario {
             ("latency", Number(self.latency_ms)),
             ("size", Number(self.size_kib)),
             ("fetch", Text(self.fetch.to_string())),
+            ("limit", self.limit.map_or(Text("none".into()), Number)),
+            (
+                "connections",
+                self.connections.map_or(Text("unlimited".into()), Number),
+            ),
             ("parse", Text(self.parse.to_string())),
             ("yield", Text(self.yield_kind.to_string())),
             ("workers", Number(self.workers)),
@@ -78,6 +89,8 @@ struct ScenarioJson<'a> {
     latency: u32,
     size: u32,
     fetch: FetchStrategy,
+    limit: Option<u32>,
+    connections: Option<u32>,
     parse: ParseStrategy,
     #[serde(rename = "yield")]
     yield_kind: YieldKind,
@@ -100,6 +113,8 @@ impl Serialize for Scenario {
             latency_ms,
             size_kib,
             fetch,
+            limit,
+            connections,
             parse,
             yield_kind,
             workers,
@@ -115,6 +130,8 @@ impl Serialize for Scenario {
             latency: *latency_ms,
             size: *size_kib,
             fetch: *fetch,
+            limit: *limit,
+            connections: *connections,
             parse: *parse,
             yield_kind: *yield_kind,
             workers: *workers,

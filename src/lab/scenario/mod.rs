@@ -1,7 +1,7 @@
 //! The scenario a run follows, its limits, and its URL query codec.
 //!
-//! The query names (`docs`, `latency`, `size`, `fetch`, `parse`, `yield`, `workers`, `timeout`,
-//! `fail`, `query`) are a public interface: docs pages embed the app preconfigured by URL
+//! The query names (`docs`, `latency`, `size`, `fetch`, `limit`, `connections`, `parse`, `yield`, `workers`,
+//! `timeout`, `fail`, `wait`, `wait_ms`, `forget`, `query`) are a public interface: docs pages embed the app preconfigured by URL
 //! and script it through `window.eventLoopLab.run(config)` with the same names.
 //! Bad values never fail: each falls back to the default or the nearest limit and
 //! yields a [`ParamNotice`] that the UI shows as is.
@@ -22,7 +22,7 @@ pub use super::yielding::{YieldKind, YIELD_KINDS};
 pub use failures::{FailKind, Failure, FAIL_KINDS};
 pub use params::{parse_query, ParamNotice};
 
-use params::{choice, fail_list, forget_list, number, query, set};
+use params::{choice, connection_limit, fail_list, fetch_limit, forget_list, number, query, set};
 
 mod encode;
 mod failures;
@@ -91,6 +91,10 @@ pub const DOCS: RangeInclusive<u32> = 1..=64;
 pub const LATENCY_MS: RangeInclusive<u32> = 0..=5000;
 /// Document size; the work per document scales linearly with it.
 pub const SIZE_KIB: RangeInclusive<u32> = 1..=8192;
+/// How many connections a browser opens to one origin over HTTP/1.1 (`connections=6`).
+pub const HTTP1_CONNECTIONS: u32 = 6;
+/// The most fetches of a concurrent run in flight at once (`limit=`); none by default.
+pub const LIMIT: RangeInclusive<u32> = 1..=64;
 /// Size of the worker pool.
 pub const WORKERS: RangeInclusive<u32> = 1..=8;
 /// How long each document's request may take before it fails with a timeout.
@@ -139,6 +143,13 @@ pub struct Scenario {
     pub size_kib: u32,
     /// Fetch strategy.
     pub fetch: FetchStrategy,
+    /// With `fetch=concurrent`, the most requests in flight at once (`limit=`), as
+    /// `buffer_unordered(k)` or a `Semaphore(k)` around the download; `None`: no limit.
+    pub limit: Option<u32>,
+    /// How many of the run's responses the simulated server sends at once
+    /// (`connections=6`, HTTP/1.1's per-origin pool): the rest wait for a free
+    /// connection. `None` (`connections=unlimited`): as over HTTP/2, no such wait.
+    pub connections: Option<u32>,
     /// Parse strategy.
     pub parse: ParseStrategy,
     /// How `parse=sliced` yields between slices (`yield=` in the URL and the JSON).
@@ -171,6 +182,10 @@ impl Scenario {
             latency_ms: 800,
             size_kib: 3072,
             fetch: FetchStrategy::Concurrent,
+            limit: None,
+            // Unlimited, as over HTTP/2, which static hosts serve today: the lessons
+            // are about the page's loop, and a connection ceiling would blur them.
+            connections: None,
             parse: ParseStrategy::Blocking,
             yield_kind: YieldKind::Frame,
             workers: default_workers(hardware_concurrency),
@@ -227,6 +242,8 @@ impl Scenario {
                         },
                     ),
                 ),
+                "limit" => set(&mut self.limit, fetch_limit(value)),
+                "connections" => set(&mut self.connections, connection_limit(value)),
                 "parse" => set(
                     &mut self.parse,
                     choice(

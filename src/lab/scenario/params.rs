@@ -12,7 +12,7 @@ use std::ops::RangeInclusive;
 use thiserror::Error;
 
 use super::failures::{parse_fail_list, FailKind, Failure, FAIL_KINDS};
-use super::{ParseStrategy, DOCS, QUERY_MAX_CHARS};
+use super::{ParseStrategy, DOCS, HTTP1_CONNECTIONS, LIMIT, QUERY_MAX_CHARS};
 use crate::lab::waiting::parse_doc_list;
 
 /// A query value the app could not use as given, and what it used instead.
@@ -90,6 +90,18 @@ pub enum ParamNotice {
         "yield=scheduler needs scheduler.yield(), which this browser does not have; using timeout"
     )]
     SchedulerMissing,
+    /// `limit` is neither a whole number nor `none`.
+    #[error("limit={value:?} must be a whole number {min}–{max}, or none; using no limit", min = LIMIT.start(), max = LIMIT.end())]
+    BadLimit {
+        /// What was given.
+        value: String,
+    },
+    /// `connections` is neither `6` nor `unlimited`.
+    #[error("connections={value:?} must be {HTTP1_CONNECTIONS} (HTTP/1.1's connections to one origin) or unlimited; using unlimited")]
+    BadConnections {
+        /// What was given.
+        value: String,
+    },
     /// `forget` has an item that is not a document number.
     #[error("forget={value:?} must list document numbers 1–64 separated by commas; ignoring it")]
     BadForgetList {
@@ -170,6 +182,39 @@ pub(super) fn number(
     }
     // In range and integral, so the cast is exact.
     Ok(v as u32)
+}
+
+/// `limit=`: a number of requests within [`LIMIT`] (outside it, the nearest limit), or
+/// `none` or nothing for no limit; anything else falls back to no limit.
+pub(super) fn fetch_limit(value: &str) -> Parsed<Option<u32>> {
+    if value.is_empty() || value.eq_ignore_ascii_case("none") {
+        return Ok(None);
+    }
+    match number("limit", value, LIMIT, *LIMIT.end()) {
+        Ok(k) => Ok(Some(k)),
+        Err((notice @ ParamNotice::OutOfRange { .. }, used)) => Err((notice, Some(used))),
+        Err(_) => Err((
+            ParamNotice::BadLimit {
+                value: value.to_string(),
+            },
+            Some(None),
+        )),
+    }
+}
+
+/// `connections=`: `6` ([`HTTP1_CONNECTIONS`]) or `unlimited` (or nothing); anything
+/// else falls back to unlimited.
+pub(super) fn connection_limit(value: &str) -> Parsed<Option<u32>> {
+    match value.to_ascii_lowercase().as_str() {
+        "" | "unlimited" => Ok(None),
+        v if v == HTTP1_CONNECTIONS.to_string() => Ok(Some(HTTP1_CONNECTIONS)),
+        _ => Err((
+            ParamNotice::BadConnections {
+                value: value.to_string(),
+            },
+            Some(None),
+        )),
+    }
 }
 
 /// One of a parameter's `choices` (any case), as `pick` names them; else `default`.

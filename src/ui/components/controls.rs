@@ -1,4 +1,4 @@
-//! The scenario controls: documents, latency, size, fetch and parse strategy, how a
+//! The scenario controls: documents, latency, size, fetch strategy and its limit, parse strategy, how a
 //! sliced parse yields, pool size, and Run / Cancel / Reset.
 
 use web_sys::HtmlInputElement;
@@ -48,6 +48,25 @@ fn number_field(
     }
 }
 
+/// `limit`: a number field that is empty for "no limit".
+fn limit_field(value: Option<u32>, on_edit: &Callback<(String, String)>) -> Html {
+    let on_edit = on_edit.clone();
+    let onchange = Callback::from(move |e: Event| {
+        let input: HtmlInputElement = e.target_unchecked_into();
+        on_edit.emit(("limit".to_string(), input.value()));
+    });
+    html! {
+        <div class="field" title="With concurrent fetches: the most requests in flight at once (buffer_unordered(k), a Semaphore(k)). Empty: no limit.">
+            <label for="ctl-limit">{ "at most" }</label>
+            <input id="ctl-limit" type="number" data-testid="limit" placeholder="no limit"
+                value={value.map(|k| k.to_string()).unwrap_or_default()}
+                min={scenario::LIMIT.start().to_string()} max={scenario::LIMIT.end().to_string()} step="1"
+                {onchange} />
+            <span class="unit"></span>
+        </div>
+    }
+}
+
 fn choice(
     name: &'static str,
     value: &'static str,
@@ -86,6 +105,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <legend>{ "fetch" }</legend>
                 { choice("fetch", "concurrent", "concurrent", "all at once: join_all", s.fetch == FetchStrategy::Concurrent, e) }
                 { choice("fetch", "sequential", "sequential", "one after another", s.fetch == FetchStrategy::Sequential, e) }
+                { limit_field(s.limit, e) }
             </fieldset>
             <fieldset>
                 <legend>{ "parse" }</legend>

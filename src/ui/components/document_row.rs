@@ -18,6 +18,7 @@ fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
     let width = ((end - start) / scale * 100.0).max(0.4);
     let on_main = segment.thread.as_deref() == Some(MAIN_THREAD);
     let class = match segment.activity {
+        Activity::WaitingForConnection => "connection",
         Activity::WaitingForServer => "fetch",
         Activity::AnsweredWaitingForLoop => "answered",
         Activity::Sleeping => "wait-async",
@@ -33,11 +34,16 @@ fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
         .as_deref()
         .map(|t| format!(" on {t}"))
         .unwrap_or_default();
-    let label = format!(
-        "doc {doc}: {}{on} {:.0} ms",
-        segment.activity.label(),
-        segment.duration_ms(now)
-    );
+    // An open segment's tooltip does not count its time: text that changed on every
+    // tick was one more node per row for the browser to update.
+    let label = match segment.end_ms {
+        Some(_) => format!(
+            "doc {doc}: {}{on} {:.0} ms",
+            segment.activity.label(),
+            segment.duration_ms(now)
+        ),
+        None => format!("doc {doc}: {}{on} (still going)", segment.activity.label()),
+    };
     html! {
         <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
             width={format!("{width:.3}%")} height="12" rx="3">
@@ -62,6 +68,15 @@ fn thread_label(segment: &Segment, t0: f64, scale: f64) -> Html {
     }
 }
 
+/// The scrub cursor across a lane `height` px tall, if it is set.
+pub fn cursor_line(cursor_ms: Option<f64>, t0: f64, scale: f64, height: u32) -> Html {
+    let Some(t) = cursor_ms else {
+        return html! {};
+    };
+    let x = format!("{:.3}%", ((t - t0) / scale * 100.0).clamp(0.0, 100.0));
+    html! { <line class="cursor" x1={x.clone()} x2={x} y1="0" y2={height.to_string()} /> }
+}
+
 /// Props of [`DocumentRow`].
 #[derive(Properties, PartialEq)]
 pub struct DocumentRowProps {
@@ -76,6 +91,9 @@ pub struct DocumentRowProps {
     /// Now, while the document has a segment still open; `None` once it ended, so
     /// its props stop changing and yew skips it.
     pub now_ms: Option<f64>,
+    /// The scrub cursor's instant, once a run is over and the reader has moved it.
+    #[prop_or_default]
+    pub cursor_ms: Option<f64>,
 }
 
 /// One document's row: its lane of segments, their times, and what it found or why it
@@ -130,9 +148,10 @@ pub fn DocumentRow(props: &DocumentRowProps) -> Html {
                 <svg class="lane-svg" height="14" aria-hidden="true">
                     { for segments.iter().map(|s| bar(d.id, s, now, t0, scale)) }
                     { for segments.iter().map(|s| thread_label(s, t0, scale)) }
+                    { cursor_line(props.cursor_ms, t0, scale, 14) }
                 </svg>
             </span>
-            <span class="times">{ times }</span>
+            <span class="times" title={times.clone()}>{ times.clone() }</span>
             { outcome }
         </li>
     }

@@ -8,7 +8,8 @@ use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
-use crate::ui::components::document_row::DocumentRow;
+use crate::ui::components::document_row::{cursor_line, DocumentRow};
+use crate::ui::components::scrub::use_scrub;
 use crate::ui::components::timeline_table::timeline_table;
 
 /// Props of [`DocumentRows`].
@@ -22,10 +23,13 @@ pub struct DocumentRowsProps {
     pub main: Option<MainThreadReport>,
     /// Which instruments the browser has.
     pub support: Option<Support>,
+    /// The scrub cursor stepped, by keyboard, to an instant said in these words (for
+    /// the page's one live region).
+    pub on_scrub: Callback<String>,
 }
 
 /// The main-thread lane: frame gaps, long tasks with their cause, input events.
-fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
+pub fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option<f64>) -> Html {
     let x = |t: f64| ((t - t0) / scale * 100.0).clamp(0.0, 100.0);
     let w = |d: f64| (d / scale * 100.0).max(0.3);
     let gaps = main.frame_gaps.iter().map(|g| {
@@ -90,6 +94,7 @@ fn main_lane(main: &MainThreadReport, t0: f64, scale: f64) -> Html {
             { for hidden }{ for gaps }
             { for tasks }
             { for inputs }
+            { cursor_line(cursor_ms, t0, scale, 40) }
         </svg>
     }
 }
@@ -114,16 +119,39 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     let now = run.ended_ms.unwrap_or(props.now_ms);
     // The axis grows with the run; at least one latency plus a little, so bars of a
     // fresh run do not start full width.
-    let scale = nice_ceil(
-        (now - run.started_ms)
-            .max(f64::from(run.scenario.latency_ms) * 1.2)
-            .max(200.0),
-    );
+    let span = (now - run.started_ms)
+        .max(f64::from(run.scenario.latency_ms) * 1.2)
+        .max(200.0);
+    let scale = if run.outcome == RunOutcome::Running {
+        live_scale(span)
+    } else {
+        nice_ceil(span)
+    };
+    // The table is built only while it is open: a closed <details> draws nothing, but
+    // building its 30-odd rows in the frame a run ends cost that frame a long task at
+    // CPU 4×.
+    let table_open = use_state(|| false);
+    let on_toggle = {
+        let table_open = table_open.clone();
+        Callback::from(move |e: Event| {
+            let open = e
+                .target_dyn_into::<web_sys::Element>()
+                .is_some_and(|d| d.has_attribute("open"));
+            table_open.set(open);
+        })
+    };
     let ticks = axis_ticks(scale);
     // No figures until the run's first measurement: an empty report would read as
     // "not measured".
     let measured = props.main.is_some();
     let main = props.main.clone().unwrap_or_default();
+    // After the run: a cursor to read back any instant of it.
+    let over = run
+        .ended_ms
+        .filter(|_| run.outcome != RunOutcome::Running)
+        .map(|end| vec![run.report(end, main.clone())]);
+    let scrub = use_scrub(over.unwrap_or_default(), scale, props.on_scrub.clone());
+    let cursor = scrub.as_ref().and_then(|s| s.at(0));
     html! {
         <section class="documents" aria-label="Documents">
             <div class="axis" aria-hidden="true">
@@ -141,20 +169,24 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     </svg>
                 </span>
             </div>
-            <ol class="rows">
+            if let Some(scrub) = &scrub {
+                { scrub.track.clone() }
+            }
+            <ol class="rows" onpointerdown={scrub.as_ref().map(|s| s.on_pointer.clone())}
+                onpointermove={scrub.as_ref().map(|s| s.on_pointer.clone())}>
                 { for run.docs.iter().map(|d| {
                     // A document that has ended draws the same on every tick: its props
                     // do not change, so yew skips it (only rows still going are drawn).
                     let open = !d.is_finished() && d.fetch_start_ms.is_some();
                     html! {
                         <DocumentRow key={d.id} doc={d.clone()} wait={run.scenario.wait}
-                            t0={run.started_ms} {scale} now_ms={open.then_some(now)} />
+                            t0={run.started_ms} {scale} now_ms={open.then_some(now)} cursor_ms={cursor} />
                     }
                 }) }
             </ol>
             <div class="main-lane" data-testid="main-lane">
                 <span class="doc-name">{ "main" }</span>
-                <span class="lane tall">{ main_lane(&main, run.started_ms, scale) }</span>
+                <span class="lane tall">{ main_lane(&main, run.started_ms, scale, cursor) }</span>
                 <span class="times">{ match main.longest_task_ms {
                     Some(longest) => format!("longest {longest:.0} ms"),
                     None if measured => "tasks not measured".to_string(),
@@ -166,7 +198,13 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     None => String::new(),
                 } }</span>
             </div>
+            if let Some(scrub) = &scrub {
+                { scrub.readout.clone() }
+            }
             <p class="legend">
+                if run.scenario.connections.is_some() {
+                    <span class="legend-item"><span class="key connection"></span>{ Activity::WaitingForConnection.label() }</span>
+                }
                 <span class="legend-item"><span class="key fetch"></span>{ Activity::WaitingForServer.label() }</span>
                 <span class="legend-item"><span class="key answered"></span>{ Activity::AnsweredWaitingForLoop.label() }</span>
                 <span class="legend-item"><span class="key queued"></span>{ Activity::Queued.label() }</span>
@@ -189,11 +227,11 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 }
                 <span class="legend-item"><span class="key input-dot"></span>{ "input, bar = its delay" }</span>
             </p>
-            <details class="as-table" data-testid="timeline-table">
+            <details class="as-table" data-testid="timeline-table" ontoggle={on_toggle}>
                 <summary>{ "The timeline as a table" }</summary>
                 if run.outcome == RunOutcome::Running {
                     <p>{ "The table fills in when the run ends." }</p>
-                } else {
+                } else if *table_open {
                     { timeline_table(run, &main) }
                 }
             </details>
@@ -204,13 +242,28 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     }
 }
 
+/// The axis length for `ms` while a run goes: the next of 1, 2, 5 × 10^k.
+///
+/// NOTE: a new axis length redraws every bar of every row, finished ones too. In the
+/// fine steps of [`nice_ceil`] a 4 s run changed its axis seven times, and at CPU 4×
+/// each of those frames was a long task with 32 rows. In these coarse steps it changes
+/// twice; the finished run is drawn once more, on the fine steps, to fill the lane.
+fn live_scale(ms: f64) -> f64 {
+    let magnitude = 10f64.powf(ms.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|&step| step >= ms)
+        .unwrap_or(ms)
+}
+
 /// The axis length for `ms`: the next of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 × 10^k.
 ///
 /// NOTE: a live axis that grew with every frame moved every bar of every row with
 /// it, and the browser laid out all of them each frame (15–30 ms with 32 rows here,
 /// enough to tip a worker run over the 50 ms long-task mark). In steps, a finished
 /// bar keeps its attributes, so only the rows that changed are laid out again.
-fn nice_ceil(ms: f64) -> f64 {
+pub fn nice_ceil(ms: f64) -> f64 {
     let magnitude = 10f64.powf(ms.log10().floor());
     [1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
@@ -220,7 +273,7 @@ fn nice_ceil(ms: f64) -> f64 {
 }
 
 /// Round tick positions (ms) for an axis `scale` ms long: 4–8 ticks.
-fn axis_ticks(scale: f64) -> Vec<f64> {
+pub fn axis_ticks(scale: f64) -> Vec<f64> {
     let raw = scale / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]

@@ -76,6 +76,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     let (rust, python) = match (s.fetch, s.parse) {
         (FetchStrategy::Concurrent, ParseStrategy::Worker) => ("join_all(docs.map(|d| async { let body = fetch(d).await; pool.run(work, body).await }))", "await asyncio.gather(*(fetch_then_run_in_executor(pool, work, d) for d in docs))"),
         (_, ParseStrategy::Sliced) => sliced_code(s.yield_kind),
+        (FetchStrategy::Concurrent, ParseStrategy::Blocking) if s.limit.is_some() => ("stream::iter(docs).map(|d| fetch(d)).buffer_unordered(k) // then analyze(&html) as each arrives", "gate = asyncio.Semaphore(k); await asyncio.gather(*(fetch_gated_then_parse(gate, d) for d in docs))"),
         (FetchStrategy::Concurrent, ParseStrategy::Blocking) => ("join_all(docs.map(|d| async { let html = fetch(d).await; analyze(&html) }))", "await asyncio.gather(*(fetch_then_parse(d) for d in docs))  # parse blocks the loop"),
         (FetchStrategy::Sequential, ParseStrategy::Worker) => ("for d in docs { let body = fetch(d).await; pool.run(work, body).await }", "for d in docs: data = await download(d); await loop.run_in_executor(pool, parse, data)"),
         (FetchStrategy::Sequential, _) => ("for d in docs { let html = fetch(d).await; analyze(&html) }", "for d in docs: html = await fetch(d); parse(html)"),

@@ -65,6 +65,9 @@ pub struct StepPanelProps {
     pub on_cancel: Callback<()>,
     /// Previous or next step, or the free lab.
     pub on_choose: Callback<Option<u32>>,
+    /// "Compare with your previous run", where the step offers it and two runs exist.
+    #[prop_or_default]
+    pub on_compare: Option<Callback<()>>,
 }
 
 /// The open step.
@@ -106,6 +109,10 @@ pub fn StepPanel(props: &StepPanelProps) -> Html {
                 } else {
                     <h3>{ "What this run measured" }</h3>
                     { for props.verdict.iter().map(|v| html! { <p>{ v.clone() }</p> }) }
+                }
+                if let (Some(on_compare), false) = (&props.on_compare, props.running) {
+                    <button class="secondary" data-testid="step-compare"
+                        onclick={on_compare.reform(|_: MouseEvent| ())}>{ "Compare with your previous run" }</button>
                 }
             </div>
             <div class="step-nav">

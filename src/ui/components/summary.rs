@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use crate::lab::report::{RunLog, RunOutcome};
+use crate::lab::scenario::FetchStrategy;
 use crate::lab::timeline::MainThreadReport;
 use crate::ui::state::PastRun;
 
@@ -19,6 +20,12 @@ pub struct SummaryProps {
     pub main: Option<MainThreadReport>,
     /// "Export trace" pressed (shown once a run has finished).
     pub on_export: Callback<()>,
+    /// The runs ticked for comparison, by id.
+    pub compare: Vec<u32>,
+    /// A run ticked or unticked for comparison.
+    pub on_compare_toggle: Callback<u32>,
+    /// "Compare the last two runs" pressed.
+    pub on_compare_last: Callback<()>,
 }
 
 fn ms(v: f64) -> String {
@@ -70,7 +77,10 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 <span class="total">{ "total " }<strong data-testid="total">{ ms(total) }</strong></span>
                 if done {
                     <span>{ "ideal " }<strong data-testid="ideal">{ ms(run.ideal_ms()) }</strong>
-                        <small>{ " (one latency + the work shared by the threads)" }</small></span>
+                        <small>{ match run.fetch_waves() {
+                            1 => " (one latency + the work shared by the threads)".to_string(),
+                            waves => format!(" ({waves} latencies, one per wave of requests + the work shared by the threads)"),
+                        } }</small></span>
                 }
                 <span>{ "sum of latencies " }<strong data-testid="sum-latencies">{ ms(run.sum_of_latencies_ms()) }</strong></span>
                 if done {
@@ -104,8 +114,14 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 // Its own scroll box on a narrow screen, reachable from the keyboard.
                 <div class="history-box" tabindex="0" role="region" aria-label="Last runs">
                 <table class="history" data-testid="history">
-                    <caption>{ "Last runs" }</caption>
+                    <caption>{ "Last runs" }
+                        if props.history.len() >= 2 {
+                            <button class="link" data-testid="compare-last" onclick={props.on_compare_last.reform(|_: MouseEvent| ())}>
+                                { "Compare the last two" }</button>
+                        }
+                    </caption>
                     <thead><tr>
+                        <th scope="col">{ "compare" }</th>
                         <th scope="col">{ "fetch" }</th><th scope="col">{ "parse" }</th>
                         <th scope="col">{ "docs × latency" }</th><th scope="col">{ "size" }</th>
                         <th scope="col">{ "total" }</th><th scope="col">{ "ideal" }</th>
@@ -113,9 +129,17 @@ pub fn Summary(props: &SummaryProps) -> Html {
                         <th scope="col">{ "dropped frames" }</th><th scope="col">{ "errors" }</th>
                     </tr></thead>
                     <tbody>
-                        { for props.history.iter().map(|r| html! {
+                        { for props.history.iter().map(|r| {
+                            let id = r.run_id();
+                            let on_toggle = props.on_compare_toggle.reform(move |_: Event| id);
+                            html! {
                             <tr>
-                                <td>{ r.scenario.fetch.as_str() }</td>
+                                <td><input type="checkbox" data-testid="compare-pick" aria-label={format!("compare run {id}")}
+                                    checked={props.compare.contains(&id)} onchange={on_toggle} /></td>
+                                <td>{ match r.scenario.limit {
+                                    Some(k) if r.scenario.fetch == FetchStrategy::Concurrent => format!("concurrent, {k} at a time"),
+                                    _ => r.scenario.fetch.to_string(),
+                                } }</td>
                                 <td>{ match r.scenario.parse {
                                     crate::lab::scenario::ParseStrategy::Worker => format!("worker ×{}", r.scenario.workers),
                                     crate::lab::scenario::ParseStrategy::Sliced => format!("sliced, {}", r.scenario.yield_kind),
@@ -132,7 +156,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
                                 <td class="num">{ r.dropped_frames }</td>
                                 <td class="num">{ r.errors }</td>
                             </tr>
-                        }) }
+                        }}) }
                     </tbody>
                 </table>
                 </div>

@@ -11,6 +11,8 @@ use crate::lab::timeline::MainThreadReport;
 /// The timeline's text alternative: each document's spans, and the long tasks.
 pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
     let t0 = run.started_ms;
+    // A column for the wait for a connection, where the run had a connection ceiling.
+    let ceiling = run.scenario.connections.is_some();
     let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}"));
     let rows = run.docs.iter().map(|d| {
         let segments = segments(d, run.scenario.wait);
@@ -25,6 +27,9 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
             <tr>
                 <th scope="row">{ format!("doc {}", d.id) }</th>
                 <td>{ cell(d.fetch_start_ms.map(|t| t - t0)) }</td>
+                if ceiling {
+                    <td>{ cell(time(Activity::WaitingForConnection)) }</td>
+                }
                 <td>{ cell(time(Activity::WaitingForServer)) }</td>
                 <td>{ cell(time(Activity::AnsweredWaitingForLoop)) }</td>
                 <td>{ cell(waited) }</td>
@@ -50,6 +55,9 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
                 <caption>{ "Each document, in ms (start from the run's start)" }</caption>
                 <thead><tr>
                     <th scope="col">{ "document" }</th><th scope="col">{ "start" }</th>
+                    if ceiling {
+                        <th scope="col">{ "connection" }</th>
+                    }
                     <th scope="col">{ "server" }</th><th scope="col">{ "page's loop" }</th>
                     <th scope="col">{ "wait" }</th><th scope="col">{ "queued" }</th>
                     <th scope="col">{ "parse" }</th><th scope="col">{ "thread" }</th>

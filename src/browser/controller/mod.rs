@@ -1,6 +1,7 @@
 //! The run controller: a small facade over the pieces of a run. It holds the
 //! scenario, starts the latency simulator and the worker pool, starts and cancels
-//! runs (each carried out by a [`driver::ActiveRun`](super::driver::ActiveRun)),
+//! runs (each carried out by a [`driver::ActiveRun`](super::driver::ActiveRun), from
+//! Run to report in [`run`]),
 //! and tells the UI what happened as [`LabEvent`]s, batched once per animation
 //! frame. One controller lives for the app's lifetime (owned by a hook); the UI's
 //! buttons and `window.eventLoopLab` both go through it.
@@ -11,26 +12,23 @@ use std::rc::Rc;
 use futures::channel::oneshot;
 use futures::future::{LocalBoxFuture, Shared};
 use futures::FutureExt;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 
-use super::clock::{next_task, now_ms};
 use super::documents::Simulator;
 use super::download::download_text;
 use super::driver::ActiveRun;
-use super::main_work::has_scheduler_yield;
 use super::monitor::Monitor;
 use super::pool::{WorkerPool, WORKER_SCRIPT};
 use super::service_worker;
 use crate::lab::events::LabEvent;
 use crate::lab::page::SimulatorChoice;
 use crate::lab::report::{Report, RunLog};
-use crate::lab::scenario::{ParamNotice, ParseStrategy, Scenario, YieldKind};
+use crate::lab::scenario::Scenario;
 use crate::lab::timeline::MainThreadReport;
 use crate::lab::trace::{trace_file_name, trace_json};
+use run::{run, WORKER_START_TIMEOUT_MS};
 
-/// How long starting workers may take before a run goes ahead anyway.
-const WORKER_START_TIMEOUT_MS: u32 = 10_000;
+mod run;
 /// How often the live main-thread summary is sent during a run, ms.
 const MEASURE_EVERY_MS: f64 = 100.0;
 
@@ -298,104 +296,4 @@ impl PendingReport {
     pub async fn report(self) -> Option<Report> {
         self.0.await.ok()
     }
-}
-
-fn still_current(inner: &Inner, run_id: u32) -> bool {
-    inner
-        .current
-        .borrow()
-        .as_ref()
-        .is_some_and(|c| c.run_id == run_id)
-}
-
-/// The size of this page's wasm linear memory, bytes.
-fn wasm_memory_bytes() -> u64 {
-    wasm_bindgen::memory()
-        .dyn_into::<js_sys::WebAssembly::Memory>()
-        .map_or(0, |memory| {
-            memory
-                .buffer()
-                .dyn_into::<js_sys::ArrayBuffer>()
-                .map_or(0, |buffer| buffer.byte_length() as u64)
-        })
-}
-
-/// One run from Run to its report.
-async fn run(inner: Rc<Inner>, run_id: u32, scenario: Scenario) -> Report {
-    // Runs wait for the simulator (a first visit installs it). If it failed, the
-    // requests go to the static server and each row shows its error.
-    let simulator = inner.simulator.clone().await;
-    // Workers this run needs are started before its clock starts: booting a worker
-    // is a one-off cost, not what a run measures. A worker that cannot start fails
-    // the rows it is given. That includes fresh workers that replaced dead ones.
-    // The pool keeps `workers` workers even when a run has fewer documents (it uses
-    // fewer then): starting and stopping workers between runs costs the page a
-    // message and a module each time.
-    if scenario.parse == ParseStrategy::Worker
-        && still_current(&inner, run_id)
-        && inner.pool.resize(scenario.workers as usize).is_ok()
-    {
-        inner.pool.ready(WORKER_START_TIMEOUT_MS).await;
-    }
-    if !still_current(&inner, run_id) {
-        // Cancelled while waiting for the simulator or the workers: it never started.
-        let mut log = RunLog::new(run_id, scenario, now_ms());
-        log.cancel(now_ms());
-        return log.report(now_ms(), MainThreadReport::default());
-    }
-    if let Some(notice) = scenario.crash_ignored_notice() {
-        inner.queue(LabEvent::NoticesRaised(vec![notice]));
-    }
-    if scenario.parse == ParseStrategy::Sliced
-        && scenario.yield_kind == YieldKind::Scheduler
-        && !has_scheduler_yield()
-    {
-        inner.queue(LabEvent::NoticesRaised(vec![ParamNotice::SchedulerMissing]));
-    }
-    let events = Rc::downgrade(&inner);
-    let (active, woken) = ActiveRun::new(
-        run_id,
-        scenario,
-        simulator,
-        Rc::clone(&inner.pool),
-        inner.monitor.borrow().as_ref().map(Monitor::own_clock),
-        move |event| {
-            if let Some(inner) = events.upgrade() {
-                inner.queue(LabEvent::DocProgressed { run_id, event });
-            }
-        },
-    );
-    if let Some(current) = inner.current.borrow_mut().as_mut() {
-        current.active = Some(Rc::clone(&active));
-    }
-    inner.last_measured_ms.set(0.0);
-    if let Some(monitor) = inner.monitor.borrow().as_ref() {
-        monitor.begin_window(active.log().started_ms);
-    }
-    inner.queue(LabEvent::RunStarted(active.log()));
-    Rc::clone(&active).drive(woken).await;
-
-    let log = active.log();
-    let at_ms = log.ended_ms.unwrap_or_else(now_ms);
-    // A long task is reported after it ends, so the one that just ended the run is
-    // not known yet: let the task end, then take what the observers hold.
-    next_task().await;
-    if let Some(monitor) = inner.monitor.borrow().as_ref() {
-        monitor.collect();
-    }
-    let main = inner.main_thread(&log, at_ms);
-    let mut report = log.report(at_ms, main.clone());
-    report.memory.wasm_bytes = wasm_memory_bytes();
-    if log.outcome == crate::lab::report::RunOutcome::Finished {
-        *inner.last_report.borrow_mut() = Some(report.clone());
-    }
-    // The end is shown at once, with whatever was still waiting for a frame.
-    inner.queue(LabEvent::RunEnded {
-        run_id,
-        outcome: log.outcome,
-        at_ms,
-        main,
-    });
-    inner.flush();
-    report
 }

@@ -1,0 +1,85 @@
+// Issue "light enough for a phone": at phone-class CPU (CDP Emulation.setCPUThrottlingRate
+// at 4, as Lighthouse and DevTools model a mid-tier phone), worker mode leaves the page's
+// core free, and blocking mode still freezes it. Each page is fresh and nothing is warmed
+// up: a learner's first run is the one that matters, so it is measured first, then a
+// later one. What the browser did is measured by the test's own `longtask` observer
+// (takeRecords at the end) and its own requestAnimationFrame loop (owncost.mjs's
+// markedRun), never by the app's report.
+//
+// Targets (the issue's, kept as they are): no long task, and no frame gap over 50 ms.
+import { test, expect } from './fixtures.mjs';
+import { markedRun } from './owncost.mjs';
+
+const CPU_RATE = 4;
+const FRAME_GAP_TARGET_MS = 50;
+
+/** A fresh page of `lab` at CPU 4×, ready; the viewport of a phone. */
+async function phonePage(lab, page, context, query) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
+  await lab.open(query);
+  await lab.waitReady({ timeout: 60_000 });
+}
+
+const SCENARIOS = [
+  { name: 'default scenario', query: 'workers=1' },
+  { name: '32 documents of 512 KiB', query: 'workers=1&docs=32&size=512' },
+];
+
+for (const { name, query } of SCENARIOS) {
+  test(`CPU 4×, worker mode, ${name}: the first run and a later one draw every frame with no long task`, async ({ lab, page, context }) => {
+    test.setTimeout(120_000);
+    await phonePage(lab, page, context, query);
+    for (const which of ['first run', 'later run']) {
+      const run = await markedRun(page, { parse: 'worker' });
+      expect(run.report.outcome, which).toBe('finished');
+      expect(
+        run.longTasks.map((t) => Math.round(t.duration)),
+        `${which}: long tasks seen by the test's own observer (the lab's own cost: ${Math.round(run.report.own_ms)} ms)`,
+      ).toEqual([]);
+      expect(run.maxGapMs, `${which}: longest gap between the test's own animation frames, ms`).toBeLessThanOrEqual(FRAME_GAP_TARGET_MS);
+    }
+  });
+}
+
+test('CPU 4×, blocking mode: the lesson still freezes the page, and the dot stops with it', async ({ lab, page, context }) => {
+  test.setTimeout(120_000);
+  await phonePage(lab, page, context, 'workers=1');
+  // The dot is moved by script on every frame, by transform, with no CSS animation or
+  // transition that could keep it moving on the compositor while the main thread is held.
+  const dot = await page.evaluate(async () => {
+    const el = document.querySelector('.heartbeat .dot');
+    const style = getComputedStyle(el);
+    const seen = [];
+    for (let i = 0; i < 6; i += 1) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      // After the app's own frame callback, which was registered first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      seen.push(el.style.transform);
+    }
+    return {
+      animations: el.getAnimations().length,
+      animationName: style.animationName,
+      transitionDuration: style.transitionDuration,
+      transforms: seen,
+    };
+  });
+  expect(dot.animations, 'animations on the dot').toBe(0);
+  expect(dot.animationName).toBe('none');
+  expect(dot.transitionDuration).toBe('0s');
+  expect(new Set(dot.transforms).size, `the dot's transform changes from frame to frame: ${dot.transforms}`).toBeGreaterThanOrEqual(5);
+  expect(dot.transforms.every((t) => t.startsWith('translateX('))).toBe(true);
+
+  const run = await markedRun(page, { parse: 'blocking' });
+  expect(run.report.outcome).toBe('finished');
+  const longest = Math.max(0, ...run.longTasks.map((t) => t.duration));
+  // At full speed the default scenario's blocking parses are 450–600 ms tasks (README's
+  // benchmark); 4× slower they can only be longer.
+  expect(longest, "the longest task the test's own observer saw, ms").toBeGreaterThanOrEqual(200);
+  expect(run.maxGapMs, "the longest gap between the test's own animation frames, ms").toBeGreaterThanOrEqual(200);
+  expect(
+    run.report.long_tasks.some((t) => t.cause.startsWith('parse doc ')),
+    `the app names a parse as a cause: ${run.report.long_tasks.map((t) => t.cause)}`,
+  ).toBe(true);
+});
