@@ -154,8 +154,8 @@ test.describe('cancel stops the work', () => {
     const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     // Had the cancelled parses (over a second each) kept the workers busy, the run
     // after the cancel would have waited for them: several times the clean run.
-    // Measured here (2026-12-03): 10 of 12 medians within 1.1 (0.58-1.08, 1-min load
-    // 1.9-4.2); over it 1.36 and 1.29, at load 4.1 and 4.6, when another process held
+    // Measured here (2026-12-03): 15 of 17 medians within 1.1 (0.58-1.08, 1-min load
+    // 1.6-4.2); over it 1.36 and 1.29, at load 4.1 and 4.6, when another process held
     // the cores: the same 1 MiB parse then took 137-213 ms from run to run, and no
     // document after a cancel waited over 7 ms for a worker. (One pair alone, as this
     // test had, was over 1.1 in 2 of 7.)

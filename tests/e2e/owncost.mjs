@@ -2,7 +2,8 @@
 // app: a Chrome trace recorded through CDP (devtools.timeline), whose top-level tasks on
 // the page's renderer main thread (`RunTask` on `CrRendererMain`) are summed over the
 // run's window, and split by the page's own animation frames. Used by the benchmark
-// (bench.mjs) and the phone-class e2e test.
+// (bench.mjs), the phone-class e2e test, and engine.spec.mjs (the main thread around a
+// cancel: mainThreadTasks, busyMs).
 //
 // The window is marked with `performance.mark` in the page, so the trace's clock and
 // `performance.now()` are tied by the marks themselves (the trace holds each mark as a
