@@ -4,8 +4,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use event_loop_lab::lab::scenario::{
-    parse_query, FailKind, Failure, ParamNotice, ParseStrategy, Scenario, YieldKind, FAIL_KINDS,
-    MEMORY_BUDGET_KIB,
+    parse_query, ConfigValue, FailKind, Failure, ParamNotice, ParseStrategy, Scenario, YieldKind,
+    FAIL_KINDS, MEMORY_BUDGET_KIB,
 };
 
 fn defaults() -> Scenario {
@@ -354,7 +354,7 @@ fn limit_parses_round_trips_falls_back_with_a_notice_and_is_in_the_report() {
     assert!(
         config
             .iter()
-            .any(|(k, v)| *k == "limit" && v.to_string() == "none"),
+            .any(|(k, v)| *k == "limit" && *v == ConfigValue::Null),
         "{config:?}"
     );
 }

@@ -40,6 +40,7 @@ fn lessons_to_js(defaults: &Scenario) -> JsValue {
             let value = match value {
                 ConfigValue::Number(n) => JsValue::from(n),
                 ConfigValue::Text(t) => JsValue::from(t),
+                ConfigValue::Null => JsValue::NULL,
             };
             let _ = js_sys::Reflect::set(&config, &key.into(), &value);
         }

@@ -56,17 +56,15 @@ impl Scenario {
     /// a config that sets the whole scenario when passed to `run()`, whatever the
     /// scenario was before. Numbers are written as numbers.
     pub fn to_config(&self) -> Vec<(&'static str, ConfigValue)> {
-        use ConfigValue::{Number, Text};
+        use ConfigValue::{Null, Number, Text};
         vec![
             ("docs", Number(self.docs)),
             ("latency", Number(self.latency_ms)),
             ("size", Number(self.size_kib)),
             ("fetch", Text(self.fetch.to_string())),
-            ("limit", self.limit.map_or(Text("none".into()), Number)),
-            (
-                "connections",
-                self.connections.map_or(Text("unlimited".into()), Number),
-            ),
+            // Null, as the report writes these: `run()` reads null as "none".
+            ("limit", self.limit.map_or(Null, Number)),
+            ("connections", self.connections.map_or(Null, Number)),
             ("parse", Text(self.parse.to_string())),
             ("yield", Text(self.yield_kind.to_string())),
             ("workers", Number(self.workers)),
@@ -154,6 +152,8 @@ pub enum ConfigValue {
     Number(u32),
     /// Text (a choice, or a list written as the query writes it).
     Text(String),
+    /// No value: no limit (`limit`, `connections`).
+    Null,
 }
 
 impl fmt::Display for ConfigValue {
@@ -161,6 +161,7 @@ impl fmt::Display for ConfigValue {
         match self {
             Self::Number(n) => write!(f, "{n}"),
             Self::Text(t) => f.write_str(t),
+            Self::Null => Ok(()),
         }
     }
 }
