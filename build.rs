@@ -10,6 +10,7 @@ use std::{env, fs};
 /// The files that hold marked regions.
 const SOURCES: &[&str] = &[
     "src/lab/engine/mod.rs",
+    "src/lab/engine/fetches.rs",
     "src/browser/driver.rs",
     "src/browser/clock.rs",
     "src/browser/main_work.rs",

@@ -121,9 +121,9 @@ async fn the_simulator_holds_each_response_for_its_latency_and_sizes_it_exactly(
     assert_eq!(failing.status(), 500);
 }
 
-#[wasm_bindgen_test]
-async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
-    // The workers run the app's module (this test's own module is another one).
+/// A pool of one worker, ready, running the app's own module (this test's module is
+/// another one).
+async fn one_worker_pool() -> WorkerPool {
     let module = JsFuture::from(js_sys::WebAssembly::compile_streaming(
         &web_sys::window()
             .unwrap()
@@ -134,6 +134,12 @@ async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
     let pool = WorkerPool::new(&format!("{DIST}boot.js"), module);
     pool.resize(1).expect("a worker starts");
     assert!(pool.ready(20_000).await, "the worker said it is ready");
+    pool
+}
+
+#[wasm_bindgen_test]
+async fn a_worker_takes_the_body_as_a_handle_and_replies_with_the_job_id() {
+    let pool = one_worker_pool().await;
     let abort = web_sys::AbortController::new().unwrap();
     let body = fetch_document(
         &absolute(&format!("{DIST}corpus/book-threads.html")),
@@ -247,16 +253,7 @@ fn time_to_post_a_copy(value: &JsValue) -> f64 {
 #[wasm_bindgen_test]
 async fn a_32_mib_body_is_handed_over_not_copied() {
     const BYTES: u32 = 32 << 20;
-    let module = JsFuture::from(js_sys::WebAssembly::compile_streaming(
-        &web_sys::window()
-            .unwrap()
-            .fetch_with_str(&format!("{DIST}app_bg.wasm")),
-    ))
-    .await
-    .expect("the app's wasm compiles");
-    let pool = WorkerPool::new(&format!("{DIST}boot.js"), module);
-    pool.resize(1).expect("a worker starts");
-    assert!(pool.ready(20_000).await, "the worker said it is ready");
+    let pool = one_worker_pool().await;
     // 32 MiB of real bytes (a repeated letter, so no page of it is left untouched).
     let bytes = js_sys::Uint8Array::new_with_length(BYTES);
     bytes.fill(b'a', 0, BYTES);

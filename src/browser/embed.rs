@@ -25,11 +25,7 @@ pub struct ThemeFollower {
 impl ThemeFollower {
     /// Starts listening; `None` when the page is not in a frame.
     pub fn start() -> Option<Self> {
-        let window = web_sys::window()?;
-        let parent = window.parent().ok()??;
-        if JsValue::from(&parent) == JsValue::from(&window) {
-            return None;
-        }
+        let (window, parent) = framed()?;
         let on_message = Closure::<dyn FnMut(_)>::new(move |e: web_sys::MessageEvent| {
             let from_parent = e
                 .source()
@@ -63,6 +59,14 @@ impl Drop for ThemeFollower {
     }
 }
 
+/// This window and its parent, when the page runs in a frame (the top window is its
+/// own parent).
+fn framed() -> Option<(web_sys::Window, web_sys::Window)> {
+    let window = web_sys::window()?;
+    let parent = window.parent().ok()??;
+    (JsValue::from(&parent) != JsValue::from(&window)).then_some((window, parent))
+}
+
 /// Posts `{ type: "event-loop-lab:resize", height }` to the parent window after every
 /// layout change, while the app runs in a frame. Dropping it stops the posting.
 pub struct ParentResizer {
@@ -74,12 +78,7 @@ impl ParentResizer {
     /// Starts posting; `None` when the page is not in a frame (or the browser has no
     /// ResizeObserver).
     pub fn start() -> Option<Self> {
-        let window = web_sys::window()?;
-        let parent = window.parent().ok()??;
-        // Not framed: the top window is its own parent.
-        if JsValue::from(&parent) == JsValue::from(&window) {
-            return None;
-        }
+        let (window, parent) = framed()?;
         let body = window.document()?.body()?;
         let mut last_height = 0.0;
         let measured = body.clone();

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::lab::scenario::ParseStrategy;
 use crate::ui::components::document_row::DocumentRow;
-use crate::ui::components::document_rows::{axis_ticks, main_lane, nice_ceil};
+use crate::ui::components::document_rows::{axis, main_lane, nice_ceil};
 use crate::ui::components::scrub::use_scrub;
 use crate::ui::components::timeline_table::timeline_table;
 use crate::ui::state::PastRun;
@@ -62,7 +62,6 @@ pub fn Compare(props: &CompareProps) -> Html {
         .collect();
     let scrub = use_scrub(reports, scale, props.on_scrub.clone());
     let on_close = props.on_close.reform(|_: MouseEvent| ());
-    let ticks = axis_ticks(scale);
     let lanes = runs.iter().enumerate().map(|(i, run)| {
         let t0 = run.log.started_ms;
         let cursor = scrub.as_ref().and_then(|s| s.at(i));
@@ -89,17 +88,7 @@ pub fn Compare(props: &CompareProps) -> Html {
                 <h2>{ format!("Run {} and run {}, on one time axis", runs[0].run_id(), runs[1].run_id()) }</h2>
                 <button class="link" data-testid="compare-close" onclick={on_close}>{ "Close" }</button>
             </div>
-            <div class="axis" aria-hidden="true">
-                <span class="doc-name"></span>
-                <span class="lane">
-                    <svg class="lane-svg" height="16">
-                        { for ticks.iter().map(|t| (t, t / scale * 100.0)).filter(|(_, x)| *x <= 88.0).map(|(t, x)| {
-                            let anchor = if *t == 0.0 { "start" } else { "middle" };
-                            html! { <text class="tick" x={format!("{x:.3}%")} y="12" text-anchor={anchor}>{ format!("{t:.0} ms") }</text> }
-                        }) }
-                    </svg>
-                </span>
-            </div>
+            { axis(scale) }
             if let Some(scrub) = &scrub {
                 { scrub.track.clone() }
             }

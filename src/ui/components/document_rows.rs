@@ -140,7 +140,6 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
             table_open.set(open);
         })
     };
-    let ticks = axis_ticks(scale);
     // No figures until the run's first measurement: an empty report would read as
     // "not measured".
     let measured = props.main.is_some();
@@ -154,21 +153,7 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     let cursor = scrub.as_ref().and_then(|s| s.at(0));
     html! {
         <section class="documents" aria-label="Documents">
-            <div class="axis" aria-hidden="true">
-                <span class="doc-name"></span>
-                <span class="lane">
-                    <svg class="lane-svg" height="16">
-                        // Labels are centred on their tick, and none is drawn in the
-                        // axis's last eighth: a label there would be clipped by the
-                        // lane, or, moved left to fit, run into its neighbour's (seen
-                        // as "2000 ms2500 ms" on a 310 px lane).
-                        { for ticks.iter().map(|t| (t, t / scale * 100.0)).filter(|(_, x)| *x <= 88.0).map(|(t, x)| {
-                            let anchor = if *t == 0.0 { "start" } else { "middle" };
-                            html! { <text class="tick" x={format!("{x:.3}%")} y="12" text-anchor={anchor}>{ format!("{t:.0} ms") }</text> }
-                        }) }
-                    </svg>
-                </span>
-            </div>
+            { axis(scale) }
             if let Some(scrub) = &scrub {
                 { scrub.track.clone() }
             }
@@ -272,8 +257,30 @@ pub fn nice_ceil(ms: f64) -> f64 {
         .unwrap_or(ms)
 }
 
+/// The time axis of lanes `scale` ms long: round ticks, labelled.
+pub fn axis(scale: f64) -> Html {
+    let ticks = axis_ticks(scale);
+    html! {
+    <div class="axis" aria-hidden="true">
+        <span class="doc-name"></span>
+        <span class="lane">
+            <svg class="lane-svg" height="16">
+                // Labels are centred on their tick, and none is drawn in the
+                // axis's last eighth: a label there would be clipped by the
+                // lane, or, moved left to fit, run into its neighbour's (seen
+                // as "2000 ms2500 ms" on a 310 px lane).
+                { for ticks.iter().map(|t| (t, t / scale * 100.0)).filter(|(_, x)| *x <= 88.0).map(|(t, x)| {
+                    let anchor = if *t == 0.0 { "start" } else { "middle" };
+                    html! { <text class="tick" x={format!("{x:.3}%")} y="12" text-anchor={anchor}>{ format!("{t:.0} ms") }</text> }
+                }) }
+            </svg>
+        </span>
+    </div>
+    }
+}
+
 /// Round tick positions (ms) for an axis `scale` ms long: 4–8 ticks.
-pub fn axis_ticks(scale: f64) -> Vec<f64> {
+fn axis_ticks(scale: f64) -> Vec<f64> {
     let raw = scale / 5.0;
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
