@@ -336,7 +336,7 @@ pub fn App() -> Html {
                     }
                     <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} {on_export}
                         compare={state.compare.clone()} {on_compare_toggle} {on_compare_last} />
-                    <Lesson run={state.run.clone()} main={state.main.clone()} step={step.map(|s| s.id)} />
+                    <Lesson run={state.run.clone()} main={state.main.clone()} step={step.map(|s| s.id)} folded={embed} />
                 </div>
             </main>
         </div>

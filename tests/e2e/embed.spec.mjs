@@ -161,3 +161,24 @@ test("the host's theme message switches an embed's theme at once, with no layout
   expect(await height(), 'the iframe keeps its height').toBe(before);
   expect(await frame.evaluate(() => window.__shifts.reduce((a, b) => a + b, 0)), 'layout shift in the frame').toBe(0);
 });
+
+test('compact step embeds at 720 px: under 800 px before a run; after it the step, its verdict, the dot and the timeline within 900 px; the code folded, open on request', async ({ lab, page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 720, height: 900 });
+  for (let n = 1; n <= 7; n++) {
+    await lab.open(`lesson=${n}&embed=1`);
+    await lab.waitReady();
+    const height = await page.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+    expect(height, `step ${n}: the embed's height before a run`).toBeLessThanOrEqual(800);
+    await lab.clickRun(page.getByTestId('step-run-0'));
+    await expect(page.getByTestId('verdict')).toContainText('What this run measured');
+    const bottom = (q) => page.locator(q).first().evaluate((e) => Math.ceil(e.getBoundingClientRect().bottom + window.scrollY));
+    for (const [what, q] of [['verdict', '[data-testid=verdict]'], ['dot', '.heartbeat .track'], ['timeline', '[data-testid=main-lane]']]) {
+      expect(await bottom(q), `step ${n}: the ${what} ends within 900 px`).toBeLessThanOrEqual(900);
+    }
+    const code = page.getByTestId('step-code');
+    await expect(code).not.toHaveAttribute('open');
+    await code.locator('summary').click();
+    await expect(page.getByTestId('rust-snippet').first()).toBeVisible();
+  }
+});

@@ -16,6 +16,10 @@ pub struct LessonProps {
     pub main: Option<MainThreadReport>,
     /// The open lesson step, or `None` in the free lab.
     pub step: Option<u32>,
+    /// Whether a step's code is folded, open on request (an embed, where a docs page
+    /// wants the step, its verdict, the dot and the timeline within a screen).
+    #[prop_or_default]
+    pub folded: bool,
 }
 
 /// The Rust that ran between slices, and its asyncio twin.
@@ -30,9 +34,9 @@ fn sliced_code(kind: YieldKind) -> (&'static str, &'static str) {
 
 /// The code of a lesson step: the Rust that runs, cut from the source, beside its
 /// asyncio (and, where it differs, JavaScript) twin.
-fn step_code(step: &'static Step) -> Html {
-    html! {
-        <section class="lesson step-code" aria-label="The code of this step" data-testid="step-code">
+fn step_code(step: &'static Step, folded: bool) -> Html {
+    let figures = html! {
+        <>
             { for step.rust.iter().map(|(what, snippet)| html! {
                 <figure class="snippet">
                     <figcaption><span class="lang">{ "Rust" }</span>{ format!("{what}, from ") }<code>{ snippet.file }</code></figcaption>
@@ -49,6 +53,19 @@ fn step_code(step: &'static Step) -> Html {
                     <pre><code>{ js }</code></pre>
                 </figure>
             }
+        </>
+    };
+    if folded {
+        return html! {
+            <details class="lesson step-code" aria-label="The code of this step" data-testid="step-code">
+                <summary>{ "The code of this step: the Rust that runs, and its asyncio twin" }</summary>
+                { figures }
+            </details>
+        };
+    }
+    html! {
+        <section class="lesson step-code" aria-label="The code of this step" data-testid="step-code">
+            { figures }
         </section>
     }
 }
@@ -57,7 +74,7 @@ fn step_code(step: &'static Step) -> Html {
 #[component]
 pub fn Lesson(props: &LessonProps) -> Html {
     if let Some(step) = props.step.and_then(lesson::step) {
-        return step_code(step);
+        return step_code(step, props.folded);
     }
     let Some(run) = props
         .run
