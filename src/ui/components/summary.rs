@@ -99,7 +99,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 }
                 <span>{ "p95 input delay " }<strong>{ main.input_delay_p95_ms.map_or("no input".to_string(), ms) }</strong></span>
                 // The instrument's own cost, once the run is over (a live figure would
-                // change its text, and so its layout, ten times a second).
+                // change its text, and so its layout, five times a second).
                 if done {
                     <span data-testid="own-cost">{ own_cost(main.own_ms, run.elapsed_ms(props.now_ms)) }</span>
                 }
