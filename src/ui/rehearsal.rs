@@ -229,17 +229,7 @@ fn finished(scenario: &Scenario) -> (RunLog, MainThreadReport) {
 
 fn past_run(scenario: &Scenario) -> PastRun {
     let (log, main) = finished(scenario);
-    PastRun {
-        log,
-        main,
-        scenario: scenario.clone(),
-        total_ms: 300.0,
-        ideal_ms: 200.0,
-        errors: 1,
-        longest_task_ms: Some(60.0),
-        long_tasks: Some(1),
-        dropped_frames: 3,
-    }
+    PastRun { log, main }
 }
 
 #[cfg(test)]

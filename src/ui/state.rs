@@ -7,7 +7,7 @@ use yew::Reducible;
 
 use crate::lab::events::LabEvent;
 use crate::lab::report::{RunLog, RunOutcome};
-use crate::lab::scenario::Scenario;
+use crate::lab::scenario::{FetchStrategy, ParseStrategy, Scenario};
 use crate::lab::timeline::MainThreadReport;
 use crate::lab::timeline::Support;
 
@@ -28,24 +28,11 @@ pub enum SimulatorStatus {
     InPage(String),
 }
 
-/// One finished run, for the side-by-side comparison.
+/// One finished run: its record and what the main thread did, for the Last runs table
+/// and for drawing it again beside another run. Every figure is read from these two.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PastRun {
-    /// Its scenario.
-    pub scenario: Scenario,
-    /// Wall time, ms.
-    pub total_ms: f64,
-    /// Best possible, ms.
-    pub ideal_ms: f64,
-    /// Documents that failed.
-    pub errors: usize,
-    /// Longest main-thread task, ms (`None`: this browser cannot measure tasks).
-    pub longest_task_ms: Option<f64>,
-    /// Long tasks (50 ms or more; `None`: not measured).
-    pub long_tasks: Option<usize>,
-    /// Frames due but not drawn.
-    pub dropped_frames: u32,
-    /// Its record, for drawing it again beside another run.
+    /// Its record (ended).
     pub log: RunLog,
     /// The main thread during it.
     pub main: MainThreadReport,
@@ -55,6 +42,45 @@ impl PastRun {
     /// Its run's id.
     pub fn run_id(&self) -> u32 {
         self.log.run_id
+    }
+
+    /// Its scenario.
+    pub fn scenario(&self) -> &Scenario {
+        &self.log.scenario
+    }
+
+    /// Wall time, ms.
+    pub fn total_ms(&self) -> f64 {
+        self.log.elapsed_ms(self.log.started_ms)
+    }
+
+    /// Documents that failed.
+    pub fn errors(&self) -> usize {
+        self.log.docs.iter().filter(|d| d.error.is_some()).count()
+    }
+
+    /// Long tasks (50 ms or more; `None`: this browser cannot measure tasks).
+    pub fn long_tasks(&self) -> Option<usize> {
+        self.main.long_tasks.as_ref().map(Vec::len)
+    }
+
+    /// How it fetched, in a few words: `concurrent`, `concurrent, 2 at a time`.
+    pub fn fetch_words(&self) -> String {
+        let s = self.scenario();
+        match s.limit {
+            Some(k) if s.fetch == FetchStrategy::Concurrent => format!("concurrent, {k} at a time"),
+            _ => s.fetch.to_string(),
+        }
+    }
+
+    /// How it parsed, in a few words: `blocking`, `sliced, frame`, `worker ×2`.
+    pub fn parse_words(&self) -> String {
+        let s = self.scenario();
+        match s.parse {
+            ParseStrategy::Worker => format!("worker ×{}", s.workers),
+            ParseStrategy::Sliced => format!("sliced, {}", s.yield_kind),
+            ParseStrategy::Blocking => "blocking".to_string(),
+        }
     }
 }
 
@@ -210,13 +236,6 @@ impl State {
                 };
                 if ended && outcome == RunOutcome::Finished {
                     let past = PastRun {
-                        scenario: log.scenario.clone(),
-                        total_ms: log.elapsed_ms(at_ms),
-                        ideal_ms: log.ideal_ms(),
-                        errors: log.docs.iter().filter(|d| d.error.is_some()).count(),
-                        longest_task_ms: main.longest_task_ms,
-                        long_tasks: main.long_tasks.as_ref().map(Vec::len),
-                        dropped_frames: main.dropped_frames,
                         log: log.clone(),
                         main: main.clone(),
                     };

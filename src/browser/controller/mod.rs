@@ -29,6 +29,7 @@ use crate::lab::trace::{trace_file_name, trace_json};
 use run::{run, WORKER_START_TIMEOUT_MS};
 
 mod run;
+
 /// How often the live main-thread summary is sent during a run, ms. Each one redraws
 /// the lanes still growing and the main thread's lane. NOTE: at 100 ms, fresh pages at
 /// CPU 4× (workers=1, default scenario) had their longest frame gap over 50 ms in 5 of

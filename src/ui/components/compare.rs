@@ -5,7 +5,6 @@
 
 use yew::prelude::*;
 
-use crate::lab::scenario::ParseStrategy;
 use crate::ui::components::document_row::DocumentRow;
 use crate::ui::components::document_rows::{axis, main_lane, nice_ceil};
 use crate::ui::components::scrub::use_scrub;
@@ -23,19 +22,9 @@ pub struct CompareProps {
     pub on_close: Callback<()>,
 }
 
-/// `blocking`, `sliced, frame`, `worker ×2`: how a run parsed, in a few words.
-fn parse_words(run: &PastRun) -> String {
-    let s = &run.log.scenario;
-    match s.parse {
-        ParseStrategy::Worker => format!("worker ×{}", s.workers),
-        ParseStrategy::Sliced => format!("sliced, yield={}", s.yield_kind),
-        ParseStrategy::Blocking => "blocking".to_string(),
-    }
-}
-
 /// One run's heading: what it was and what it measured.
 fn heading(run: &PastRun) -> String {
-    let tasks = match (run.long_tasks, run.longest_task_ms) {
+    let tasks = match (run.long_tasks(), run.main.longest_task_ms) {
         (Some(0), _) => "no long task".to_string(),
         (Some(n), Some(longest)) => format!("{n} long tasks, longest {longest:.0} ms"),
         _ => "long tasks not measured".to_string(),
@@ -43,11 +32,11 @@ fn heading(run: &PastRun) -> String {
     format!(
         "Run {}: {} · {} docs × {} ms · total {:.0} ms · {tasks} · {} frames dropped",
         run.run_id(),
-        parse_words(run),
+        run.parse_words(),
         run.log.scenario.docs,
         run.log.scenario.latency_ms,
-        run.total_ms,
-        run.dropped_frames
+        run.total_ms(),
+        run.main.dropped_frames
     )
 }
 
@@ -55,10 +44,13 @@ fn heading(run: &PastRun) -> String {
 #[component]
 pub fn Compare(props: &CompareProps) -> Html {
     let runs = &props.runs;
-    let scale = nice_ceil(runs.iter().map(|r| r.total_ms).fold(200.0, f64::max));
+    let scale = nice_ceil(runs.iter().map(PastRun::total_ms).fold(200.0, f64::max));
     let reports: Vec<_> = runs
         .iter()
-        .map(|r| r.log.report(r.log.started_ms + r.total_ms, r.main.clone()))
+        .map(|r| {
+            r.log
+                .report(r.log.started_ms + r.total_ms(), r.main.clone())
+        })
         .collect();
     let scrub = use_scrub(reports, scale, props.on_scrub.clone());
     let on_close = props.on_close.reform(|_: MouseEvent| ());

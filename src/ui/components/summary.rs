@@ -3,7 +3,6 @@
 use yew::prelude::*;
 
 use crate::lab::report::{RunLog, RunOutcome};
-use crate::lab::scenario::FetchStrategy;
 use crate::lab::timeline::MainThreadReport;
 use crate::ui::state::PastRun;
 
@@ -136,25 +135,18 @@ pub fn Summary(props: &SummaryProps) -> Html {
                             <tr>
                                 <td><input type="checkbox" data-testid="compare-pick" aria-label={format!("compare run {id}")}
                                     checked={props.compare.contains(&id)} onchange={on_toggle} /></td>
-                                <td>{ match r.scenario.limit {
-                                    Some(k) if r.scenario.fetch == FetchStrategy::Concurrent => format!("concurrent, {k} at a time"),
-                                    _ => r.scenario.fetch.to_string(),
-                                } }</td>
-                                <td>{ match r.scenario.parse {
-                                    crate::lab::scenario::ParseStrategy::Worker => format!("worker ×{}", r.scenario.workers),
-                                    crate::lab::scenario::ParseStrategy::Sliced => format!("sliced, {}", r.scenario.yield_kind),
-                                    p => p.as_str().to_string(),
-                                } }</td>
-                                <td>{ format!("{} × {} ms", r.scenario.docs, r.scenario.latency_ms) }</td>
-                                <td>{ format!("{} KiB", r.scenario.size_kib) }</td>
-                                <td class="num">{ ms(r.total_ms) }</td>
-                                <td class="num">{ ms(r.ideal_ms) }</td>
-                                <td class="num" title={r.longest_task_ms.is_none().then_some(NOT_MEASURED)}>
-                                    { r.longest_task_ms.map_or_else(|| "—".to_string(), ms) }</td>
-                                <td class="num" title={r.long_tasks.is_none().then_some(NOT_MEASURED)}>
-                                    { r.long_tasks.map_or_else(|| "—".to_string(), |n| n.to_string()) }</td>
-                                <td class="num">{ r.dropped_frames }</td>
-                                <td class="num">{ r.errors }</td>
+                                <td>{ r.fetch_words() }</td>
+                                <td>{ r.parse_words() }</td>
+                                <td>{ format!("{} × {} ms", r.scenario().docs, r.scenario().latency_ms) }</td>
+                                <td>{ format!("{} KiB", r.scenario().size_kib) }</td>
+                                <td class="num">{ ms(r.total_ms()) }</td>
+                                <td class="num">{ ms(r.log.ideal_ms()) }</td>
+                                <td class="num" title={r.main.longest_task_ms.is_none().then_some(NOT_MEASURED)}>
+                                    { r.main.longest_task_ms.map_or_else(|| "—".to_string(), ms) }</td>
+                                <td class="num" title={r.long_tasks().is_none().then_some(NOT_MEASURED)}>
+                                    { r.long_tasks().map_or_else(|| "—".to_string(), |n| n.to_string()) }</td>
+                                <td class="num">{ r.main.dropped_frames }</td>
+                                <td class="num">{ r.errors() }</td>
                             </tr>
                         }}) }
                     </tbody>
