@@ -1,6 +1,6 @@
 //! One requestAnimationFrame loop helper, for the heartbeat and the frame monitor.
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::closure::Closure;
@@ -8,50 +8,102 @@ use wasm_bindgen::JsCast;
 
 use super::clock::now_ms;
 
-type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+type Subscriber = Rc<RefCell<dyn FnMut(f64)>>;
+
+/// The page's one requestAnimationFrame loop, shared by every [`FrameLoop`].
+///
+/// NOTE: one loop, not one per user: each `requestAnimationFrame` call and each entry
+/// from the browser into the module has a cost on every frame of the page's life
+/// (the heartbeat and the monitor had a loop each: 0.13 ms a frame in calls to
+/// `requestAnimationFrame` alone, in a CPU profile of a worker run).
+#[derive(Default)]
+struct SharedLoop {
+    subscribers: RefCell<Vec<(u64, Subscriber)>>,
+    next_id: Cell<u64>,
+    handle: Cell<Option<i32>>,
+    callback: OnceCell<Closure<dyn FnMut(f64)>>,
+}
+
+thread_local! {
+    static SHARED: SharedLoop = SharedLoop::default();
+}
+
+impl SharedLoop {
+    fn request(&self) {
+        if self.handle.get().is_some() {
+            return;
+        }
+        let callback = self.callback.get_or_init(|| {
+            Closure::new(|_frame_start: f64| SHARED.with(SharedLoop::frame))
+        });
+        if let Some(window) = web_sys::window() {
+            self.handle.set(
+                window
+                    .request_animation_frame(callback.as_ref().unchecked_ref())
+                    .ok(),
+            );
+        }
+    }
+
+    fn frame(&self) {
+        self.handle.set(None);
+        // Ask for the next frame first, so a slow subscriber does not stop the loop.
+        if !self.subscribers.borrow().is_empty() {
+            self.request();
+        }
+        let now = now_ms();
+        let ids: Vec<u64> = self.subscribers.borrow().iter().map(|(id, _)| *id).collect();
+        for id in ids {
+            // Looked up again: a subscriber may have been dropped by an earlier one.
+            let subscriber = self
+                .subscribers
+                .borrow()
+                .iter()
+                .find(|(other, _)| *other == id)
+                .map(|(_, s)| Rc::clone(s));
+            if let Some(subscriber) = subscriber {
+                (subscriber.borrow_mut())(now);
+            }
+        }
+    }
+
+    fn subscribe(&self, subscriber: Subscriber) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.subscribers.borrow_mut().push((id, subscriber));
+        self.request();
+        id
+    }
+
+    fn unsubscribe(&self, id: u64) {
+        let mut subscribers = self.subscribers.borrow_mut();
+        subscribers.retain(|(other, _)| *other != id);
+        if subscribers.is_empty() {
+            if let (Some(window), Some(handle)) = (web_sys::window(), self.handle.take()) {
+                let _ = window.cancel_animation_frame(handle);
+            }
+        }
+    }
+}
 
 /// Calls a function on every animation frame until dropped.
 pub struct FrameLoop {
-    callback: FrameCallback,
-    handle: Rc<Cell<Option<i32>>>,
-}
-
-fn request(callback: &FrameCallback, handle: &Cell<Option<i32>>) {
-    if let (Some(window), Some(cb)) = (web_sys::window(), callback.borrow().as_ref()) {
-        handle.set(
-            window
-                .request_animation_frame(cb.as_ref().unchecked_ref())
-                .ok(),
-        );
-    }
+    id: u64,
 }
 
 impl FrameLoop {
     /// Starts the loop. `on_frame` gets `performance.now()` taken inside the callback:
     /// the timestamp rAF passes in is the frame's start, and it under-reports a gap
-    /// by a frame or more.
-    pub fn start(mut on_frame: impl FnMut(f64) + 'static) -> Self {
-        let callback: FrameCallback = Rc::new(RefCell::new(None));
-        let handle = Rc::new(Cell::new(None));
-        let (next, next_handle) = (Rc::clone(&callback), Rc::clone(&handle));
-        *callback.borrow_mut() = Some(Closure::new(move |_frame_start: f64| {
-            // Ask for the next frame first, so a panic-free but slow `on_frame` does
-            // not stop the loop.
-            request(&next, &next_handle);
-            on_frame(now_ms());
-        }));
-        request(&callback, &handle);
-        Self { callback, handle }
+    /// by a frame or more. Loops started earlier are called first in each frame.
+    pub fn start(on_frame: impl FnMut(f64) + 'static) -> Self {
+        let id = SHARED.with(|shared| shared.subscribe(Rc::new(RefCell::new(on_frame))));
+        Self { id }
     }
 }
 
 impl Drop for FrameLoop {
     fn drop(&mut self) {
-        if let (Some(window), Some(handle)) = (web_sys::window(), self.handle.take()) {
-            let _ = window.cancel_animation_frame(handle);
-        }
-        // Breaks the callback's reference to itself so it is freed.
-        self.callback.borrow_mut().take();
+        SHARED.with(|shared| shared.unsubscribe(self.id));
     }
 }
 

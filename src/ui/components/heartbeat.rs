@@ -49,14 +49,14 @@ pub fn Heartbeat(props: &HeartbeatProps) -> Html {
         .map_or("–".to_string(), |v| format!("{v:.0} ms"));
     html! {
         <section class="heartbeat" aria-label="Heartbeat">
-            <div class="track" aria-hidden="true"><div class="dot" ref={refs.dot.clone()}></div></div>
+            <div class="track" aria-hidden="true"><canvas class="dot" ref={refs.dot.clone()}></canvas></div>
             <p class="beat-numbers">
                 { "frames " }<output data-testid="frames" ref={refs.frames.clone()}>{ "0" }</output>
                 { " · longest gap this run " }<output data-testid="longest-gap">{ format!("{:.0} ms", main.max_frame_gap_ms) }</output>
                 { " · dropped " }<output data-testid="dropped-frames">{ main.dropped_frames }</output>
             </p>
             <p class="hint reduced-motion-note">{ "Reduced motion is on: instead of a moving dot, watch the frame counter — it stops whenever the main thread is blocked." }</p>
-            <p class="hint">{ "The dot is moved by JavaScript on every animation frame: when the main thread is blocked, it stops. (A CSS animation would keep moving on the compositor and hide the freeze.)" }</p>
+            <p class="hint">{ "The dot is drawn by JavaScript on every animation frame: when the main thread is blocked, it stops. (A CSS animation would keep moving on the compositor and hide the freeze.)" }</p>
             <div class="probe">
                 <label>{ "Type here while it runs: " }<input type="text" data-testid="probe" ref={probe_box} placeholder="does it lag?" onkeydown={on_key} /></label>
                 <button type="button" data-testid="probe-button" ref={probe_button} onpointerdown={on_press}>{ "or press me" }</button>

@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+import { CHROMIUM } from '/work/main/tests/e2e/chromium.mjs';
+import { startServer } from '/work/main/tests/e2e/server.mjs';
+await startServer({ dist: '/tmp/floor', port: 4192, cspEverywhere: false, log: false, gzip: true });
+const browser = await chromium.launch(CHROMIUM);
+const page = await browser.newPage();
+page.on('console', (m) => console.log('console', m.text()));
+const r = await page.goto('http://127.0.0.1:4192/lab/?m=dot');
+console.log(r.status(), await page.evaluate(() => [document.getElementById('d').style.transform, typeof f]));
+await page.waitForTimeout(100);
+console.log(await page.evaluate(() => document.getElementById('d').style.transform));
+await browser.close(); process.exit(0);
