@@ -33,9 +33,9 @@ impl SharedLoop {
         if self.handle.get().is_some() {
             return;
         }
-        let callback = self.callback.get_or_init(|| {
-            Closure::new(|_frame_start: f64| SHARED.with(SharedLoop::frame))
-        });
+        let callback = self
+            .callback
+            .get_or_init(|| Closure::new(|_frame_start: f64| SHARED.with(SharedLoop::frame)));
         if let Some(window) = web_sys::window() {
             self.handle.set(
                 window
@@ -52,7 +52,12 @@ impl SharedLoop {
             self.request();
         }
         let now = now_ms();
-        let ids: Vec<u64> = self.subscribers.borrow().iter().map(|(id, _)| *id).collect();
+        let ids: Vec<u64> = self
+            .subscribers
+            .borrow()
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
         for id in ids {
             // Looked up again: a subscriber may have been dropped by an earlier one.
             let subscriber = self
