@@ -136,26 +136,29 @@ pub fn App() -> Html {
             }
         })
     };
-    let on_choose = {
-        let (dispatcher, controller) = (state.dispatcher(), controller.clone());
-        Callback::from(move |target: Option<u32>| {
+    // NOTE: every callback is made once (use_callback), not on every render: a new
+    // callback is a changed prop, and a changed prop draws its component again. Made
+    // afresh, they drew every panel of the page on each of a run's redraws.
+    let on_choose = use_callback(
+        (state.dispatcher(), controller.clone()),
+        |target: Option<u32>, (dispatcher, controller)| {
             dispatcher.dispatch(Action::StepChosen(target));
             show_lesson_in_url(target);
             if let Some(step) = target.and_then(lesson::step) {
                 controller.load(step.scenario(&controller.defaults()));
             }
-        })
-    };
+        },
+    );
     let step = state.lesson_step.and_then(lesson::step);
-    let on_variant = {
-        let controller = controller.clone();
-        Callback::from(move |i: usize| {
-            if let Some(variant) = step.and_then(|s| s.variants.get(i)) {
+    let on_variant = use_callback(
+        (controller.clone(), step.map(|s| s.id)),
+        |i: usize, (controller, id)| {
+            if let Some(variant) = id.and_then(lesson::step).and_then(|s| s.variants.get(i)) {
                 controller.load(variant.scenario(&controller.defaults()));
                 controller.run();
             }
-        })
-    };
+        },
+    );
     let variant = step.and_then(|s| {
         s.variants
             .iter()
@@ -178,57 +181,39 @@ pub fn App() -> Html {
         let embed_open = embed_open.clone();
         Callback::from(move |_| embed_open.set(false))
     };
-    let on_input = {
-        let controller = controller.clone();
-        Callback::from(move |(at, delay): (f64, f64)| controller.record_input(at, delay))
-    };
-    let on_probe = {
-        let controller = controller.clone();
-        Callback::from(move |targets: Vec<web_sys::Element>| controller.watch_probe(targets))
-    };
-    let on_edit = {
-        let controller = controller.clone();
-        Callback::from(move |(k, v): (String, String)| controller.edit([(k.as_str(), v.as_str())]))
-    };
-    let on_run = {
-        let controller = controller.clone();
-        Callback::from(move |_| {
-            controller.run();
-        })
-    };
-    let on_cancel = {
-        let controller = controller.clone();
-        Callback::from(move |_| controller.cancel())
-    };
-    let on_export = {
-        let controller = controller.clone();
-        Callback::from(move |_| {
-            controller.export_trace();
-        })
-    };
-    let on_reset = {
-        let controller = controller.clone();
-        Callback::from(move |_| controller.reset())
-    };
-    let on_scrub = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |words: String| dispatcher.dispatch(Action::Scrubbed(words)))
-    };
-    let on_compare = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |ids: Vec<u32>| dispatcher.dispatch(Action::Compare(ids)))
-    };
-    let on_compare_toggle = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |id: u32| dispatcher.dispatch(Action::CompareToggled(id)))
-    };
+    let on_input = use_callback(controller.clone(), |(at, delay): (f64, f64), controller| {
+        controller.record_input(at, delay)
+    });
+    let on_probe = use_callback(controller.clone(), |targets: Vec<web_sys::Element>, c| {
+        c.watch_probe(targets)
+    });
+    let on_edit = use_callback(controller.clone(), |(k, v): (String, String), c| {
+        c.edit([(k.as_str(), v.as_str())])
+    });
+    let on_run = use_callback(controller.clone(), |_: (), c| {
+        c.run();
+    });
+    let on_cancel = use_callback(controller.clone(), |_: (), c| c.cancel());
+    let on_export = use_callback(controller.clone(), |_: (), c| {
+        c.export_trace();
+    });
+    let on_reset = use_callback(controller.clone(), |_: (), c| c.reset());
+    let on_scrub = use_callback(state.dispatcher(), |words: String, dispatcher| {
+        dispatcher.dispatch(Action::Scrubbed(words))
+    });
+    let on_compare = use_callback(state.dispatcher(), |ids: Vec<u32>, dispatcher| {
+        dispatcher.dispatch(Action::Compare(ids))
+    });
+    let on_compare_toggle = use_callback(state.dispatcher(), |id: u32, dispatcher| {
+        dispatcher.dispatch(Action::CompareToggled(id))
+    });
     // The last two finished runs, the earlier first.
     let last_two: Option<Vec<u32>> = (state.history.len() >= 2)
         .then(|| vec![state.history[1].run_id(), state.history[0].run_id()]);
-    let on_compare_last = {
-        let (on_compare, last_two) = (on_compare.clone(), last_two.clone());
-        Callback::from(move |()| on_compare.emit(last_two.clone().unwrap_or_default()))
-    };
+    let on_compare_last = use_callback(
+        (on_compare.clone(), last_two.clone()),
+        |(), (on_compare, last_two)| on_compare.emit(last_two.clone().unwrap_or_default()),
+    );
     // Steps 3 and 4 and step 5's variants are contrasts: each offers its comparison.
     let step_compare = step
         .filter(|s| matches!(s.id, 3..=5) && last_two.is_some())
@@ -243,10 +228,9 @@ pub fn App() -> Html {
         picked.sort_by_key(|r| r.run_id());
         picked.try_into().ok()
     };
-    let on_dismiss = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |_| dispatcher.dispatch(Action::NoticesDismissed))
-    };
+    let on_dismiss = use_callback(state.dispatcher(), |_: (), dispatcher| {
+        dispatcher.dispatch(Action::NoticesDismissed)
+    });
     let status = match (&state.run, &state.simulator) {
         (Some(run), _) if run.outcome == RunOutcome::Running => "running",
         (Some(run), _) if run.outcome == RunOutcome::Cancelled => "cancelled",
