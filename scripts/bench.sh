@@ -102,7 +102,7 @@ wait "$node_pid"
 node_pid=""
 
 # 7. Size: every file a fresh page downloads before its first worker run, gzip -9, against
-# the budget in README.md, and the wasm's biggest items (twiggy). Past the budget the
+# the budget in book/src/benchmark.md, and the wasm's biggest items (twiggy). Past the budget the
 # benchmark fails, after printing everything.
 say "size check (scripts/size.sh)"
 echo
@@ -111,7 +111,7 @@ scripts/size.sh "$BENCH_DIST_DIR" || size_rc=$?
 
 say "done in $((SECONDS - started)) s; JSON in $BENCH_JSON"
 if ((size_rc == 1)); then
-  say "FAILED: the files a page downloads before its first worker run are over the size budget (README.md)"
+  say "FAILED: the files a page downloads before its first worker run are over the size budget (book/src/benchmark.md)"
   exit 1
 elif ((size_rc != 0)); then
   exit "$size_rc"

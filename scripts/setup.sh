@@ -3,8 +3,9 @@
 # without downloading anything from GitHub: only crates.io, npm and Debian are used.
 #
 #   scripts/setup.sh          # rust targets/components, trunk, wasm-bindgen, wasm-opt
-#   scripts/setup.sh --test   # ... plus Chromium + chromedriver, Firefox ESR + geckodriver,
-#                             #     and the e2e node deps
+#   scripts/setup.sh --book   # ... plus mdBook (the project's book, scripts/book.sh)
+#   scripts/setup.sh --test   # ... plus mdBook, Chromium + chromedriver, Firefox ESR +
+#                             #     geckodriver, and the e2e node deps
 #   source scripts/setup.sh [--test]
 #       same, and the caller's PATH then has the tools on it (serve.sh and test.sh do this).
 #
@@ -36,17 +37,20 @@ _ell_path_prepend "$ELL_TOOLS/node_modules/.bin"
 export PATH ELL_TOOLS
 
 _ell_setup() {
-  local want_test=0 arg
+  local want_test=0 want_book=0 arg
   for arg in "$@"; do
     case "$arg" in
-      --test) want_test=1 ;;
+      --test) want_test=1 want_book=1 ;;
+      --book) want_book=1 ;;
       --) ;;
-      *) echo "setup: unknown argument: $arg (usage: setup.sh [--test])" >&2; return 2 ;;
+      *) echo "setup: unknown argument: $arg (usage: setup.sh [--book] [--test])" >&2; return 2 ;;
     esac
   done
   cd "$_ell_root"
 
   local BINARYEN_VERSION=132 TRUNK_VERSION=0.21.14 WASM_TARGET=wasm32-unknown-unknown
+  # The preprocessor's mdbook-preprocessor crate is pinned to the same version.
+  local MDBOOK_VERSION=0.5.4
   # Test-only: geckodriver drives Firefox ESR for the wasm tests and the Firefox smoke test.
   local GECKODRIVER_VERSION=0.37.1
 
@@ -105,6 +109,15 @@ _ell_setup() {
     (cd "$ELL_TOOLS" && npm install --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION")
   fi
   echo "setup: wasm-opt $("$wasm_opt" --version | awk '{print $3}') ok"
+
+  # --- mdBook (the book; its preprocessor is built from this workspace by book.sh) -------
+  if ((want_book)); then
+    if [[ "$(mdbook --version 2>/dev/null | awk '{print $2}')" != "v$MDBOOK_VERSION" ]]; then
+      echo "setup: installing mdbook $MDBOOK_VERSION (takes a few minutes)"
+      cargo install --locked mdbook --version "$MDBOOK_VERSION" --force
+    fi
+    echo "setup: mdbook $(mdbook --version | awk '{print $2}') ok"
+  fi
 
   ((want_test)) || return 0
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The size check: prints, for a release build, the gzip -9 size of every file a fresh page
 # downloads before its first worker run (tests/e2e/first-load.spec.mjs lists them; the
-# corpus aside, which the simulator loads), their total against the budget in README.md
+# corpus aside, which the simulator loads), their total against the budget in book/src/benchmark.md
 # ("Size budget: **N KiB**"), and the biggest items of the wasm module as twiggy sees them
 # in a profiling copy that keeps its function names. Exits 1 past the budget.
 #
@@ -34,8 +34,8 @@ if [[ -z "$dist" ]]; then
     trunk --skip-version-check build --offline=true --release --public-url ./ --dist "$dist" >&2
 fi
 
-budget_kib="$(grep -oE 'Size budget: \*\*[0-9]+ KiB\*\*' README.md | grep -oE '[0-9]+' | head -1 || true)"
-[[ -n "$budget_kib" ]] || { say "README.md has no 'Size budget: **N KiB**'"; exit 2; }
+budget_kib="$(grep -oE 'Size budget: \*\*[0-9]+ KiB\*\*' book/src/benchmark.md | grep -oE '[0-9]+' | head -1 || true)"
+[[ -n "$budget_kib" ]] || { say "book/src/benchmark.md has no 'Size budget: **N KiB**'"; exit 2; }
 
 echo "| file | bytes | gzip -9 |"
 echo "|---|---:|---:|"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every check of the project, in order, and stops at the first failure:
 #   setup, rustfmt, clippy (host + wasm32), native tests, release build under a relative
-#   public URL, wasm tests in headless Chromium and in headless Firefox ESR, Playwright
-#   end-to-end tests (Chromium), and the Firefox smoke test (WebDriver).
+#   public URL, the book (mdBook, with that build inside), wasm tests in headless Chromium
+#   and in headless Firefox ESR, Playwright end-to-end tests (Chromium) on the app and on
+#   the book, and the Firefox smoke test (WebDriver).
 #
 #   scripts/test.sh
 #
@@ -13,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
 E2E_DIST_DIR="target/e2e-dist"
-STEPS=10
+STEPS=11
 step_no=0
 step_name="start"
 started=$SECONDS
@@ -41,7 +42,8 @@ cargo fmt --all -- --check
 
 step "clippy (host and wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
-cargo clippy --workspace --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
+# The preprocessor is a host tool (mdBook runs it), never built for the browser.
+cargo clippy --workspace --exclude mdbook-event-loop-lab --target wasm32-unknown-unknown --lib --bins --tests -- -D warnings
 
 step "native tests (host)"
 cargo test --workspace
@@ -50,6 +52,19 @@ step "release build with a relative public URL -> $E2E_DIST_DIR"
 rm -rf "$E2E_DIST_DIR"
 trunk --skip-version-check build --offline=true --release --public-url ./ --dist "$E2E_DIST_DIR"
 [[ -f "$E2E_DIST_DIR/index.html" ]] || { echo "no $E2E_DIST_DIR/index.html after the build" >&2; exit 1; }
+
+step "the book (scripts/book.sh, the release build above inside it)"
+LAB_DIST="$E2E_DIST_DIR" scripts/book.sh
+# A wrong directive must fail the build with its chapter, line and key.
+broken="$(mktemp -d)"
+cp -r book/. "$broken"
+printf '\n{{#event-loop-lab docs=abc}}\n' >>"$broken/src/steps.md"
+if (PATH="$ROOT/target/release:$PATH" mdbook build "$broken" -d "$broken/out" >"$broken/log" 2>&1); then
+  echo "a chapter with {{#event-loop-lab docs=abc}} built" >&2; exit 1
+fi
+grep -q 'steps.md, line [0-9]*: {{#event-loop-lab}} key "docs": docs="abc" is not a whole number' "$broken/log" ||
+  { cat "$broken/log" >&2; echo "the failed book build did not name the chapter, line and key" >&2; exit 1; }
+rm -rf "$broken"
 
 step "wasm tests in headless Chromium (tests/web.rs)"
 # They load the worker and the latency simulator from the release build above.

@@ -124,6 +124,69 @@ pub fn embed_snippet(app_url: &str, scenario: &Scenario) -> String {
     )
 }
 
+/// The keys of the page's own options, beside the scenario's ([`Scenario::KEYS`]).
+pub const PAGE_KEYS: [&str; 5] = ["embed", "theme", "autorun", "simulator", "lesson"];
+
+/// Why a key or value cannot go into an embed. The app itself falls back and says so
+/// on screen; a docs tool that writes embeds checks first and refuses (see the
+/// `mdbook-event-loop-lab` preprocessor).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmbedParamError {
+    /// A key the app does not read.
+    #[error("unknown key {key:?}; the keys are {known}")]
+    UnknownKey {
+        /// What was given.
+        key: String,
+        /// Every key the app reads.
+        known: String,
+    },
+    /// A value the app would not use as given.
+    #[error("{0}")]
+    BadValue(ParamNotice),
+}
+
+/// Checks `pairs` (as in a URL query: values percent-decoded) by the app's own rules,
+/// exactly as the app would read them from its URL.
+pub fn check_params(pairs: &[(String, String)]) -> Vec<EmbedParamError> {
+    let mut errors: Vec<EmbedParamError> = pairs
+        .iter()
+        .filter(|(key, _)| {
+            !PAGE_KEYS.contains(&key.as_str()) && !Scenario::KEYS.contains(&key.as_str())
+        })
+        .map(|(key, _)| EmbedParamError::UnknownKey {
+            key: key.clone(),
+            known: PAGE_KEYS
+                .iter()
+                .chain(&Scenario::KEYS)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let (_, page_notices) = PageOptions::from_query(&query);
+    let defaults = Scenario::with_cores(2);
+    let (_, scenario_notices) = Scenario::from_query(&query, &defaults);
+    errors.extend(
+        page_notices
+            .into_iter()
+            .chain(scenario_notices)
+            .map(EmbedParamError::BadValue),
+    );
+    errors
+}
+
+/// The line a doc writer puts in an mdBook chapter (with the `mdbook-event-loop-lab`
+/// preprocessor) to embed the app with `scenario`: its URL query, a space for each `&`.
+pub fn book_line(scenario: &Scenario) -> String {
+    format!(
+        "{{{{#event-loop-lab {}}}}}",
+        scenario.to_query().replace('&', " ")
+    )
+}
+
 /// The latency simulator's protocol version, which every answer of sw.js names
 /// (`x-lab-simulator`): sw.js's `PROTOCOL` must say the same (a native test reads it).
 /// Raised with every change a page relies on; 2: `connections=` and `doc/version`.
@@ -150,6 +213,46 @@ mod tests {
             notices[0].to_string(),
             "theme=\"purple\" is not one of light, dark; using the system's"
         );
+    }
+
+    #[test]
+    fn every_key_the_scenario_reads_is_listed_and_checked() {
+        for key in Scenario::KEYS {
+            let mut s = Scenario::with_cores(2);
+            let before = s.clone();
+            let notices = s.apply([(key, "§")], &Scenario::with_cores(2));
+            // A garbage value is refused, or (a search query) taken as it is.
+            assert!(
+                !notices.is_empty() || s != before,
+                "{key} is not read by apply"
+            );
+        }
+        let pairs = |q: &str| parse_query(q);
+        assert!(check_params(&pairs("lesson=3&docs=4&parse=worker&autorun=1")).is_empty());
+        let errors = check_params(&pairs("docs=abc&colour=red&theme=purple"));
+        let words: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(errors.len(), 3, "{words:?}");
+        assert!(words[0].starts_with("unknown key \"colour\"; the keys are embed, theme"));
+        assert!(words
+            .iter()
+            .any(|w| w == "theme=\"purple\" is not one of light, dark; using the system's"));
+        assert!(words
+            .iter()
+            .any(|w| w.starts_with("docs=\"abc\" is not a whole number")));
+    }
+
+    #[test]
+    fn the_book_line_is_the_scenario_query() {
+        let s = Scenario {
+            docs: 4,
+            ..Scenario::with_cores(2)
+        };
+        let line = book_line(&s);
+        assert!(
+            line.starts_with("{{#event-loop-lab docs=4 latency=800 "),
+            "{line}"
+        );
+        assert!(line.ends_with("}}") && !line.contains('&'));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub enum WaitKind {
     Async,
 }
 
-/// The accepted values, as listed in notices and the README.
+/// The accepted values, as listed in notices and the book (URL parameters).
 pub const WAIT_KINDS: &str = "blocking, async";
 
 impl WaitKind {

@@ -23,7 +23,7 @@ pub enum YieldKind {
     Microtask,
 }
 
-/// The accepted values, as listed in notices and the README.
+/// The accepted values, as listed in notices and the book (URL parameters).
 pub const YIELD_KINDS: &str = "frame, timeout, scheduler, microtask";
 
 impl YieldKind {

@@ -295,7 +295,7 @@ async function readiness(browser, throttled) {
 // 1-minute load average when the browser part starts: other work on the machine (builds,
 // tests) competes for the same cores, and this shows it in the table's header.
 const loadStart = os.loadavg()[0];
-// Compressed, as a host should serve the app (README, "Serving").
+// Compressed, as a host should serve the app (the book, "Serving it compressed").
 const server = await startServer({ dist: DIST, port: PORT, cspEverywhere: false, log: false, gzip: true });
 let browser;
 const pageErrors = [];

@@ -94,7 +94,7 @@ test('theme=dark and reduced motion', async ({ lab, page }, testInfo) => {
   await page.screenshot({ path: testInfo.outputPath('embed-dark.png'), fullPage: true });
 });
 
-test('the Embed action shows a snippet with the current scenario', async ({ lab, page }) => {
+test('the Embed action shows a snippet with the current scenario, and its mdBook line', async ({ lab, page }) => {
   await lab.open('docs=5&parse=sliced');
   await lab.waitReady();
   await page.getByTestId('embed').click();
@@ -103,6 +103,8 @@ test('the Embed action shows a snippet with the current scenario', async ({ lab,
   expect(snippet).toContain('parse=sliced');
   expect(snippet).toContain('&amp;embed=1');
   expect(snippet).toContain('event-loop-lab:resize');
+  const line = await page.getByTestId('embed-book-line').inputValue();
+  expect(line).toMatch(/^\{\{#event-loop-lab docs=5 latency=\d+ .*parse=sliced.*\}\}$/);
 });
 
 test('a sandboxed iframe (no allow-same-origin) falls back to the in-page simulator', async ({ page }) => {

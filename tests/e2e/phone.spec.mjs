@@ -23,7 +23,7 @@ async function phonePage(lab, page, context, query) {
 // benchmark row (scripts/bench.sh, row 9), not a test here. Measured on 2026-12-03 at
 // load 2.5-3: the default scenario 0 long tasks with gaps of 29-68 ms; 32 documents of
 // 512 KiB 1-3 long tasks of 51-56 ms, all the lab's own drawing, gaps of 85-142 ms.
-// They come back here once the lanes are cheap enough to draw (see README, "The lab's
+// They come back here once the lanes are cheap enough to draw (see the book, "The lab's
 // own cost").
 
 test('CPU 4×, blocking mode: the lesson still freezes the page, and the dot stops with it', async ({ lab, page, context }) => {
@@ -70,7 +70,7 @@ test('CPU 4×, blocking mode: the lesson still freezes the page, and the dot sto
   const run = await markedRun(page, { parse: 'blocking' });
   expect(run.report.outcome).toBe('finished');
   const longest = Math.max(0, ...run.longTasks.map((t) => t.duration));
-  // At full speed the default scenario's blocking parses are 450–600 ms tasks (README's
+  // At full speed the default scenario's blocking parses are 450–600 ms tasks (the book's
   // benchmark); 4× slower they can only be longer.
   expect(longest, "the longest task the test's own observer saw, ms").toBeGreaterThanOrEqual(200);
   expect(run.maxGapMs, "the longest gap between the test's own animation frames, ms").toBeGreaterThanOrEqual(200);

@@ -3,13 +3,15 @@
 // It serves one built dist folder under two sub-paths of the same origin:
 //   /docs/lab/  plain
 //   /csp/lab/   with a strict Content-Security-Policy header on every response
-// and the repository's docs/ folder (the embedding example) under /book/; both are also
+// the repository's docs/ folder (the embedding example) under /book/, and the built
+// mdBook (scripts/book.sh, the lab in its lab/ folder) under /guide/; all are also
 // served on a second port (E2E_OTHER_PORT, default E2E_PORT + 2), another origin.
 // Anything else is 404; `/docs/lab` and `/csp/lab` redirect to the path with a slash.
 // With E2E_CSP=1 the CSP header is sent on every response of both sub-paths.
 //
 // Environment:
 //   E2E_DIST  folder to serve (default: ../../target/e2e-dist, relative to this file)
+//   E2E_BOOK  the built book (default: ../../target/book)
 //   E2E_PORT  port on 127.0.0.1 (default: 4178)
 //   E2E_CSP   "1": CSP on every response
 //   E2E_LOG   "1": log each request to stdout
@@ -43,6 +45,11 @@ export const CSP =
 // The repository's docs/ folder (the embedding example), served beside the app.
 export const DOCS_DIR = path.resolve(HERE, '../../docs');
 export const DOCS_BASE = '/book/';
+// The built book (scripts/book.sh), the lab inside it.
+export const BOOK_DIR = process.env.E2E_BOOK
+  ? path.resolve(process.env.E2E_BOOK)
+  : path.resolve(HERE, '../../target/book');
+export const BOOK_BASE = '/guide/';
 // A second port: the same content on another origin, for cross-origin embedding.
 export const OTHER_PORT = Number(process.env.E2E_OTHER_PORT || PORT + 2);
 
@@ -126,7 +133,7 @@ export function startServer({
   const server = createServer((req, res) => {
     const url = new URL(req.url, `http://${host}:${port}`);
     const pathname = url.pathname;
-    const base = [PLAIN_BASE, CSP_BASE, DOCS_BASE].find((b) => pathname.startsWith(b) || pathname === b.slice(0, -1));
+    const base = [PLAIN_BASE, CSP_BASE, DOCS_BASE, BOOK_BASE].find((b) => pathname.startsWith(b) || pathname === b.slice(0, -1));
     // CORS open, as many static hosts serve it: a sandboxed iframe (opaque origin)
     // loads the app's module scripts and wasm in CORS mode.
     const headers = { 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'access-control-allow-origin': '*' };
@@ -140,7 +147,8 @@ export function startServer({
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, { ...headers, allow: 'GET, HEAD' }, 'method not allowed\n');
     }
-    const found = resolveFile(base === DOCS_BASE ? DOCS_DIR : dist, pathname.slice(base.length));
+    const root = { [DOCS_BASE]: DOCS_DIR, [BOOK_BASE]: BOOK_DIR }[base] || dist;
+    const found = resolveFile(root, pathname.slice(base.length));
     if (!found) return send(res, 404, headers, 'not found\n');
     const rewritten = rewrite && rewrite(pathname.slice(base.length), readFileSync(found.file));
     if (rewritten) return send(res, 200, { ...headers, 'content-type': contentType(found.file) }, rewritten);
@@ -185,6 +193,7 @@ if (isMain) {
   });
   console.log(`serving ${DIST}\n  http://${HOST}:${PORT}${PLAIN_BASE}\n  http://${HOST}:${PORT}${CSP_BASE} (with CSP)` +
     `\n  http://${HOST}:${PORT}${DOCS_BASE}embedding.html (docs/; also on port ${OTHER_PORT}, another origin)` +
+    `\n  http://${HOST}:${PORT}${BOOK_BASE} (the book, if scripts/book.sh built it)` +
     (process.env.E2E_CSP === '1' ? '\n  E2E_CSP=1: CSP on every response' : ''));
   for (const sig of ['SIGINT', 'SIGTERM']) {
     process.on(sig, () => {

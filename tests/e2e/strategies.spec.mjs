@@ -1,11 +1,11 @@
 // Issue "heavy parsing, three ways": the default scenario's documents parsed blocking on
 // the main thread, sliced with real yields, and in the worker pool. Long tasks and frames
 // are counted by the test's own instruments (observers.mjs), not by the app. The
-// README's targets for sliced (yield=frame) and worker runs: no long task, at most 5 %
+// the book's targets for sliced (yield=frame) and worker runs: no long task, at most 5 %
 // slow frames, no frame gap over 50 ms; a sliced first run's frames are held to
 // SLICED_FIRST_RUN_FRAMES instead (a finding: see observers.mjs).
 import { test, expect } from './fixtures.mjs';
-import { observe, runMeasured, describe as told, README_FRAMES, SLICED_FIRST_RUN_FRAMES } from './observers.mjs';
+import { observe, runMeasured, describe as told, BOOK_FRAMES, SLICED_FIRST_RUN_FRAMES } from './observers.mjs';
 
 /** What each mode found, per document, to compare the modes with each other. */
 const found = (report) => report.documents.map((d) => [d.id, d.links, d.words, d.hits, d.fuzzy_hits, d.error]);
@@ -32,7 +32,7 @@ test.describe.serial('the default scenario in three modes', () => {
   });
 
   test('sliced: no long task, and the frames keep coming', async ({ lab, page }) => {
-    // The default yield is `frame` (README, Benchmark, note 4).
+    // The default yield is `frame` (the book, Benchmark, note 4).
     await observe(page);
     await lab.open();
     await lab.waitReady();
@@ -54,8 +54,8 @@ test.describe.serial('the default scenario in three modes', () => {
     const { report } = m;
     expectAllParsed(report);
     expect(m.longTasks, `long tasks during the worker run: ${told(m)}`).toEqual([]);
-    expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeLessThanOrEqual(README_FRAMES.slowShare);
-    expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeLessThanOrEqual(README_FRAMES.maxGap);
+    expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeLessThanOrEqual(BOOK_FRAMES.slowShare);
+    expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeLessThanOrEqual(BOOK_FRAMES.maxGap);
     const threads = new Set(report.documents.map((d) => d.thread));
     expect([...threads].every((t) => /^worker-\d+$/.test(t))).toBe(true);
     expect(threads.size).toBe(Math.min(report.config.workers, report.config.docs));

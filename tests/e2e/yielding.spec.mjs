@@ -4,7 +4,7 @@
 // requestAnimationFrame loop and long tasks by its own PerformanceObserver
 // (observers.mjs), not by the app.
 //
-// The README's targets for `frame` (Benchmark, note 4): at most 5 % slow frames (a gap
+// The the book's targets for `frame` (Benchmark, note 4): at most 5 % slow frames (a gap
 // over two frames), no gap over 50 ms, no long task. No long task is held as such; the
 // frames, for a fresh page's first run, by SLICED_FIRST_RUN_FRAMES (observers.mjs: wider,
 // with the measured spread that forces it).
@@ -12,7 +12,7 @@ import { test, expect } from './fixtures.mjs';
 import { observe, runMeasured, describe as told, LONG_TASK_MS, SLICED_FIRST_RUN_FRAMES as FRAMES } from './observers.mjs';
 
 /**
- * `scheduler` with scheduler.yield(): README note 4 says "about a third of the frames are
+ * `scheduler` with scheduler.yield(): the book's benchmark, note 4, says "about a third of the frames are
  * late (gaps of ~115 ms)"; measured here 30-34 % in 4 first runs (gaps 114-145 ms, no
  * long task, load 1.0-1.2). Held to well over `frame`'s 5 %.
  */
@@ -62,7 +62,7 @@ test.describe.serial('sliced, four ways of yielding, default scenario', () => {
     expect(report.outcome).toBe('finished');
     expect(report.config).toMatchObject({ parse: 'sliced', yield: 'timeout' });
     expect(m.longTasks, `long tasks in the whole run: ${told(m)}`).toEqual([]);
-    // README, note 4: `timeout` also keeps the frames here (one document is sliced at
+    // The book's benchmark, note 4: `timeout` also keeps the frames here (one document is sliced at
     // a time).
     expect(m.slowShare, `share of slow frames: ${told(m)}`).toBeLessThanOrEqual(FRAMES.slowShare);
     expect(m.maxGap, `longest frame gap: ${told(m)}`).toBeLessThanOrEqual(FRAMES.maxGap);

@@ -71,7 +71,7 @@ impl Inner {
     /// documents that was a redraw of the page in most frames of a run (six events a
     /// document), and it cost more than the drawing it showed: a worker run at full
     /// speed spent 22-23 % of its main thread on the lab (Chrome trace, in one sitting
-    /// with this change: see README, "The lab's own cost"). A bar that grows five times
+    /// with this change: see the book's benchmark, row 8). A bar that grows five times
     /// a second reads the same.
     fn on_frame(&self, now: f64) {
         let measure = now - self.last_measured_ms.get() >= MEASURE_EVERY_MS;

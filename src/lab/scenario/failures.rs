@@ -43,7 +43,7 @@ pub enum FailKind {
     Crash,
 }
 
-/// The accepted kinds, as listed in notices and the README.
+/// The accepted kinds, as listed in notices and the book (URL parameters).
 pub const FAIL_KINDS: &str =
     "500, 404, network, not-html, not-utf8, huge, huge-stream, hostile, hang, crash";
 

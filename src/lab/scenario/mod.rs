@@ -200,6 +200,25 @@ impl Scenario {
         }
     }
 
+    /// Every key [`Scenario::apply`] reads (a test holds the two together).
+    pub const KEYS: [&'static str; 15] = [
+        "docs",
+        "latency",
+        "size",
+        "workers",
+        "timeout",
+        "fetch",
+        "limit",
+        "connections",
+        "parse",
+        "yield",
+        "fail",
+        "wait",
+        "wait_ms",
+        "forget",
+        "query",
+    ];
+
     /// Applies `key=value` pairs on top of `self`. Unknown keys are ignored (a host page
     /// may add its own); bad values fall back and are reported.
     pub fn apply<'a>(

@@ -1,10 +1,11 @@
-//! The "Embed" panel: the snippet that puts this scenario into another page, and a
-//! button that copies it.
+//! The "Embed" panel: the snippet that puts this scenario into another page, a button
+//! that copies it, and the one line that does the same in an mdBook chapter (with the
+//! `mdbook-event-loop-lab` preprocessor).
 
 use yew::prelude::*;
 
 use crate::browser::embed::{app_url, copy_text};
-use crate::lab::page::embed_snippet;
+use crate::lab::page::{book_line, embed_snippet};
 use crate::lab::scenario::Scenario;
 
 /// Props of [`EmbedPanel`].
@@ -45,6 +46,9 @@ pub fn EmbedPanel(props: &EmbedPanelProps) -> Html {
                 <button onclick={on_close}>{ "Close" }</button>
                 <span role="status">{ status }</span>
             </div>
+            <p>{ "In an mdBook chapter, with the event-loop-lab preprocessor, this line does the same:" }</p>
+            <input type="text" readonly=true class="book-line" data-testid="embed-book-line"
+                aria-label="mdBook directive" value={book_line(&props.scenario)} />
         </section>
     }
 }
