@@ -17,7 +17,9 @@
 #      full speed and at CPU 4x, workers=1 and 2, default scenario and 32 documents
 #   9. phone-class CPU (4x): a fresh page's first worker run and a later one, long tasks
 #      and the longest frame gap by the page's own observers
-#  10. the size check (scripts/size.sh): gzip size of every file a page downloads before
+#  10. the book's page of seven step embeds: the renderer's private memory and the
+#      dedicated workers, against a chapter with none (scripts/book.sh builds the book)
+#  11. the size check (scripts/size.sh): gzip size of every file a page downloads before
 #      its first worker run, and twiggy's biggest items; exits 1 past the budget
 # The same data, with every individual run, goes to target/bench.json.
 #
@@ -83,6 +85,9 @@ CARGO_TARGET_DIR="$BENCH_TARGET_DIR" \
   trunk --skip-version-check build --offline=true --release --public-url ./ --dist "$BENCH_DIST_DIR" >&2
 [[ -f "$BENCH_DIST_DIR/index.html" ]] || { say "no $BENCH_DIST_DIR/index.html after the build"; exit 1; }
 
+say "the book with that build inside -> target/bench-book"
+BOOK_OUT=target/bench-book LAB_DIST="$BENCH_DIST_DIR" CARGO_TARGET_DIR="$BENCH_TARGET_DIR" scripts/book.sh >&2
+
 say "native throughput (cargo run --release --example throughput)"
 CARGO_TARGET_DIR="$BENCH_TARGET_DIR" cargo run --quiet --release --example throughput >"$NATIVE_JSON"
 say "native: $(cat "$NATIVE_JSON")"
@@ -90,7 +95,8 @@ say "native: $(cat "$NATIVE_JSON")"
 say "browser runs (tests/e2e/bench.mjs)"
 (
   cd tests/e2e
-  BENCH_DIST="$ROOT/$BENCH_DIST_DIR" \
+  E2E_BOOK="$ROOT/target/bench-book" \
+    BENCH_DIST="$ROOT/$BENCH_DIST_DIR" \
     BENCH_OUT="$ROOT/$BENCH_JSON" \
     BENCH_NATIVE_JSON="$ROOT/$NATIVE_JSON" \
     BENCH_NPROC="$(nproc)" \
@@ -101,7 +107,7 @@ node_pid=$!
 wait "$node_pid"
 node_pid=""
 
-# 7. Size: every file a fresh page downloads before its first worker run, gzip -9, against
+# 11. Size: every file a fresh page downloads before its first worker run, gzip -9, against
 # the budget in book/src/benchmark.md, and the wasm's biggest items (twiggy). Past the budget the
 # benchmark fails, after printing everything.
 say "size check (scripts/size.sh)"

@@ -6,7 +6,8 @@
 #   scripts/book.sh --serve    # build, then serve it gzipped on http://127.0.0.1:${PORT:-8090}/guide/
 #
 # Environment: LAB_DIST, a release build of the app to put in lab/ instead of building
-# one (scripts/test.sh passes the one it has just built).
+# one (scripts/test.sh passes the one it has just built); BOOK_OUT, where to build
+# (default target/book; the benchmark builds its own).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -31,13 +32,14 @@ if [[ -z "${LAB_DIST:-}" ]]; then
   trunk --skip-version-check build --offline=true --release --public-url ./ --dist "$lab_dist"
 fi
 
-rm -rf target/book
-mdbook build book
-cp -r "$lab_dist" target/book/lab
-echo "book.sh: built target/book/ (the lab in target/book/lab/)"
+out="${BOOK_OUT:-target/book}"
+rm -rf "$out"
+mdbook build book -d "$PWD/$out"
+cp -r "$lab_dist" "$out/lab"
+echo "book.sh: built $out/ (the lab in $out/lab/)"
 
 if ((serve)); then
   port="${PORT:-8090}"
   echo "book.sh: http://127.0.0.1:$port/guide/"
-  E2E_PORT="$port" E2E_BOOK=target/book E2E_DIST=target/book/lab E2E_GZIP=1 exec node tests/e2e/server.mjs
+  E2E_PORT="$port" E2E_BOOK="$out" E2E_DIST="$out/lab" E2E_GZIP=1 exec node tests/e2e/server.mjs
 fi

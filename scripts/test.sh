@@ -104,5 +104,5 @@ step "Firefox smoke test (headless Firefox ESR through geckodriver, tests/e2e/fi
 (cd tests/e2e && E2E_DIST="$ROOT/$E2E_DIST_DIR" node --test firefox.test.mjs)
 
 step "summary"
-printf 'test.sh: all checks passed in %ds: fmt, clippy (host+wasm32), native tests, release build, wasm tests in Chromium and Firefox, e2e, Firefox smoke test.\n' \
+printf 'test.sh: all checks passed in %ds: fmt, clippy (host+wasm32), native tests, release build, the book, wasm tests in Chromium and Firefox, e2e (app and book), Firefox smoke test.\n' \
   "$((SECONDS - started))"

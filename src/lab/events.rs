@@ -20,12 +20,13 @@ pub enum LabEvent {
     },
     /// A run started.
     RunStarted(RunLog),
-    /// Several events at once: what happened since the last animation frame. Drawing
-    /// once per frame keeps the measuring from causing the freezes it measures.
+    /// Several events at once: what happened since the screen was last drawn (about
+    /// five times a second during a run; see `browser::controller`). Drawing in batches
+    /// keeps the measuring from causing the freezes it measures.
     Batch(Vec<LabEvent>),
     /// The browser's instruments (which are missing is shown in the UI).
     InstrumentsDetected(Support),
-    /// What the main thread did so far in run `run_id` (sent ~10 times a second).
+    /// What the main thread did so far in run `run_id` (sent ~5 times a second).
     MainThreadMeasured {
         /// Which run.
         run_id: u32,

@@ -27,7 +27,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, PLAIN_BASE } from './server.mjs';
+import { startServer, PLAIN_BASE, BOOK_BASE } from './server.mjs';
 import { startTrace, markedRun, mainThreadBusy } from './owncost.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -45,6 +45,59 @@ const RUN_TIMEOUT_MS = 120_000;
 const MB = 1e6;
 
 const log = (...args) => console.error('bench:', ...args);
+
+/** Private memory (Private_Clean + Private_Dirty of smaps_rollup), MB, of `browser`'s
+ * renderer processes: the pages, their frames, and their workers (threads of them). */
+async function rendererPrivateMb(browser) {
+  const cdp = await browser.newBrowserCDPSession();
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  let kb = 0;
+  for (const p of processInfo.filter((x) => x.type === 'renderer')) {
+    try {
+      const rollup = readFileSync(`/proc/${p.id}/smaps_rollup`, 'utf8');
+      for (const m of rollup.matchAll(/^Private_(?:Clean|Dirty):\s+(\d+) kB/gm)) kb += Number(m[1]);
+    } catch {
+      // A process that has just ended.
+    }
+  }
+  return (kb * 1024) / MB;
+}
+
+/**
+ * Row 10, in a browser of its own (so no other page shares its renderers): a chapter of
+ * the book with no embed; then the seven step embeds of "The seven steps", each scrolled
+ * into view until ready and left after half a second, as a reader passing by; then step
+ * 4 again, stayed on until its pool started. Memory after each, and the dedicated
+ * workers alive (page.workers()).
+ */
+async function embedsMemoryOnce() {
+  const own = await chromium.launch(CHROMIUM);
+  try {
+    const page = await own.newPage({ viewport: { width: 900, height: 900 } });
+    const settle = () => page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 2000)));
+    await page.goto(`${ORIGIN}${BOOK_BASE}introduction.html`);
+    await settle();
+    const none = await rendererPrivateMb(own);
+    await page.goto(`${ORIGIN}${BOOK_BASE}steps.html`);
+    const frame = (n) => `iframe[title^="Event Loop Lab, step ${n}:"]`;
+    for (let n = 1; n <= 7; n++) {
+      await page.locator(frame(n)).scrollIntoViewIfNeeded();
+      await page.frameLocator(frame(n)).getByTestId('status').filter({ hasText: /^ready$/ }).waitFor({ timeout: 60_000 });
+      await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 500)));
+    }
+    await settle();
+    const passed = await rendererPrivateMb(own);
+    const passedWorkers = page.workers().length;
+    await page.locator(frame(4)).scrollIntoViewIfNeeded();
+    const deadline = Date.now() + 30_000;
+    while (page.workers().length < 2 && Date.now() < deadline) await page.waitForTimeout(100);
+    await settle();
+    return { none, passed, passed_workers: passedWorkers, stayed: await rendererPrivateMb(own), stayed_workers: page.workers().length };
+  } finally {
+    await own.close();
+  }
+}
 
 // --- statistics -------------------------------------------------------------------------
 const median = (xs) => {
@@ -446,6 +499,11 @@ try {
     }
   }
 
+  // 10: the book's page of seven embeds.
+  const embedsMemory = [];
+  for (let i = 1; i <= RUNS; i++) embedsMemory.push(await embedsMemoryOnce());
+  log(`seven embeds: ${embedsMemory.map((r) => `${fmt(r.none)} / ${fmt(r.passed)} / ${fmt(r.stayed)} MB`).join(' | ')}`);
+
   // --- results -----------------------------------------------------------------------
   const T = (runs) => median(runs.map((r) => r.total_ms));
   const t1 = T(pool[1]);
@@ -636,6 +694,16 @@ try {
         `the page's own longtask observer and rAF loop; first runs: ${describe(of(0))}; later runs: ${describe(of(1))} |`,
     );
   }
+  {
+    const m = (k) => median(embedsMemory.map((r) => r[k]));
+    lines.push(
+      `| 10. The book's page of seven step embeds (target: a reader passing each under a second leaves at most 4 dedicated workers) | ` +
+        `scrolled past all seven; then stayed on step 4 | ${fmt(m('passed'))} MB with ${fmt(m('passed_workers'))} workers; ${fmt(m('stayed'))} MB with ${fmt(m('stayed_workers'))} | ` +
+        `private memory of the browser's renderer processes (/proc smaps_rollup), a browser of its own per run; a chapter with no embed: ${fmt(m('none'))} MB; ` +
+        `runs: ${runsList(embedsMemory.map((r) => r.none))} / ${runsList(embedsMemory.map((r) => r.passed))} / ${runsList(embedsMemory.map((r) => r.stayed))} MB (none / passed / stayed), ` +
+        `workers after passing ${runsList(embedsMemory.map((r) => r.passed_workers))}, after staying ${runsList(embedsMemory.map((r) => r.stayed_workers))} |`,
+    );
+  }
   const table = lines.join('\n');
 
   const json = {
@@ -650,7 +718,7 @@ try {
     mb: MB,
     configs: { default: DEFAULT, work: WORK, handoff: HANDOFF, cancel_small: SMALL, cancel_heavy: HEAVY, first_run: FIRST_RUN, throttle: THROTTLE, hostile: { ...HOSTILE_BASE, fail: allHostile }, hostile_corpus: { ...HOSTILE_BASE, size: HOSTILE_SIZE } },
     native,
-    results: { ...results, own_cost: ownCost, phone },
+    results: { ...results, own_cost: ownCost, phone, embeds_memory: embedsMemory },
     page_errors: pageErrors,
     table,
   };
