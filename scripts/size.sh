@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The size check: prints, for a release build, the gzip -9 size of every file a fresh page
+# The size check: prints, for a release build, the gzip -9 and brotli (quality 11) size of
+# every file a fresh page
 # downloads before its first worker run (tests/e2e/first-load.spec.mjs lists them; the
 # corpus aside, which the simulator loads), their total against the budget in book/src/benchmark.md
 # ("Size budget: **N KiB**"), and the biggest items of the wasm module as twiggy sees them
@@ -37,20 +38,27 @@ fi
 budget_kib="$(grep -oE 'Size budget: \*\*[0-9]+ KiB\*\*' book/src/benchmark.md | grep -oE '[0-9]+' | head -1 || true)"
 [[ -n "$budget_kib" ]] || { say "book/src/benchmark.md has no 'Size budget: **N KiB**'"; exit 2; }
 
-echo "| file | bytes | gzip -9 |"
-echo "|---|---:|---:|"
+# Brotli as static hosts serve it (quality 11), by node's zlib.
+brotli_bytes() { node -e 'process.stdout.write(String(require("zlib").brotliCompressSync(require("fs").readFileSync(process.argv[1]), { params: { [require("zlib").constants.BROTLI_PARAM_QUALITY]: 11 } }).length))' "$1"; }
+
+echo "| file | bytes | gzip -9 | brotli 11 |"
+echo "|---|---:|---:|---:|"
 total=0
 total_gz=0
+total_br=0
 for f in "${FILES[@]}"; do
   [[ -f "$dist/$f" ]] || { say "$dist/$f is missing"; exit 2; }
   bytes=$(wc -c <"$dist/$f")
   gz=$(gzip -9c "$dist/$f" | wc -c)
+  br=$(brotli_bytes "$dist/$f")
   total=$((total + bytes))
   total_gz=$((total_gz + gz))
-  echo "| $f | $bytes | $gz |"
+  total_br=$((total_br + br))
+  echo "| $f | $bytes | $gz | $br |"
 done
 total_kib=$(awk -v b="$total_gz" 'BEGIN { printf "%.1f", b / 1024 }')
-echo "| **total before the first worker run** | $total | **$total_gz ($total_kib KiB)** |"
+total_br_kib=$(awk -v b="$total_br" 'BEGIN { printf "%.1f", b / 1024 }')
+echo "| **total before the first worker run** | $total | **$total_gz ($total_kib KiB)** | **$total_br ($total_br_kib KiB)** |"
 echo
 over=$(awk -v b="$total_gz" -v k="$budget_kib" 'BEGIN { print (b > k * 1024) ? 1 : 0 }')
 if ((over)); then

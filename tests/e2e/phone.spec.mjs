@@ -20,11 +20,11 @@ async function phonePage(lab, page, context, query) {
 
 // NOTE: the issue's worker-mode targets at CPU 4× (no long task, no frame gap over
 // 50 ms, on a fresh page's first run and a later one) are not met yet, so they are a
-// benchmark row (scripts/bench.sh, row 9), not a test here. Measured on 2026-12-03 at
-// load 2.5-3: the default scenario 0 long tasks with gaps of 29-68 ms; 32 documents of
-// 512 KiB 1-3 long tasks of 51-56 ms, all the lab's own drawing, gaps of 85-142 ms.
-// They come back here once the lanes are cheap enough to draw (see the book, "The lab's
-// own cost").
+// benchmark row (scripts/bench.sh, row 9), not a test here. Measured on 2026-12-03
+// (commit 285082f): the default scenario with one worker 1 long task in 6 runs, gaps of
+// 27-57 ms; 32 documents of 512 KiB 12 long tasks in 6 runs, gaps to 110 ms, all the
+// lab's own drawing and the responses' handling. They come back here once a batch of
+// 32 changed rows draws in under 50 ms at 4× (see the book's benchmark, note 9).
 
 test('CPU 4×, blocking mode: the lesson still freezes the page, and the dot stops with it', async ({ lab, page, context }) => {
   test.setTimeout(120_000);
