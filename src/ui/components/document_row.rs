@@ -8,10 +8,10 @@ use crate::lab::activity::{activity_at, segments, Activity, Segment};
 use crate::lab::report::{DocRecord, DocState, MAIN_THREAD};
 use crate::lab::scenario::WaitKind;
 
-/// A segment of a document's lane as an SVG rect, with its words as a tooltip.
+/// A segment of a document's lane as an SVG rect.
 /// Positions are SVG attributes, not inline styles, so the timeline draws under a CSP
 /// that forbids inline styles.
-fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
+fn bar(segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
     let start = segment.start_ms;
     let end = segment.end_ms.unwrap_or(now).max(start);
     let x = (start - t0) / scale * 100.0;
@@ -29,27 +29,34 @@ fn bar(doc: u32, segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
         Activity::Parsing => "parse-worker",
         _ => "",
     };
-    let on = segment
-        .thread
-        .as_deref()
-        .map(|t| format!(" on {t}"))
-        .unwrap_or_default();
-    // An open segment's tooltip does not count its time: text that changed on every
-    // tick was one more node per row for the browser to update.
-    let label = match segment.end_ms {
-        Some(_) => format!(
-            "doc {doc}: {}{on} {:.0} ms",
-            segment.activity.label(),
-            segment.duration_ms(now)
-        ),
-        None => format!("doc {doc}: {}{on} (still going)", segment.activity.label()),
-    };
     html! {
         <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
-            width={format!("{width:.3}%")} height="12" rx="3">
-            <title>{ label }</title>
-        </rect>
+            width={format!("{width:.3}%")} height="12" rx="3" />
     }
+}
+
+/// The lane's words, its tooltip: each segment, its thread and its length once the
+/// document has ended. NOTE: one tooltip for the lane, not one per bar: a row drawn
+/// again rebuilt a formatted `<title>` for each of its bars, and with 32 rows changing
+/// in one redraw that was a measurable part of the frame at CPU 4×. Words that change
+/// on every redraw would be one more node to update, so a document still going says so.
+fn lane_words(d: &DocRecord, segments: &[Segment]) -> String {
+    if !d.is_finished() {
+        return format!("doc {}: still going", d.id);
+    }
+    let parts: Vec<String> = segments
+        .iter()
+        .filter_map(|s| {
+            let ms = s.closed_ms()?;
+            let on = s
+                .thread
+                .as_deref()
+                .map(|t| format!(" on {t}"))
+                .unwrap_or_default();
+            Some(format!("{}{on} {ms:.0} ms", s.activity.label()))
+        })
+        .collect();
+    format!("doc {}: {}", d.id, parts.join(", "))
 }
 
 /// The thread's name written on a finished parse bar wide enough to hold it: the
@@ -146,7 +153,8 @@ pub fn DocumentRow(props: &DocumentRowProps) -> Html {
             <span class="doc-name">{ format!("doc {}", d.id) }</span>
             <span class="lane">
                 <svg class="lane-svg" height="14" aria-hidden="true">
-                    { for segments.iter().map(|s| bar(d.id, s, now, t0, scale)) }
+                    <title>{ lane_words(d, &segments) }</title>
+                    { for segments.iter().map(|s| bar(s, now, t0, scale)) }
                     { for segments.iter().map(|s| thread_label(s, t0, scale)) }
                     { cursor_line(props.cursor_ms, t0, scale, 14) }
                 </svg>
