@@ -108,7 +108,14 @@ fn form_query(pairs: &[(String, String)]) -> String {
 
 /// The one script of a chapter with embeds: it sizes every embed from the app's
 /// resize messages, and tells each the book's theme (mdBook's light and rust are
-/// light; coal, navy and ayu dark) before it loads and whenever the reader switches.
+/// light; coal, navy and ayu dark) as soon as the embed is listening, and again
+/// whenever the reader switches.
+///
+/// NOTE: "as soon as it is listening" is the embed's first resize message: the app
+/// starts following its host's theme in the same step as it starts sending its height.
+/// Telling it on the frame's `load` event was too early (the module may not have
+/// started yet, and the message was lost), and putting `theme=` into a lazy frame's
+/// `src` from this script loaded a frame that had already started loading twice.
 pub const PAGE_SCRIPT: &str = r#"<script>
 // Event Loop Lab embeds (mdbook-event-loop-lab): sized from their resize messages, and
 // in the book's theme.
@@ -118,19 +125,19 @@ pub const PAGE_SCRIPT: &str = r#"<script>
     ["coal", "navy", "ayu"].some((t) => document.documentElement.classList.contains(t)) ? "dark" : "light";
   const tell = (frame) =>
     frame.contentWindow?.postMessage({ type: "event-loop-lab:theme", theme: theme() }, "*");
+  // The window each frame was last told about (a frame that navigates is told again).
+  const told = new WeakMap();
   addEventListener("message", (event) => {
     if (event.data?.type !== "event-loop-lab:resize") return;
     for (const frame of frames()) {
-      if (frame.contentWindow === event.source) frame.style.height = event.data.height + "px";
+      if (frame.contentWindow !== event.source) continue;
+      frame.style.height = event.data.height + "px";
+      if (told.get(frame) !== event.source) {
+        told.set(frame, event.source);
+        tell(frame);
+      }
     }
   });
-  for (const frame of frames()) {
-    // Lazy frames have not started loading yet: they start in the book's theme.
-    const url = new URL(frame.getAttribute("src"), location.href);
-    url.searchParams.set("theme", theme());
-    frame.src = url.href;
-    frame.addEventListener("load", () => tell(frame));
-  }
   new MutationObserver(() => frames().forEach(tell))
     .observe(document.documentElement, { attributes: true, attributeFilter: ["class"] });
 })();

@@ -60,7 +60,7 @@ test("the embeds follow the book's theme: they start in it, and switch when the 
   await page.goto(STEPS);
   const theme = () => page.frameLocator(embed(1)).locator('html').getAttribute('data-theme');
   await expect(page.frameLocator(embed(1)).getByTestId('status')).toHaveText('ready', { timeout: 30_000 });
-  expect(await theme(), "mdBook's light theme").toBe('light');
+  await expect.poll(theme, { message: "mdBook's light theme, told once the embed listens" }).toBe('light');
   for (const [book, lab] of [['navy', 'dark'], ['rust', 'light'], ['coal', 'dark'], ['ayu', 'dark'], ['light', 'light']]) {
     // The theme button opens mdBook's list (it may still be open from the last pick).
     const choice = page.locator(`#mdbook-theme-${book}`);
