@@ -90,8 +90,11 @@ async function embedsMemoryOnce() {
     const passed = await rendererPrivateMb(own);
     const passedWorkers = page.workers().length;
     await page.locator(frame(4)).scrollIntoViewIfNeeded();
+    // Each new worker is an event of the page; wait for them, up to a deadline.
     const deadline = Date.now() + 30_000;
-    while (page.workers().length < 2 && Date.now() < deadline) await page.waitForTimeout(100);
+    while (page.workers().length < 2 && Date.now() < deadline) {
+      await page.waitForEvent('worker', { timeout: Math.max(1, deadline - Date.now()) }).catch(() => null);
+    }
     await settle();
     return { none, passed, passed_workers: passedWorkers, stayed: await rendererPrivateMb(own), stayed_workers: page.workers().length };
   } finally {

@@ -96,10 +96,10 @@ impl Inner {
         }
     }
 
-    /// Queues an event for the next frame. NOTE: `window.eventLoopLab.run(config)`
+    /// Queues an event for the next drawing (see [`Inner::on_frame`]). NOTE: `window.eventLoopLab.run(config)`
     /// changes the scenario and starts a run in one task; drawing the change at once
     /// and the run's rows a frame later made two renders, and with 32 documents the
-    /// two together made a long task. Everything is drawn once per frame instead.
+    /// two together made a long task. Events are drawn together instead, at most once a frame.
     fn queue(&self, event: LabEvent) {
         self.pending.borrow_mut().push(event);
     }
