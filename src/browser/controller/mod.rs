@@ -2,8 +2,8 @@
 //! scenario, starts the latency simulator and the worker pool, starts and cancels
 //! runs (each carried out by a [`driver::ActiveRun`](super::driver::ActiveRun), from
 //! Run to report in [`run`]),
-//! and tells the UI what happened as [`LabEvent`]s, batched once per animation
-//! frame. One controller lives for the app's lifetime (owned by a hook); the UI's
+//! and tells the UI what happened as [`LabEvent`]s, in batches (five times a second
+//! during a run, see `Inner::on_frame`). One controller lives for the app's lifetime (owned by a hook); the UI's
 //! buttons and `window.eventLoopLab` both go through it.
 
 use std::cell::{Cell, RefCell};
