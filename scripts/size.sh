@@ -18,7 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TWIGGY_VERSION="0.8.0"
 BENCH_TARGET_DIR="target/bench"
 PROFILE_DIR="target/size-profile"
-FILES=(index.html style.css boot.js app.js app_bg.wasm sw.js)
+FILES=(index.html style.css first-screen.js boot.js app.js app_bg.wasm sw.js)
 
 say() { printf 'size.sh: %s\n' "$*" >&2; }
 

@@ -1,5 +1,6 @@
-//! The root component: reads the URL once, owns the reducer and the controller,
-//! and lays out the screen.
+//! The root component: reads the URL once, owns the reducer and the controller, and
+//! makes the callbacks. The layout is [`crate::ui::screen`], which the build also uses
+//! to write the first screen into `index.html`.
 
 use yew::prelude::*;
 
@@ -8,20 +9,11 @@ use crate::browser::in_view::InView;
 use crate::browser::location::show_lesson_in_url;
 use crate::lab::lesson;
 use crate::lab::page::PageOptions;
-use crate::lab::report::RunOutcome;
 use crate::lab::scenario::{parse_query, ParamNotice, Scenario};
-use crate::ui::components::compare::Compare;
-use crate::ui::components::controls::Controls;
-use crate::ui::components::document_rows::DocumentRows;
-use crate::ui::components::embed_panel::EmbedPanel;
-use crate::ui::components::heartbeat::Heartbeat;
-use crate::ui::components::lesson::Lesson;
-use crate::ui::components::notices::Notices;
-use crate::ui::components::step_panel::{LessonNav, StartHere, StepPanel};
-use crate::ui::components::summary::Summary;
 use crate::ui::hooks::use_controller;
 use crate::ui::rehearsal::Rehearsal;
-use crate::ui::state::{Action, SimulatorStatus, State};
+use crate::ui::screen::{last_two, screen, status, Handlers, View};
+use crate::ui::state::{Action, State};
 
 /// How long an embed must stay in view before it starts its workers, ms. A reader who
 /// scrolls past, pausing under a second, starts none; one who stops to read an embed
@@ -94,7 +86,9 @@ pub fn App() -> Html {
         use_effect_with((), move |_| {
             apply_theme(theme);
             // The app has drawn itself (effects run after the render, in the same task,
-            // so no frame shows both or neither): the static skeleton of index.html goes.
+            // so no frame shows both or neither): the first screen that index.html
+            // showed until now goes. The build drew it with this same layout (see
+            // `screen`), so nothing on the page moves.
             if let Some(skeleton) = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.get_element_by_id("skeleton"))
@@ -159,19 +153,6 @@ pub fn App() -> Html {
             }
         },
     );
-    let variant = step.and_then(|s| {
-        s.variants
-            .iter()
-            .position(|v| v.scenario(&startup.defaults) == state.scenario)
-    });
-    // The verdict belongs to the run of the scenario on screen, not to a run of
-    // another step.
-    let verdict = match (step, &state.run) {
-        (Some(step), Some(run)) if run.scenario == state.scenario => {
-            lesson::verdict(Some(step.id), run, &state.main.clone().unwrap_or_default())
-        }
-        _ => Vec::new(),
-    };
     let embed_open = use_state(|| false);
     let on_embed = {
         let embed_open = embed_open.clone();
@@ -207,122 +188,42 @@ pub fn App() -> Html {
     let on_compare_toggle = use_callback(state.dispatcher(), |id: u32, dispatcher| {
         dispatcher.dispatch(Action::CompareToggled(id))
     });
-    // The last two finished runs, the earlier first.
-    let last_two: Option<Vec<u32>> = (state.history.len() >= 2)
-        .then(|| vec![state.history[1].run_id(), state.history[0].run_id()]);
     let on_compare_last = use_callback(
-        (on_compare.clone(), last_two.clone()),
+        (on_compare.clone(), last_two(&state)),
         |(), (on_compare, last_two)| on_compare.emit(last_two.clone().unwrap_or_default()),
     );
-    // Steps 3 and 4 and step 5's variants are contrasts: each offers its comparison.
-    let step_compare = step
-        .filter(|s| matches!(s.id, 3..=5) && last_two.is_some())
-        .map(|_| on_compare_last.clone());
-    let compared: Option<[crate::ui::state::PastRun; 2]> = {
-        let mut picked: Vec<_> = state
-            .history
-            .iter()
-            .filter(|r| state.compare.contains(&r.run_id()))
-            .cloned()
-            .collect();
-        picked.sort_by_key(|r| r.run_id());
-        picked.try_into().ok()
-    };
     let on_dismiss = use_callback(state.dispatcher(), |_: (), dispatcher| {
         dispatcher.dispatch(Action::NoticesDismissed)
     });
-    let status = match (&state.run, &state.simulator) {
-        (Some(run), _) if run.outcome == RunOutcome::Running => "running",
-        (Some(run), _) if run.outcome == RunOutcome::Cancelled => "cancelled",
-        (Some(_), _) => "done",
-        (None, SimulatorStatus::Starting) => "starting the latency simulator…",
-        // The first-use rehearsal (see `rehearsal`) ends before "ready" is shown.
-        (None, _) if !state.rehearsed => "starting…",
-        (None, SimulatorStatus::Ready | SimulatorStatus::InPage(_)) => "ready",
+    let handlers = Handlers {
+        on_choose,
+        on_variant,
+        on_embed,
+        on_embed_close,
+        on_input,
+        on_probe,
+        on_edit,
+        on_run,
+        on_cancel,
+        on_export,
+        on_reset,
+        on_scrub,
+        on_compare,
+        on_compare_toggle,
+        on_compare_last,
+        on_dismiss,
     };
-    let embed = startup.page.embed;
-    // The one live region: each run's result, said once when it ends (not every frame,
-    // not every row).
-    let announcement = match &state.run {
-        // The one live region also says where the scrub cursor stepped.
-        Some(run) if run.outcome != RunOutcome::Running && state.scrubbed.is_some() => {
-            state.scrubbed.clone().unwrap_or_default()
-        }
-        Some(run) if run.outcome == RunOutcome::Finished => {
-            let main = state.main.clone().unwrap_or_default();
-            let errors = run.docs.iter().filter(|d| d.error.is_some()).count();
-            // Not measured is said as such, never as 0 (see MainThreadReport).
-            let tasks = match (main.longest_task_ms, &main.long_tasks) {
-                (Some(longest), Some(tasks)) => format!(
-                    "longest main-thread task {longest:.0} ms, {} long tasks",
-                    tasks.len()
-                ),
-                _ => "long tasks not measured in this browser".to_string(),
-            };
-            format!(
-                "Run {} finished in {:.0} ms: {tasks}, {} frames dropped, {errors} errors.",
-                run.run_id,
-                run.elapsed_ms(run.started_ms),
-                main.dropped_frames
-            )
-        }
-        Some(run) if run.outcome == RunOutcome::Cancelled => {
-            format!("Run {} cancelled.", run.run_id)
-        }
-        _ => String::new(),
+    let view = View {
+        embed: startup.page.embed,
+        defaults: &startup.defaults,
+        embed_open: *embed_open,
+        status: status(&state),
     };
-    html! {
-        <div class={classes!("app", embed.then_some("embed"), step.is_some().then_some("in-lesson"))}>
-            // While the simulator and the workers start: see `rehearsal` for why.
-            if !state.rehearsed {
-                <Rehearsal scenario={startup.scenario.clone()} on_done={on_rehearsed} />
-            }
-            <header>
-                <h1>{ "Event Loop Lab" }</h1>
-                <p class="tagline">{ "What blocks the browser's event loop? Press Run, change one thing, run again." }</p>
-                <p class="status">{ "status: " }<span data-testid="status">{ status }</span></p>
-                <button class="link" data-testid="embed" onclick={on_embed} aria-expanded={(*embed_open).to_string()}>{ "Embed" }</button>
-            </header>
-            <p class="sr-only" role="status" aria-atomic="true" data-testid="announce">{ announcement }</p>
-            if !embed {
-                <LessonNav current={step.map(|s| s.id)} on_choose={on_choose.clone()} />
-            }
-            if *embed_open {
-                <EmbedPanel scenario={state.scenario.clone()} on_close={on_embed_close} />
-            }
-            <Notices notices={state.notices.clone()} simulator={state.simulator.clone()} {on_dismiss} />
-            <main>
-                <div class="side">
-                    if let Some(step) = step {
-                        <StepPanel {step} {variant} running={state.running()} {verdict}
-                            on_run={on_variant} on_cancel={on_cancel.clone()} on_choose={on_choose.clone()}
-                            on_compare={step_compare} />
-                        <details class="adjust">
-                            <summary>{ "Change the scenario" }</summary>
-                            <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
-                        </details>
-                    } else {
-                        if !embed {
-                            <StartHere on_choose={on_choose.clone()} />
-                        }
-                        <Controls scenario={state.scenario.clone()} running={state.running()} {on_edit} {on_run} {on_cancel} {on_reset} />
-                    }
-                </div>
-                <div class="stage">
-                    <Heartbeat main={state.main.clone()} {on_input} {on_probe} />
-                    if let Some(run) = &state.run {
-                        <DocumentRows run={run.clone()} now_ms={state.now_ms} main={state.main.clone()} support={state.support} on_scrub={on_scrub.clone()} />
-                    } else {
-                        <section class="documents empty"><p>{ "The documents of a run appear here: one row each, a bar for waiting on the server and one for parsing." }</p></section>
-                    }
-                    if let Some(runs) = compared {
-                        <Compare {runs} on_scrub={on_scrub.clone()} on_close={on_compare.reform(|()| Vec::new())} />
-                    }
-                    <Summary run={state.run.clone()} now_ms={state.now_ms} history={state.history.clone()} main={state.main.clone()} {on_export}
-                        compare={state.compare.clone()} {on_compare_toggle} {on_compare_last} />
-                    <Lesson run={state.run.clone()} main={state.main.clone()} step={step.map(|s| s.id)} folded={embed} />
-                </div>
-            </main>
-        </div>
-    }
+    // While the simulator and the workers start: see `rehearsal` for why.
+    let rehearsal = if state.rehearsed {
+        Html::default()
+    } else {
+        html! { <Rehearsal scenario={startup.scenario.clone()} on_done={on_rehearsed} /> }
+    };
+    screen(&view, &state, &handlers, rehearsal)
 }

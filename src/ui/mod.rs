@@ -5,4 +5,5 @@ pub mod app;
 pub mod components;
 pub mod hooks;
 pub mod rehearsal;
+pub mod screen;
 pub mod state;

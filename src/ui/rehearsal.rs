@@ -35,7 +35,7 @@ use crate::lab::timeline::{Gap, InputSample, LongTask, MainThreadReport};
 use crate::lab::work::WorkSummary;
 use crate::ui::components::document_rows::DocumentRows;
 use crate::ui::components::lesson::Lesson;
-use crate::ui::components::summary::Summary;
+use crate::ui::components::summary::{History, Summary};
 use crate::ui::state::PastRun;
 
 /// How many times the views are drawn, one task each.
@@ -122,9 +122,9 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
             html! {
                 <>
                 <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} on_scrub={Callback::noop()} />
-                <Summary run={Some(run.clone())} {now_ms} history={history.clone()} main={Some(main.clone())} on_export={Callback::noop()}
-                    compare={Vec::new()} on_compare_toggle={Callback::noop()} on_compare_last={Callback::noop()} />
+                <Summary run={Some(run.clone())} {now_ms} main={Some(main.clone())} on_export={Callback::noop()} />
                 <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
+                <History history={history.clone()} compare={Vec::new()} on_compare_toggle={Callback::noop()} on_compare_last={Callback::noop()} />
                 </>
             }
         })

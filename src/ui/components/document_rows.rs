@@ -9,7 +9,7 @@ use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
 use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
 use crate::ui::components::document_row::{cursor_line, DocumentRow};
-use crate::ui::components::scrub::use_scrub;
+use crate::ui::components::scrub::{use_scrub, waiting};
 use crate::ui::components::timeline_table::timeline_table;
 
 /// Props of [`DocumentRows`].
@@ -151,12 +151,14 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
         .map(|end| vec![run.report(end, main.clone())]);
     let scrub = use_scrub(over.unwrap_or_default(), scale, props.on_scrub.clone());
     let cursor = scrub.as_ref().and_then(|s| s.at(0));
+    let (track, readout) = match &scrub {
+        Some(scrub) => (scrub.track.clone(), scrub.readout.clone()),
+        None => waiting(),
+    };
     html! {
         <section class="documents" aria-label="Documents">
             { axis(scale) }
-            if let Some(scrub) = &scrub {
-                { scrub.track.clone() }
-            }
+            { track }
             <ol class="rows" onpointerdown={scrub.as_ref().map(|s| s.on_pointer.clone())}
                 onpointermove={scrub.as_ref().map(|s| s.on_pointer.clone())}>
                 { for run.docs.iter().map(|d| {
@@ -183,9 +185,7 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                     None => String::new(),
                 } }</span>
             </div>
-            if let Some(scrub) = &scrub {
-                { scrub.readout.clone() }
-            }
+            { readout }
             <p class="legend">
                 if run.scenario.connections.is_some() {
                     <span class="legend-item"><span class="key connection"></span>{ Activity::WaitingForConnection.label() }</span>

@@ -101,14 +101,21 @@ pub fn StepPanel(props: &StepPanelProps) -> Html {
                 }) }
                 <button data-testid="step-cancel" onclick={on_cancel} disabled={!props.running}>{ "Cancel" }</button>
             </div>
-            <div class="verdict" data-testid="verdict">
+            // Reserved from the press of Run on (see the stylesheet): the verdict that
+            // comes at the run's end fills the space and moves nothing.
+            <div class={classes!("verdict", (props.running || !props.verdict.is_empty()).then_some("reserved"))} data-testid="verdict">
                 if props.running {
                     <p class="pending">{ "Running… the verdict comes from what this run measures." }</p>
                 } else if props.verdict.is_empty() {
                     <p class="pending">{ "Press Run: the verdict appears here, written from the run's own measurements." }</p>
                 } else {
-                    <h3>{ "What this run measured" }</h3>
-                    { for props.verdict.iter().map(|v| html! { <p>{ v.clone() }</p> }) }
+                    // In an element of its own, so that the verdict is drawn new, not
+                    // written into the placeholder's <p> (which the browser counts as
+                    // that paragraph moving).
+                    <div class="measured">
+                        <h3>{ "What this run measured" }</h3>
+                        { for props.verdict.iter().map(|v| html! { <p>{ v.clone() }</p> }) }
+                    </div>
                 }
                 if let (Some(on_compare), false) = (&props.on_compare, props.running) {
                     <button class="secondary" data-testid="step-compare"

@@ -1,4 +1,5 @@
-//! The run's totals beside what they could have been, and the last runs side by side.
+//! The run's totals beside what they could have been ([`Summary`]), and the last runs
+//! side by side ([`History`]).
 
 use yew::prelude::*;
 
@@ -13,12 +14,17 @@ pub struct SummaryProps {
     pub run: Option<RunLog>,
     /// Now, for a run in progress.
     pub now_ms: f64,
-    /// Finished runs, newest first.
-    pub history: Vec<PastRun>,
     /// The main thread during the current or last run.
     pub main: Option<MainThreadReport>,
     /// "Export trace" pressed (shown once a run has finished).
     pub on_export: Callback<()>,
+}
+
+/// Props of [`History`].
+#[derive(Properties, PartialEq)]
+pub struct HistoryProps {
+    /// Finished runs, newest first.
+    pub history: Vec<PastRun>,
     /// The runs ticked for comparison, by id.
     pub compare: Vec<u32>,
     /// A run ticked or unticked for comparison.
@@ -74,19 +80,22 @@ pub fn Summary(props: &SummaryProps) -> Html {
             <>
             <p class="totals">
                 <span class="total">{ "total " }<strong data-testid="total">{ ms(total) }</strong></span>
-                if done {
-                    <span>{ "ideal " }<strong data-testid="ideal">{ ms(run.ideal_ms()) }</strong>
-                        <small>{ match run.fetch_waves() {
-                            1 => " (one latency + the work shared by the threads)".to_string(),
-                            waves => format!(" ({waves} latencies, one per wave of requests + the work shared by the threads)"),
-                        } }</small></span>
-                }
+                // NOTE: what comes at the run's end is drawn from its start, with "…" for
+                // its figure or kept out of sight, so that its arrival moves nothing
+                // (layout shift: the line wrapped anew and pushed what is below).
+                <span>{ "ideal " }<strong data-testid="ideal">{ if done { ms(run.ideal_ms()) } else { "…".to_string() } }</strong>
+                    <small>{ match run.fetch_waves() {
+                        1 => " (one latency + the work shared by the threads)".to_string(),
+                        waves => format!(" ({waves} latencies, one per wave of requests + the work shared by the threads)"),
+                    } }</small></span>
                 <span>{ "sum of latencies " }<strong data-testid="sum-latencies">{ ms(run.sum_of_latencies_ms()) }</strong></span>
                 if done {
                     <button class="link" data-testid="export-trace" onclick={on_export.clone()}
                         title="Download this run in Chrome's Trace Event Format, for Perfetto or DevTools">
                         { "Export trace" }
                     </button>
+                } else {
+                    <span class="link held" aria-hidden="true">{ "Export trace" }</span>
                 }
             </p>
             <p class="totals main-totals">
@@ -101,6 +110,8 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 // change its text, and so its layout, five times a second).
                 if done {
                     <span data-testid="own-cost">{ own_cost(main.own_ms, run.elapsed_ms(props.now_ms)) }</span>
+                } else {
+                    <span class="held" aria-hidden="true">{ own_cost(Some(0.0), 1.0) }</span>
                 }
             </p>
             </>
@@ -109,7 +120,20 @@ pub fn Summary(props: &SummaryProps) -> Html {
     html! {
         <section class="summary" aria-label="Summary">
             { totals.unwrap_or_else(|| html! { <p class="totals">{ "Press Run to fetch and parse the documents." }</p> }) }
-            if !props.history.is_empty() {
+        </section>
+    }
+}
+
+/// The last runs, one row each, with the boxes that pick two to compare. After the
+/// lesson's words, at the end of the stage: it appears with the first run's end, and
+/// there nothing is below it to move.
+#[component]
+pub fn History(props: &HistoryProps) -> Html {
+    if props.history.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="summary last-runs">
                 // Its own scroll box on a narrow screen, reachable from the keyboard.
                 <div class="history-box" tabindex="0" role="region" aria-label="Last runs">
                 <table class="history" data-testid="history">
@@ -152,7 +176,6 @@ pub fn Summary(props: &SummaryProps) -> Html {
                     </tbody>
                 </table>
                 </div>
-            }
         </section>
     }
 }

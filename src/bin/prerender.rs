@@ -1,0 +1,173 @@
+//! A build step, run natively by Trunk after each build (the `post_build` hook in
+//! `Trunk.toml`): draws the app's first screen for every layout a URL can ask for
+//! (the free lab, each lesson step, and each of those as an embed) with the app's own
+//! components ([`FirstScreen`]) and yew's server renderer, and writes them into the
+//! built `index.html` as `<template>`s in place of the `<!-- first-screens -->`
+//! marker. `static/first-screen.js` shows the one the URL asks for before the wasm
+//! arrives; the app removes it (`#skeleton`) once it has drawn itself.
+//!
+//! NOTE: why not yew's hydration, which would take over the painted nodes instead of
+//! replacing them. Its `hydration` feature made the module bigger (see the book's size
+//! table), and the first render in the browser is not known at build time: a URL with
+//! a bad value adds a notice, and yew 0.23 panics when the nodes do not match
+//! ("expected element of type …"), which would leave the page dead. Replacing the
+//! nodes in the task that draws the app costs no frame, and since both are drawn by
+//! the same code, nothing moves.
+//!
+//!     TRUNK_STAGING_DIR=dist cargo run --bin prerender
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    match host::run() {
+        Ok(path) => {
+            eprintln!("prerender: wrote the first screens into {}", path.display());
+            std::process::ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("prerender: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Only a host tool: the page's wasm has no server renderer.
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod host {
+    use std::path::PathBuf;
+
+    use event_loop_lab::lab::lesson::STEPS;
+    use event_loop_lab::lab::scenario::Scenario;
+    use event_loop_lab::ui::screen::{layout_key, FirstScreen, FirstScreenProps};
+
+    /// Where the marker stands in `index.html`.
+    pub const MARKER: &str = "<!-- first-screens -->";
+
+    /// The cores the build assumes for the scenario's defaults. Only the values in
+    /// the fields depend on it, never a box's size; the app puts the machine's own in.
+    const CORES: u32 = 2;
+
+    /// Every layout: the free lab and each step, in the page and as an embed. A step's
+    /// two layouts stand side by side, so that gzip finds the second's words in its
+    /// 32 KB window (index.html: 12.1 KB gzip with all page layouts first, then all
+    /// embeds).
+    pub fn layouts() -> Vec<(bool, Option<u32>)> {
+        std::iter::once(None)
+            .chain(STEPS.iter().map(|s| Some(s.id)))
+            .flat_map(|lesson| [(false, lesson), (true, lesson)])
+            .collect()
+    }
+
+    /// The first screen of one layout, as the app's components draw it.
+    pub fn render(embed: bool, lesson: Option<u32>) -> String {
+        let props = FirstScreenProps {
+            embed,
+            lesson,
+            defaults: Scenario::with_cores(CORES),
+        };
+        let renderer =
+            yew::ServerRenderer::<FirstScreen>::with_props(move || props).hydratable(false);
+        futures::executor::block_on(renderer.render())
+    }
+
+    /// Makes the live app's markup the page's stand-in: named `#skeleton` (the app
+    /// removes it, and `boot.js` writes there if the wasm cannot load), inert and busy
+    /// until then, and without the `data-testid`s, which name the live app's parts.
+    pub fn as_skeleton(html: &str) -> Result<String, String> {
+        let html = html
+            .strip_prefix("<div ")
+            .ok_or("the first screen does not start with the app's <div>")?;
+        let mut out = String::from(r#"<div id="skeleton" inert aria-busy="true" "#);
+        let mut rest = html;
+        while let Some(at) = rest.find(r#" data-testid=""#) {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + r#" data-testid=""#.len()..];
+            let end = after.find('"').ok_or("an unclosed data-testid")?;
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// All layouts, one `<template>` each.
+    pub fn templates() -> Result<String, String> {
+        let mut out = String::new();
+        for (embed, lesson) in layouts() {
+            let screen = as_skeleton(&render(embed, lesson))?;
+            let key = layout_key(embed, lesson);
+            out.push_str(&format!(
+                "<template data-layout=\"{key}\">{screen}</template>\n"
+            ));
+        }
+        Ok(out)
+    }
+
+    pub fn run() -> Result<PathBuf, String> {
+        let dir = std::env::var_os("TRUNK_STAGING_DIR")
+            .ok_or("TRUNK_STAGING_DIR is not set: run by Trunk's post_build hook, or set it to a built dist folder")?;
+        let path = PathBuf::from(dir).join("index.html");
+        let page = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if page.matches(MARKER).count() != 1 {
+            return Err(format!(
+                "{} must hold the marker {MARKER} exactly once (is it already filled?)",
+                path.display()
+            ));
+        }
+        let page = page.replace(MARKER, &templates()?);
+        std::fs::write(&path, page).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(path)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::host::*;
+    use event_loop_lab::lab::lesson::STEPS;
+
+    #[test]
+    fn every_layout_is_drawn_by_the_app_as_an_inert_skeleton_without_test_ids() {
+        let templates = templates().unwrap();
+        assert_eq!(templates.matches("<template data-layout=").count(), 16);
+        assert_eq!(
+            templates
+                .matches(r#"<div id="skeleton" inert aria-busy="true" class="app"#)
+                .count(),
+            16
+        );
+        assert!(!templates.contains("data-testid"));
+        assert!(templates.contains("status: <span>loading…</span>"));
+    }
+
+    #[test]
+    fn a_lesson_layout_shows_its_step_and_an_embed_has_no_lesson_nav() {
+        let step = &STEPS[2];
+        let page = render(false, Some(step.id));
+        assert!(page.contains(step.title), "{page}");
+        assert!(page.contains("lesson-nav"));
+        assert!(page.contains(r#"class="app in-lesson""#));
+        let embed = render(true, Some(step.id));
+        assert!(embed.contains(step.title));
+        assert!(!embed.contains("lesson-nav"));
+        assert!(embed.contains(r#"class="app embed in-lesson""#));
+        let free = render(false, None);
+        assert!(free.contains("start-here"));
+        assert!(!render(true, None).contains("start-here"));
+    }
+
+    #[test]
+    fn test_ids_are_removed_and_a_broken_one_is_an_error() {
+        let out = as_skeleton(
+            r#"<div class="app"><p data-testid="a">x</p><b data-testid="b"></b></div>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            r#"<div id="skeleton" inert aria-busy="true" class="app"><p>x</p><b></b></div>"#
+        );
+        assert!(as_skeleton(r#"<div class="app" data-testid="x>"#).is_err());
+        assert!(as_skeleton("<main></main>").is_err());
+    }
+}
