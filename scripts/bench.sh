@@ -21,6 +21,10 @@
 #      dedicated workers, against a chapter with none (scripts/book.sh builds the book)
 #  11. the size check (scripts/size.sh): gzip size of every file a page downloads before
 #      its first worker run, and twiggy's biggest items; exits 1 past the budget
+#  12. Lighthouse 13, mobile defaults, for ./, ./?lesson=3 and ./?embed=1&lesson=4
+#      (tests/e2e/lighthouse.mjs): performance, LCP, CLS, TBT, accessibility; exits 1 if
+#      one misses the issue's target. Lighthouse is installed here, once, into
+#      target/lighthouse (only this needs it).
 # The same data, with every individual run, goes to target/bench.json.
 #
 #   scripts/bench.sh                  (about 6-8 minutes on a 2-core machine once built)
@@ -115,10 +119,29 @@ echo
 size_rc=0
 scripts/size.sh "$BENCH_DIST_DIR" || size_rc=$?
 
-say "done in $((SECONDS - started)) s; JSON in $BENCH_JSON"
+# 12. Lighthouse, from npm (pinned), installed only when missing.
+LIGHTHOUSE_VERSION="13.5.0"
+LIGHTHOUSE_DIR="target/lighthouse"
+LIGHTHOUSE_BIN="$ROOT/$LIGHTHOUSE_DIR/node_modules/.bin/lighthouse"
+if [[ "$("$LIGHTHOUSE_BIN" --version 2>/dev/null)" != "$LIGHTHOUSE_VERSION" ]]; then
+  say "installing lighthouse $LIGHTHOUSE_VERSION into $LIGHTHOUSE_DIR"
+  mkdir -p "$LIGHTHOUSE_DIR"
+  npm install --prefix "$LIGHTHOUSE_DIR" --no-save --no-audit --no-fund "lighthouse@$LIGHTHOUSE_VERSION" >&2
+fi
+say "Lighthouse (tests/e2e/lighthouse.mjs)"
+echo
+lighthouse_rc=0
+(cd tests/e2e && LIGHTHOUSE_BIN="$LIGHTHOUSE_BIN" BENCH_DIST="$ROOT/$BENCH_DIST_DIR" \
+  BENCH_LIGHTHOUSE_OUT="$ROOT/target/bench-lighthouse.json" node lighthouse.mjs) || lighthouse_rc=$?
+
+say "done in $((SECONDS - started)) s; JSON in $BENCH_JSON and target/bench-lighthouse.json"
+if ((lighthouse_rc != 0)); then
+  say "FAILED: Lighthouse missed a target of the first-load issue (the table above)"
+fi
 if ((size_rc == 1)); then
   say "FAILED: the files a page downloads before its first worker run are over the size budget (book/src/benchmark.md)"
   exit 1
 elif ((size_rc != 0)); then
   exit "$size_rc"
 fi
+exit "$lighthouse_rc"

@@ -1,7 +1,8 @@
 // Shows the first screen of this URL's layout before the wasm arrives. The build
 // (src/bin/prerender.rs) draws each layout with the app's own components into a
 // <template data-layout> of index.html; this script stands after them and puts the
-// chosen one in its own place, before the first paint. An external classic script, not
+// chosen one into #lab-root, before the first paint. The app adopts those nodes (yew's
+// hydration: src/ui/app.rs, `start`), so nothing may stand beside them in #lab-root. An external classic script, not
 // an inline one: the page runs under `script-src 'self'`.
 //
 // The layout is read by the rules of PageOptions::from_query (src/lab/page.rs): the
@@ -20,7 +21,8 @@
   }
   const templates = document.querySelectorAll('template[data-layout]');
   const chosen = [...templates].find((t) => t.dataset.layout === `${embed ? 'embed' : 'page'}-${lesson}`);
-  if (chosen) document.currentScript.before(chosen.content.cloneNode(true));
+  const root = document.getElementById('lab-root');
+  if (chosen && root) root.append(chosen.content.cloneNode(true));
   // The others are never shown: drop them from the document.
   templates.forEach((t) => t.remove());
 })();

@@ -3,16 +3,12 @@
 //! (the free lab, each lesson step, and each of those as an embed) with the app's own
 //! components ([`FirstScreen`]) and yew's server renderer, and writes them into the
 //! built `index.html` as `<template>`s in place of the `<!-- first-screens -->`
-//! marker. `static/first-screen.js` shows the one the URL asks for before the wasm
-//! arrives; the app removes it (`#skeleton`) once it has drawn itself.
+//! marker. `static/first-screen.js` puts the one the URL asks for into `#lab-root`
+//! before the first paint.
 //!
-//! NOTE: why not yew's hydration, which would take over the painted nodes instead of
-//! replacing them. Its `hydration` feature made the module bigger (see the book's size
-//! table), and the first render in the browser is not known at build time: a URL with
-//! a bad value adds a notice, and yew 0.23 panics when the nodes do not match
-//! ("expected element of type …"), which would leave the page dead. Replacing the
-//! nodes in the task that draws the app costs no frame, and since both are drawn by
-//! the same code, nothing moves.
+//! They are drawn for hydration (with yew's markers): the app adopts the nodes of its
+//! own layout rather than drawing new ones (`event_loop_lab::ui::app::start` says why
+//! and when it does not).
 //!
 //!     TRUNK_STAGING_DIR=dist cargo run --bin prerender
 
@@ -68,19 +64,24 @@ mod host {
             defaults: Scenario::with_cores(CORES),
         };
         let renderer =
-            yew::ServerRenderer::<FirstScreen>::with_props(move || props).hydratable(false);
+            yew::ServerRenderer::<FirstScreen>::with_props(move || props).hydratable(true);
         futures::executor::block_on(renderer.render())
     }
 
-    /// Makes the live app's markup the page's stand-in: named `#skeleton` (the app
-    /// removes it, and `boot.js` writes there if the wasm cannot load), inert and busy
-    /// until then, and without the `data-testid`s, which name the live app's parts.
-    pub fn as_skeleton(html: &str) -> Result<String, String> {
-        let html = html
-            .strip_prefix("<div ")
-            .ok_or("the first screen does not start with the app's <div>")?;
-        let mut out = String::from(r#"<div id="skeleton" inert aria-busy="true" "#);
-        let mut rest = html;
+    /// Makes the live app's markup the page's stand-in: named `#skeleton` with its
+    /// layout (the app adopts it when the layout is its own, see `ui::app::start`, and
+    /// `boot.js` writes there if the wasm cannot load), inert and busy until then, and
+    /// without the `data-testid`s, which name the live app's parts (the app puts them
+    /// back as it adopts the nodes). Yew's hydration markers (comments) stay.
+    pub fn as_skeleton(html: &str, key: &str) -> Result<String, String> {
+        let at = html
+            .find("<div ")
+            .ok_or("the first screen has no <div>: is it still the app's?")?;
+        let mut out = format!(
+            r#"{}<div id="skeleton" data-layout="{key}" inert aria-busy="true" "#,
+            &html[..at]
+        );
+        let mut rest = &html[at + "<div ".len()..];
         while let Some(at) = rest.find(r#" data-testid=""#) {
             out.push_str(&rest[..at]);
             let after = &rest[at + r#" data-testid=""#.len()..];
@@ -95,8 +96,8 @@ mod host {
     pub fn templates() -> Result<String, String> {
         let mut out = String::new();
         for (embed, lesson) in layouts() {
-            let screen = as_skeleton(&render(embed, lesson))?;
             let key = layout_key(embed, lesson);
+            let screen = as_skeleton(&render(embed, lesson), &key)?;
             out.push_str(&format!(
                 "<template data-layout=\"{key}\">{screen}</template>\n"
             ));
@@ -133,10 +134,11 @@ mod tests {
         assert_eq!(templates.matches("<template data-layout=").count(), 16);
         assert_eq!(
             templates
-                .matches(r#"<div id="skeleton" inert aria-busy="true" class="app"#)
+                .matches(r#"<div id="skeleton" data-layout=""#)
                 .count(),
             16
         );
+        assert!(templates.contains(r#"<div id="skeleton" data-layout="embed-3" inert aria-busy="true" class="app embed in-lesson""#));
         assert!(!templates.contains("data-testid"));
         assert!(templates.contains("status: <span>loading…</span>"));
     }
@@ -160,14 +162,15 @@ mod tests {
     #[test]
     fn test_ids_are_removed_and_a_broken_one_is_an_error() {
         let out = as_skeleton(
-            r#"<div class="app"><p data-testid="a">x</p><b data-testid="b"></b></div>"#,
+            r#"<!--<[A]>--><div class="app"><p data-testid="a">x</p><b data-testid="b"></b></div><!--</[A]>-->"#,
+            "page-free",
         )
         .unwrap();
         assert_eq!(
             out,
-            r#"<div id="skeleton" inert aria-busy="true" class="app"><p>x</p><b></b></div>"#
+            r#"<!--<[A]>--><div id="skeleton" data-layout="page-free" inert aria-busy="true" class="app"><p>x</p><b></b></div><!--</[A]>-->"#
         );
-        assert!(as_skeleton(r#"<div class="app" data-testid="x>"#).is_err());
-        assert!(as_skeleton("<main></main>").is_err());
+        assert!(as_skeleton(r#"<div class="app" data-testid="x>"#, "k").is_err());
+        assert!(as_skeleton("<main></main>", "k").is_err());
     }
 }

@@ -12,7 +12,7 @@ use crate::lab::page::PageOptions;
 use crate::lab::scenario::{parse_query, ParamNotice, Scenario};
 use crate::ui::hooks::use_controller;
 use crate::ui::rehearsal::Rehearsal;
-use crate::ui::screen::{last_two, screen, status, Handlers, View};
+use crate::ui::screen::{last_two, layout_key, screen, status, Handlers, View};
 use crate::ui::state::{Action, State};
 
 /// How long an embed must stay in view before it starts its workers, ms. A reader who
@@ -30,6 +30,8 @@ struct Startup {
     scenario: Scenario,
     notices: Vec<ParamNotice>,
     page: PageOptions,
+    /// Whether the URL sets any value of the scenario (`docs=`, `parse=`…).
+    sets_scenario: bool,
 }
 
 fn read_url() -> Startup {
@@ -49,6 +51,9 @@ fn read_url() -> Startup {
         .and_then(lesson::step)
         .map_or_else(|| defaults.clone(), |step| step.scenario(&defaults));
     let pairs = parse_query(&search);
+    let sets_scenario = pairs
+        .iter()
+        .any(|(k, _)| Scenario::KEYS.contains(&k.as_str()));
     let mut notices = scenario.apply(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         &defaults,
@@ -59,6 +64,53 @@ fn read_url() -> Startup {
         scenario,
         notices,
         page,
+        sets_scenario,
+    }
+}
+
+/// Starts the app in the page. Where the page shows the first screen the build drew
+/// for this URL's layout (`#skeleton`, see `screen` and `src/bin/prerender.rs`), the
+/// app adopts its nodes (yew's hydration) instead of drawing new ones: nothing is
+/// painted twice, so nothing moves, and the browser's largest paint stays the first
+/// one (new nodes of the same size counted as a new largest paint: Lighthouse put a
+/// lesson step's at 3.0 s, when the app had drawn itself, against 1.3 s for its
+/// first paint).
+///
+/// NOTE: hydration needs the app's first render to be the build's, node for node: yew
+/// panics where they differ, and the page would be dead. The build knows the layout,
+/// not the URL's values: a URL that sets the scenario (a field may appear, as
+/// `parse=sliced` adds the yield choice) or gives a bad value (a notice appears) is
+/// drawn anew, beside the first screen, which goes in the same task.
+pub fn start() {
+    let startup = read_url();
+    let document = web_sys::window().and_then(|w| w.document());
+    let root = document
+        .as_ref()
+        .and_then(|d| d.get_element_by_id("lab-root"));
+    let skeleton = document
+        .as_ref()
+        .and_then(|d| d.get_element_by_id("skeleton"));
+    let Some(root) = root else {
+        yew::Renderer::<App>::new().render();
+        return;
+    };
+    let key = layout_key(startup.page.embed, startup.page.lesson);
+    match skeleton {
+        Some(skeleton)
+            if startup.notices.is_empty()
+                && !startup.sets_scenario
+                && skeleton.get_attribute("data-layout").as_deref() == Some(key.as_str())
+                && root.child_element_count() == 1 =>
+        {
+            // From here on it is the app's own element.
+            for name in ["id", "inert", "aria-busy", "data-layout"] {
+                let _ = skeleton.remove_attribute(name);
+            }
+            yew::Renderer::<App>::with_root(root).hydrate();
+        }
+        _ => {
+            yew::Renderer::<App>::with_root(root).render();
+        }
     }
 }
 
@@ -85,10 +137,9 @@ pub fn App() -> Html {
         let theme = startup.page.theme;
         use_effect_with((), move |_| {
             apply_theme(theme);
-            // The app has drawn itself (effects run after the render, in the same task,
-            // so no frame shows both or neither): the first screen that index.html
-            // showed until now goes. The build drew it with this same layout (see
-            // `screen`), so nothing on the page moves.
+            // Where the app drew itself beside the first screen (see `start`), it has
+            // drawn itself (effects run after the render, in the same task, so no
+            // frame shows both or neither): the first screen goes.
             if let Some(skeleton) = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.get_element_by_id("skeleton"))
@@ -219,8 +270,15 @@ pub fn App() -> Html {
         embed_open: *embed_open,
         status: status(&state),
     };
+    // The rehearsal draws through a portal, which yew cannot hydrate: it starts with
+    // the second render, one task after the first.
+    let mounted = use_state(|| false);
+    {
+        let mounted = mounted.clone();
+        use_effect_with((), move |_| mounted.set(true));
+    }
     // While the simulator and the workers start: see `rehearsal` for why.
-    let rehearsal = if state.rehearsed {
+    let rehearsal = if state.rehearsed || !*mounted {
         Html::default()
     } else {
         html! { <Rehearsal scenario={startup.scenario.clone()} on_done={on_rehearsed} /> }

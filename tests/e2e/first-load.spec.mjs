@@ -13,7 +13,7 @@ const isData = (url) => /\/doc\/(\d+|version)(\?|$)/.test(url.pathname) || url.p
 function layoutBoxes(page) {
   return page.evaluate(() =>
     Object.fromEntries(
-      ['header', 'h1', '.status', 'main', '.step-panel', '.verdict', '.lesson-nav', '.start-here', '.controls', '.controls .buttons', '.heartbeat', '.documents', '.summary', '.lesson'].map((q) => {
+      ['header', 'h1', '.status', 'main', '.step-panel', '.verdict', '.lesson-nav', '.start-here', '.controls', '.controls .buttons', '.heartbeat', '.beat-numbers', '.documents', '.summary', '.lesson'].map((q) => {
         const r = document.querySelector(q)?.getBoundingClientRect();
         return [q, r ? [r.x, r.y, r.width, r.height].map(Math.round) : null];
       }),
@@ -81,12 +81,17 @@ for (const layout of LAYOUTS) {
     await expect(page.locator('[data-testid]')).toHaveCount(0);
     await page.screenshot({ path: testInfo.outputPath('before-wasm.png') });
     const before = await layoutBoxes(page);
+    // The nodes painted first, to tell whether the app adopts them or draws new ones.
+    await page.evaluate(() => (window.__firstScreen = [...document.querySelectorAll('h1, .status span, .controls input, .stage p')]));
 
     release();
     await lab.waitReady();
     await expect(page.locator('#skeleton')).toHaveCount(0);
     await expect(page.locator('.app')).toHaveCount(1);
     await expect(page.locator(layout.only)).toBeVisible();
+    // Adopted (hydrated), not drawn again: the same nodes are in the live app.
+    expect(await page.evaluate(() => window.__firstScreen.filter((n) => !n.isConnected).length), 'first-screen nodes the app dropped').toBe(0);
+    await expect(page.locator('.app')).not.toHaveAttribute('inert');
     await page.screenshot({ path: testInfo.outputPath('after-wasm.png') });
     expect(await layoutBoxes(page), 'every part of the first screen where it was before the app started').toEqual(before);
     expect(await page.evaluate(() => window.__violations), 'CSP violations').toEqual([]);
@@ -125,6 +130,16 @@ for (const [width, height] of [[390, 844], [1280, 800]]) {
     });
   }
 }
+
+test('a URL that sets the scenario or holds a bad value is drawn anew beside the first screen, which goes: one app, no error', async ({ lab, page }) => {
+  for (const query of ['lesson=3&parse=sliced', 'embed=1&docs=abc']) {
+    await lab.open(query);
+    await lab.waitReady();
+    await expect(page.locator('.app'), query).toHaveCount(1);
+    await expect(page.locator('#skeleton'), query).toHaveCount(0);
+  }
+  await expect(lab.noticeAbout('docs')).toHaveCount(1);
+});
 
 test('if the wasm cannot load, the first screen says so', async ({ page, monitor }) => {
   monitor.allowConsoleError(/Failed to load resource/);

@@ -51,7 +51,7 @@ pub fn Heartbeat(props: &HeartbeatProps) -> Html {
         <section class="heartbeat" aria-label="Heartbeat">
             <div class="track" aria-hidden="true"><canvas class="dot" ref={refs.dot.clone()}></canvas></div>
             <p class="beat-numbers">
-                { "frames " }<output data-testid="frames" ref={refs.frames.clone()}>{ "0" }</output>
+                { "frames " }<output class="frames" data-testid="frames" ref={refs.frames.clone()}>{ "0" }</output>
                 { " · longest gap this run " }<output data-testid="longest-gap">{ format!("{:.0} ms", main.max_frame_gap_ms) }</output>
                 { " · dropped " }<output data-testid="dropped-frames">{ main.dropped_frames }</output>
             </p>
