@@ -224,15 +224,14 @@ async function serveDoc(n, params, signal, arrived, connected) {
   }
   // A Blob body: the page can take it as a Blob handle (response.blob()) without the
   // bytes crossing its main thread (see src/browser/fetch.rs for the measurement).
-  // Built while the delay runs. NOTE: concurrent answers of large bodies still leave
-  // a few ms apart (6 × 3 MiB: spread over ~50 ms here); the stamp records when each did.
-  const body = new Blob([buildDoc(n, sizeKb * 1024, corpus)]);
+  // Built while the delay runs, from references to the corpus (see buildDoc).
+  const body = buildDoc(n, sizeKb * 1024, corpus);
   if (!(await delay)) return Response.error(); // the page gave up already
   return answer(200, body, HTML);
 }
 
-// The corpus is loaded once and kept in memory as the <body> inner bytes of
-// each file. One shared promise, so concurrent first requests share one load;
+// The corpus is loaded once and kept as the <body> inner bytes of each file, in a
+// Blob, with where its '<' are (see corpusPart). One shared promise, so concurrent first requests share one load;
 // it is forgotten on failure so that a later request can retry.
 let corpusPromise = null;
 
@@ -251,7 +250,24 @@ async function fetchCorpus() {
   };
   const index = await (await get('index.json')).json();
   if (!Array.isArray(index.files) || index.files.length === 0) throw new Error('corpus/index.json lists no files');
-  return Promise.all(index.files.map(async (name) => bodyInner(new Uint8Array(await (await get(name)).arrayBuffer()))));
+  return Promise.all(index.files.map(async (name) => corpusPart(bodyInner(new Uint8Array(await (await get(name)).arrayBuffer())))));
+}
+
+// A corpus file's body as a Blob (what documents are made of) and where its '<' are.
+function corpusPart(bytes) {
+  const lts = [];
+  for (let i = bytes.indexOf(LT); i >= 0; i = bytes.indexOf(LT, i + 1)) lts.push(i);
+  return { blob: new Blob([bytes]), length: bytes.length, lts: Int32Array.from(lts) };
+}
+
+// The last '<' of `part` before `end`, or -1.
+function lastLtBefore(part, end) {
+  let lo = 0, hi = part.lts.length; // the first index whose position is >= end
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (part.lts[mid] < end) lo = mid + 1; else hi = mid;
+  }
+  return lo > 0 ? part.lts[lo - 1] : -1;
 }
 
 function indexOfBytes(hay, needle, from) {
@@ -282,31 +298,45 @@ function bodyInner(bytes) {
 // Exactly `size` bytes, deterministic in (n, size): prefix, then the body of
 // corpus file (n - 1) % len and of the following files (wrapping) until full,
 // cut before the last '<' so no tag is split, padded, then the suffix.
+// Byte for byte what `build_doc` in src/lab/corpus.rs builds (a wasm test compares them).
+//
+// NOTE: a Blob of slices of the corpus's own Blobs, not a copy of the bytes. Copied,
+// the default run's six 3 MiB documents kept this worker busy for 60-80 ms at the
+// start of every run (a fresh Uint8Array, the copies, then a new Blob's bytes sent to
+// the browser's blob store), on the same two cores as the page's first frame of the
+// run, which then ran past 50 ms now and then (Chrome trace, 2-core machine).
 function buildDoc(n, size, corpus) {
   const prefix = enc.encode(PREFIX_HEAD + n + PREFIX_TAIL);
   const suffix = enc.encode(SUFFIX);
-  if (prefix.length + suffix.length >= size) return concat(prefix, suffix);
-  const out = new Uint8Array(size);
-  out.set(prefix, 0);
+  if (prefix.length + suffix.length >= size) return new Blob([prefix, suffix]);
   const limit = size - suffix.length;
   const total = corpus.reduce((sum, part) => sum + part.length, 0);
+  const pieces = []; // [part, bytes taken from its start]
   let pos = prefix.length;
-  let truncated = false;
   for (let i = (n - 1) % corpus.length; total > 0 && pos < limit; i = (i + 1) % corpus.length) {
-    const part = corpus[i];
-    const take = Math.min(part.length, limit - pos);
-    out.set(part.subarray(0, take), pos);
+    const take = Math.min(corpus[i].length, limit - pos);
+    pieces.push([corpus[i], take]);
     pos += take;
-    truncated = take < part.length;
   }
-  if (truncated) {
-    const cut = out.lastIndexOf(LT, pos - 1);
-    pos = cut >= prefix.length ? cut : prefix.length; // no '<' at all: drop the partial content
+  const last = pieces.at(-1);
+  if (last && last[1] < last[0].length) {
+    // Truncated: cut before the last '<' of the content (none at all: no content).
+    pos = prefix.length;
+    while (pieces.length) {
+      const [part, take] = pieces.at(-1);
+      const cut = lastLtBefore(part, take);
+      if (cut >= 0) {
+        pieces[pieces.length - 1] = [part, cut];
+        pos = prefix.length + pieces.reduce((sum, [, t]) => sum + t, 0);
+        break;
+      }
+      pieces.pop();
+    }
   }
-  out.fill(0x20, pos, limit); // spaces...
-  if (limit > pos) out[limit - 1] = 0x0a; // ...and a newline before the suffix
-  out.set(suffix, limit);
-  return out;
+  const padding = new Uint8Array(limit - pos).fill(0x20); // spaces...
+  if (padding.length) padding[padding.length - 1] = 0x0a; // ...and a newline before the suffix
+  const slices = pieces.map(([part, take]) => (take === part.length ? part.blob : part.blob.slice(0, take)));
+  return new Blob([prefix, ...slices, padding, suffix]);
 }
 
 // A small page in Latin-1 with no charset to say so: "café crème brûlée".
