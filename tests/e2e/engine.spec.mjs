@@ -8,7 +8,7 @@ import { test, expect } from './fixtures.mjs';
 import { startTrace, mainThreadTasks, busyMs } from './owncost.mjs';
 
 const LATENCY = 800;
-/** The the book's target for the run after a cancel against a clean one (Benchmark, row 5). */
+/** The book's target for the run after a cancel against a clean one (Benchmark, row 5). */
 const CANCEL_RATIO = 1.1;
 /** Pairs of runs (clean, after a cancel) whose medians are compared, as the benchmark does. */
 const CANCEL_PAIRS = 3;
@@ -128,7 +128,7 @@ test.describe('cancel stops the work', () => {
     const small = { parse: 'worker', workers: 2, docs: 2, size: 1024, latency: 0 };
     const heavyConfig = { parse: 'worker', workers: 2, docs: 8, size: 6144, latency: 0 };
 
-    // The the book's statistic (Benchmark, row 5): the median of CANCEL_PAIRS small runs
+    // The book's statistic (Benchmark, row 5): the median of CANCEL_PAIRS small runs
     // right after a cancel against the median of as many on a clean pool, the two
     // kinds taking turns so neither is always the page's first.
     const clean = [];

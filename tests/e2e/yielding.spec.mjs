@@ -4,7 +4,7 @@
 // requestAnimationFrame loop and long tasks by its own PerformanceObserver
 // (observers.mjs), not by the app.
 //
-// The the book's targets for `frame` (Benchmark, note 4): at most 5 % slow frames (a gap
+// The book's targets for `frame` (Benchmark, note 4): at most 5 % slow frames (a gap
 // over two frames), no gap over 50 ms, no long task. No long task is held as such; the
 // frames, for a fresh page's first run, by SLICED_FIRST_RUN_FRAMES (observers.mjs: wider,
 // with the measured spread that forces it).
