@@ -118,7 +118,7 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
     let (runs, history) = &*views;
     // One more run view each step until all are drawn: creating the three at once was
     // one task of 90-125 ms of script and ~50 ms of layout at CPU 4× (Chrome trace, fresh
-    // page, before ready); one at a time, no step is a long task of its own.
+    // page, before ready); one at a time, the longest step took 50-65 ms there.
     let drawn: Html = runs
         .iter()
         .take(*step as usize)
