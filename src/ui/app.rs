@@ -92,7 +92,11 @@ pub fn start() {
 }
 
 fn mount() {
-    let startup = read_url();
+    // Read once, here: it decides how the app mounts, and the app starts from it.
+    let startup = std::rc::Rc::new(read_url());
+    let props = AppProps {
+        startup: std::rc::Rc::clone(&startup),
+    };
     let document = web_sys::window().and_then(|w| w.document());
     let root = document
         .as_ref()
@@ -101,7 +105,7 @@ fn mount() {
         .as_ref()
         .and_then(|d| d.get_element_by_id("skeleton"));
     let Some(root) = root else {
-        yew::Renderer::<App>::new().render();
+        yew::Renderer::<App>::with_props(props).render();
         return;
     };
     let key = layout_key(startup.page.embed, startup.page.lesson);
@@ -116,18 +120,30 @@ fn mount() {
             for name in ["id", "inert", "aria-busy", "data-layout"] {
                 let _ = skeleton.remove_attribute(name);
             }
-            yew::Renderer::<App>::with_root(root).hydrate();
+            yew::Renderer::<App>::with_root_and_props(root, props).hydrate();
         }
         _ => {
-            yew::Renderer::<App>::with_root(root).render();
+            yew::Renderer::<App>::with_root_and_props(root, props).render();
         }
+    }
+}
+
+/// Props of [`App`]: what the page's URL and the browser said at start-up.
+#[derive(Properties)]
+pub struct AppProps {
+    startup: std::rc::Rc<Startup>,
+}
+
+impl PartialEq for AppProps {
+    fn eq(&self, other: &Self) -> bool {
+        std::rc::Rc::ptr_eq(&self.startup, &other.startup)
     }
 }
 
 /// The whole app.
 #[component]
-pub fn App() -> Html {
-    let startup = use_memo((), |_| read_url());
+pub fn App(props: &AppProps) -> Html {
+    let startup = &props.startup;
     let state = use_reducer(|| {
         let mut state = State::new(startup.scenario.clone());
         state.notices = startup.notices.iter().map(ToString::to_string).collect();
