@@ -2,8 +2,8 @@
 // (src/bin/prerender.rs) draws each layout with the app's own components into a
 // <template data-layout> of index.html; this script stands after them and puts the
 // chosen one into #lab-root, before the first paint. The app adopts those nodes (yew's
-// hydration: src/ui/app.rs, `start`), so nothing may stand beside them in #lab-root. An external classic script, not
-// an inline one: the page runs under `script-src 'self'`.
+// hydration: src/ui/app.rs, `start`), so nothing may stand beside them in #lab-root.
+// An external classic script, not an inline one: the page runs under `script-src 'self'`.
 //
 // The layout is read by the rules of PageOptions::from_query (src/lab/page.rs): the
 // last `embed` wins; the last `lesson` that names a step (1-7) wins, and any other value
