@@ -73,6 +73,11 @@ pub enum WorkerReply {
 // messages are a handful of numbers: each is one line of words separated by single
 // spaces, and the one free text (a query, an error message) always comes last, so it
 // may hold anything. Native tests round-trip every message and every error.
+//
+// Times and durations travel as whole microseconds (`us`): the browsers' clocks are
+// coarser than that (5 µs at best, 100 µs in Firefox), and whole numbers need no float
+// parser in the module (`f64::from_str` and its table of powers of five were ~12 KB of
+// it, gzip).
 
 impl WorkerRequest {
     /// `work <run> <doc> <crash 0|1> <hold_ms> <query…>` or `cancel <run> <doc>`.
@@ -130,8 +135,14 @@ impl WorkerReply {
                 at_epoch_ms,
                 held_from_epoch_ms,
             } => {
-                let held = held_from_epoch_ms.map_or_else(|| "-".to_string(), |h| h.to_string());
-                format!("started {} {} {at_epoch_ms} {held}", job.run, job.doc)
+                let held =
+                    held_from_epoch_ms.map_or_else(|| "-".to_string(), |h| us(h).to_string());
+                format!(
+                    "started {} {} {} {held}",
+                    job.run,
+                    job.doc,
+                    us(*at_epoch_ms)
+                )
             }
             Self::Parsed {
                 job,
@@ -139,17 +150,26 @@ impl WorkerReply {
                 end_epoch_ms,
                 work_ms,
             } => format!(
-                "parsed {} {} {} {} {} {} {} {end_epoch_ms} {work_ms}",
-                job.run, job.doc, s.links, s.words, s.distinct_words, s.hits, s.fuzzy_hits
+                "parsed {} {} {} {} {} {} {} {} {}",
+                job.run,
+                job.doc,
+                s.links,
+                s.words,
+                s.distinct_words,
+                s.hits,
+                s.fuzzy_hits,
+                us(*end_epoch_ms),
+                us(*work_ms)
             ),
             Self::Failed {
                 job,
                 error,
                 at_epoch_ms,
             } => format!(
-                "failed {} {} {at_epoch_ms} {}",
+                "failed {} {} {} {}",
                 job.run,
                 job.doc,
+                us(*at_epoch_ms),
                 encode_error(error)
             ),
         }
@@ -162,10 +182,10 @@ impl WorkerReply {
             "ready" => Some(Self::Ready),
             "started" => Some(Self::Started {
                 job: words.job()?,
-                at_epoch_ms: words.number()?,
+                at_epoch_ms: words.ms()?,
                 held_from_epoch_ms: match words.next()? {
                     "-" => None,
-                    held => Some(held.parse().ok()?),
+                    held => Some(ms(held.parse().ok()?)),
                 },
             }),
             "parsed" => Some(Self::Parsed {
@@ -177,12 +197,12 @@ impl WorkerReply {
                     hits: words.number()?,
                     fuzzy_hits: words.number()?,
                 },
-                end_epoch_ms: words.number()?,
-                work_ms: words.number()?,
+                end_epoch_ms: words.ms()?,
+                work_ms: words.ms()?,
             }),
             "failed" => Some(Self::Failed {
                 job: words.job()?,
-                at_epoch_ms: words.number()?,
+                at_epoch_ms: words.ms()?,
                 error: decode_error(words)?,
             }),
             _ => None,
@@ -242,6 +262,18 @@ fn decode_error(mut words: Words<'_>) -> Option<LabError> {
     })
 }
 
+/// Milliseconds as whole microseconds, for the wire.
+#[allow(clippy::cast_possible_truncation)] // times since the epoch in µs fit an i64
+fn us(ms: f64) -> i64 {
+    (ms * 1000.0).round() as i64
+}
+
+/// Whole microseconds from the wire as milliseconds.
+#[allow(clippy::cast_precision_loss)] // below 2^53 µs (285 years), exact
+fn ms(us: i64) -> f64 {
+    us as f64 / 1000.0
+}
+
 /// Reads a message word by word (single spaces), then its free text.
 struct Words<'a>(&'a str);
 
@@ -257,6 +289,11 @@ impl<'a> Words<'a> {
 
     fn number<T: std::str::FromStr>(&mut self) -> Option<T> {
         self.next()?.parse().ok()
+    }
+
+    /// A time or duration written by [`us`].
+    fn ms(&mut self) -> Option<f64> {
+        self.number().map(ms)
     }
 
     fn job(&mut self) -> Option<JobId> {
@@ -337,7 +374,7 @@ mod tests {
             },
             WorkerReply::Started {
                 job,
-                at_epoch_ms: 0.1 + 0.2,
+                at_epoch_ms: 0.3,
                 held_from_epoch_ms: Some(1_764_139_999_823.25),
             },
             WorkerReply::Parsed {
@@ -350,7 +387,7 @@ mod tests {
                     fuzzy_hits: 5,
                 },
                 end_epoch_ms: 1_764_140_000_999.5,
-                work_ms: 412.345_678_9,
+                work_ms: 412.346,
             },
         ];
         replies.extend(errors.into_iter().map(|error| WorkerReply::Failed {
@@ -361,6 +398,31 @@ mod tests {
         for reply in replies {
             assert_eq!(WorkerReply::decode(&reply.encode()), Some(reply));
         }
+    }
+
+    #[test]
+    fn times_travel_to_the_microsecond() {
+        let job = JobId { run: 1, doc: 2 };
+        let sent = WorkerReply::Started {
+            job,
+            at_epoch_ms: 0.1 + 0.2,
+            held_from_epoch_ms: Some(412.345_678_9),
+        };
+        assert_eq!(sent.encode(), "started 1 2 300 412346");
+        assert_eq!(
+            WorkerReply::decode(&sent.encode()),
+            Some(WorkerReply::Started {
+                job,
+                at_epoch_ms: 0.3,
+                held_from_epoch_ms: Some(412.346),
+            })
+        );
+        // A time since the epoch keeps its microseconds.
+        let at = 1_764_140_000_123.457;
+        let reply = WorkerReply::decode(&format!("started 1 2 {} -", us(at)));
+        assert!(
+            matches!(reply, Some(WorkerReply::Started { at_epoch_ms, .. }) if at_epoch_ms == at)
+        );
     }
 
     #[test]

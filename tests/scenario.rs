@@ -390,3 +390,41 @@ fn the_service_worker_speaks_the_pages_protocol_version() {
     );
     assert!(sw.contains(&expected), "sw.js has no `{expected}`");
 }
+
+#[test]
+fn a_number_is_a_whole_number_as_a_js_number_writes_it() {
+    for (text, want) in [
+        ("800", 800),
+        ("800.0", 800),
+        ("+800", 800),
+        ("800.", 800),
+        ("0.00", 0),
+    ] {
+        let (s, notices) = Scenario::from_query(&format!("latency={text}"), &defaults());
+        assert!(notices.is_empty(), "{text}: {notices:?}");
+        assert_eq!(s.latency_ms, want, "{text}");
+    }
+    let default = defaults().latency_ms;
+    for bad in [
+        "8e2", "0x10", "800.5", "inf", "NaN", "-", ".", "８00", "1_000",
+    ] {
+        let (s, notices) = Scenario::from_query(&format!("latency={bad}"), &defaults());
+        assert_eq!(s.latency_ms, default, "{bad}");
+        assert!(
+            matches!(&notices[..], [ParamNotice::NotANumber { used, .. }] if *used == default),
+            "{bad}: {notices:?}"
+        );
+    }
+    for (text, used) in [
+        ("-5", 0),
+        ("99999999999999999999999", 5000),
+        ("5001.0", 5000),
+    ] {
+        let (s, notices) = Scenario::from_query(&format!("latency={text}"), &defaults());
+        assert_eq!(s.latency_ms, used, "{text}");
+        assert!(
+            matches!(&notices[..], [ParamNotice::OutOfRange { used: u, .. }] if *u == used),
+            "{text}: {notices:?}"
+        );
+    }
+}
