@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::activity::{activity_at, segments, Activity};
 use super::report::{Report, MAIN_THREAD};
+use super::sort::sort_dedup_ms;
 
 /// One document at the instant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -143,8 +144,7 @@ pub fn events(report: &Report) -> Vec<f64> {
         out.push(t.start_ms + t.duration_ms);
     }
     out.retain(|t| (report.started_ms..=report.finished_ms).contains(t));
-    out.sort_by(f64::total_cmp);
-    out.dedup();
+    sort_dedup_ms(&mut out);
     out
 }
 
@@ -156,8 +156,7 @@ pub fn aligned_events(reports: &[Report]) -> Vec<f64> {
         .iter()
         .flat_map(|r| events(r).into_iter().map(move |t| t - r.started_ms))
         .collect();
-    out.sort_by(f64::total_cmp);
-    out.dedup();
+    sort_dedup_ms(&mut out);
     out
 }
 

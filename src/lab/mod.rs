@@ -14,6 +14,7 @@ pub mod page;
 pub mod report;
 pub mod run_event;
 pub mod scenario;
+pub mod sort;
 pub mod timeline;
 pub mod trace;
 pub mod waiting;

@@ -19,6 +19,7 @@ use serde_json::{json, Value};
 use super::activity::{segments, Activity};
 use super::report::{DocRecord, Report, MAIN_THREAD};
 use super::scenario::WaitKind;
+use super::sort::sort_by;
 
 /// The one process of the trace.
 const PID: u32 = 1;
@@ -177,7 +178,7 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
         .map(thread_tid)
         .filter(|&tid| tid != MAIN_WORK)
         .collect();
-    workers.sort_unstable();
+    sort_by(&mut workers, |a, b| a < b);
     workers.dedup();
     lanes.extend(
         workers

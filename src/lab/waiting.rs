@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use super::sort::sort_by;
+
 /// How each document waits `wait_ms` after its body has arrived.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum WaitKind {
@@ -62,7 +64,7 @@ pub(crate) fn parse_doc_list(value: &str, docs: std::ops::RangeInclusive<u32>) -
         .split(',')
         .map(|item| item.trim().parse::<u32>().ok().filter(|d| docs.contains(d)))
         .collect::<Option<Vec<u32>>>()?;
-    list.sort_unstable();
+    sort_by(&mut list, |a, b| a < b);
     list.dedup();
     Some(list)
 }

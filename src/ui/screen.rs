@@ -12,6 +12,7 @@ use yew::prelude::*;
 use crate::lab::lesson;
 use crate::lab::report::RunOutcome;
 use crate::lab::scenario::Scenario;
+use crate::lab::sort::sort_by;
 use crate::ui::components::compare::Compare;
 use crate::ui::components::controls::Controls;
 use crate::ui::components::document_rows::DocumentRows;
@@ -157,7 +158,7 @@ pub fn screen(view: &View, state: &State, on: &Handlers, before: Html) -> Html {
             .filter(|r| state.compare.contains(&r.run_id()))
             .cloned()
             .collect();
-        picked.sort_by_key(|r| r.run_id());
+        sort_by(&mut picked, |a, b| a.run_id() < b.run_id());
         picked.try_into().ok()
     };
     let embed = view.embed;

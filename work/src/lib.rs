@@ -67,9 +67,13 @@ impl<'a> Analyzer<'a> {
     /// Prepares the work; does nothing heavy yet.
     pub fn new(html: &'a str, query: &str) -> Self {
         let mut terms = Vec::new();
-        for_each_word(query, &mut String::new(), |w| terms.push(w.to_string()));
-        terms.sort();
-        terms.dedup();
+        // Each term once; their order does not matter. (No sort: each sort std
+        // instantiates is kilobytes of the wasm module.)
+        for_each_word(query, &mut String::new(), |w| {
+            if !terms.iter().any(|t| t == w) {
+                terms.push(w.to_string());
+            }
+        });
         Self {
             html,
             pos: 0,

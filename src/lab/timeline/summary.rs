@@ -4,6 +4,8 @@
 
 use serde::Serialize;
 
+use crate::lab::sort::{sort_by, sort_ms};
+
 use super::{FrameTally, InputSample, Interval, MainThreadLog, TaskSource, WorkSpan};
 
 /// A busy period in the report, with its cause.
@@ -218,7 +220,7 @@ fn union_within(spans: &[(f64, f64)], start_ms: f64, end_ms: f64) -> f64 {
         .map(|&(s, e)| (s.max(start_ms), e.min(end_ms)))
         .filter(|(s, e)| e > s)
         .collect();
-    clipped.sort_by(|a, b| a.0.total_cmp(&b.0));
+    sort_by(&mut clipped, |a, b| a.0 < b.0);
     let mut covered = 0.0;
     let mut reach = start_ms;
     for (s, e) in clipped {
@@ -255,7 +257,7 @@ pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
         return None;
     }
     let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    sort_ms(&mut sorted);
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
