@@ -67,7 +67,7 @@ fn instant_to_js(report: Option<Report>, t_ms: JsValue) -> JsValue {
 
 fn trace_to_js(report: Option<Report>) -> JsValue {
     report
-        .and_then(|r| js_sys::JSON::parse(&trace_json(&r).to_string()).ok())
+        .and_then(|r| js_sys::JSON::parse(&trace_json(&r)).ok())
         .unwrap_or(JsValue::NULL)
 }
 

@@ -12,13 +12,16 @@
 //! - `doc N`: one lane per document (concurrent fetches overlap, so they cannot share
 //!   one): its [segments](super::activity::segments) off any thread (waiting for the
 //!   server, answered but waiting for the page's loop, awaiting a timer, queued).
+//!
+//! NOTE: written by derived `Serialize` structs, not `serde_json::Value`: building
+//! `json!` trees brought `Value`, its map and its writer into the wasm module for this
+//! one file.
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use super::activity::{segments, Activity};
 use super::report::{DocRecord, Report, MAIN_THREAD};
-use super::scenario::WaitKind;
+use super::scenario::{Scenario, WaitKind};
 use super::sort::sort_by;
 
 /// The one process of the trace.
@@ -53,14 +56,52 @@ pub struct TraceEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub s: Option<&'static str>,
     /// Details shown when the event is selected.
-    pub args: Value,
+    pub args: Args,
+}
+
+/// What an event shows when it is selected in a viewer: one shape per kind of event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Args {
+    /// The process's or a lane's name (`M` events).
+    Name { name: String },
+    /// A lane's place among the lanes (`M` events).
+    SortIndex { sort_index: usize },
+    /// A parse, and what its work found.
+    Parse {
+        doc: u32,
+        bytes: u64,
+        links: u32,
+        words: u32,
+        hits: u32,
+        thread: Option<String>,
+        work_ms: Option<f64>,
+    },
+    /// Any other segment of a document.
+    Doc {
+        doc: u32,
+        bytes: u64,
+        thread: Option<String>,
+    },
+    /// A document's error.
+    Error { doc: u32, error: String },
+    /// A long task and the cause it was attributed to.
+    LongTask { duration_ms: f64, cause: String },
+    /// A gap between frames, or a stretch the page was hidden (which dropped no frame).
+    Frames {
+        duration_ms: f64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        dropped_frames: Option<u32>,
+    },
+    /// An input and how long it waited.
+    Input { delay_ms: f64 },
 }
 
 fn us(ms: f64) -> f64 {
     (ms * 1000.0).round()
 }
 
-fn meta(name: &'static str, tid: u32, args: Value) -> TraceEvent {
+fn meta(name: &'static str, tid: u32, args: Args) -> TraceEvent {
     TraceEvent {
         name: name.to_string(),
         cat: "__metadata",
@@ -80,7 +121,7 @@ fn span(
     tid: u32,
     from_ms: f64,
     to_ms: f64,
-    args: Value,
+    args: Args,
 ) -> TraceEvent {
     TraceEvent {
         name,
@@ -95,7 +136,7 @@ fn span(
     }
 }
 
-fn instant(name: String, cat: &'static str, tid: u32, at_ms: f64, args: Value) -> TraceEvent {
+fn instant(name: String, cat: &'static str, tid: u32, at_ms: f64, args: Args) -> TraceEvent {
     TraceEvent {
         name,
         cat,
@@ -131,12 +172,21 @@ fn doc_events(d: &DocRecord, wait: WaitKind, events: &mut Vec<TraceEvent>) {
             _ => ("fetch", lane),
         };
         let args = if segment.activity == Activity::Parsing {
-            json!({
-                "doc": d.id, "bytes": d.bytes, "links": d.links, "words": d.words,
-                "hits": d.hits, "thread": d.thread, "work_ms": d.work_ms,
-            })
+            Args::Parse {
+                doc: d.id,
+                bytes: d.bytes,
+                links: d.links,
+                words: d.words,
+                hits: d.hits,
+                thread: d.thread.clone(),
+                work_ms: d.work_ms,
+            }
         } else {
-            json!({ "doc": d.id, "bytes": d.bytes, "thread": d.thread })
+            Args::Doc {
+                doc: d.id,
+                bytes: d.bytes,
+                thread: d.thread.clone(),
+            }
         };
         events.push(span(
             segment.name(d.id),
@@ -153,7 +203,10 @@ fn doc_events(d: &DocRecord, wait: WaitKind, events: &mut Vec<TraceEvent>) {
             "error",
             lane,
             at,
-            json!({ "doc": d.id, "error": error }),
+            Args::Error {
+                doc: d.id,
+                error: error.clone(),
+            },
         ));
     }
 }
@@ -164,7 +217,9 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
     let mut events = vec![meta(
         "process_name",
         MAIN_WORK,
-        json!({ "name": format!("Event Loop Lab, run {}", report.run_id) }),
+        Args::Name {
+            name: format!("Event Loop Lab, run {}", report.run_id),
+        },
     )];
     let mut lanes: Vec<(u32, String)> = vec![
         (MAIN_WORK, format!("{MAIN_THREAD} thread: work")),
@@ -192,11 +247,11 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
             .map(|d| (DOC_BASE + d.id, format!("doc {}", d.id))),
     );
     for (order, (tid, name)) in lanes.into_iter().enumerate() {
-        events.push(meta("thread_name", tid, json!({ "name": name })));
+        events.push(meta("thread_name", tid, Args::Name { name }));
         events.push(meta(
             "thread_sort_index",
             tid,
-            json!({ "sort_index": order }),
+            Args::SortIndex { sort_index: order },
         ));
     }
     for d in &report.documents {
@@ -210,7 +265,10 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
             MAIN_LONG_TASKS,
             task.start_ms,
             task.start_ms + task.duration_ms,
-            json!({ "duration_ms": task.duration_ms, "cause": task.cause }),
+            Args::LongTask {
+                duration_ms: task.duration_ms,
+                cause: task.cause.clone(),
+            },
         ));
     }
     // The frames lane: gaps between frames, and the stretches the page was hidden (no
@@ -218,10 +276,10 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
     let gaps = main.frame_gaps.iter().map(|g| ("no frame for", g, false));
     let hidden = main.hidden.iter().map(|h| ("page hidden for", h, true));
     for (what, gap, hidden) in gaps.chain(hidden) {
-        let mut args = json!({ "duration_ms": gap.duration_ms });
-        if hidden {
-            args["dropped_frames"] = json!(0);
-        }
+        let args = Args::Frames {
+            duration_ms: gap.duration_ms,
+            dropped_frames: hidden.then_some(0),
+        };
         events.push(span(
             format!("{what} {:.0} ms", gap.duration_ms),
             "frames",
@@ -237,24 +295,45 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
             "input",
             MAIN_WORK,
             input.at_ms,
-            json!({ "delay_ms": input.delay_ms }),
+            Args::Input {
+                delay_ms: input.delay_ms,
+            },
         ));
     }
     events
 }
 
-/// The whole trace file: `{ "traceEvents": [...], "displayTimeUnit": "ms", ... }`.
-pub fn trace_json(report: &Report) -> Value {
-    json!({
-        "traceEvents": trace_events(report),
-        "displayTimeUnit": "ms",
-        "otherData": {
-            "app": "Event Loop Lab",
-            "run_id": report.run_id,
-            "config": report.config,
-            "total_ms": report.total_ms,
+/// The trace file's object.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TraceFile<'a> {
+    trace_events: Vec<TraceEvent>,
+    display_time_unit: &'static str,
+    other_data: OtherData<'a>,
+}
+
+/// What the file says of the run, besides its events.
+#[derive(Serialize)]
+struct OtherData<'a> {
+    app: &'static str,
+    run_id: u32,
+    config: &'a Scenario,
+    total_ms: f64,
+}
+
+/// The whole trace file as text: `{ "traceEvents": [...], "displayTimeUnit": "ms", ... }`.
+pub fn trace_json(report: &Report) -> String {
+    let file = TraceFile {
+        trace_events: trace_events(report),
+        display_time_unit: "ms",
+        other_data: OtherData {
+            app: "Event Loop Lab",
+            run_id: report.run_id,
+            config: &report.config,
+            total_ms: report.total_ms,
         },
-    })
+    };
+    serde_json::to_string(&file).expect("a trace always serializes")
 }
 
 /// The file name a trace of run `run_id` is saved under.

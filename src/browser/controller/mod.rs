@@ -268,7 +268,7 @@ impl Controller {
         let Some(report) = self.last_report() else {
             return false;
         };
-        let text = trace_json(&report).to_string();
+        let text = trace_json(&report);
         download_text(&trace_file_name(report.run_id), "application/json", &text)
     }
 
