@@ -48,7 +48,7 @@ _ell_setup() {
   done
   cd "$_ell_root"
 
-  local BINARYEN_VERSION=132 TRUNK_VERSION=0.21.14 WASM_TARGET=wasm32-unknown-unknown
+  local BINARYEN_VERSION=132 ESBUILD_VERSION=0.28.2 TRUNK_VERSION=0.21.14 WASM_TARGET=wasm32-unknown-unknown
   # The preprocessor's mdbook-preprocessor crate is pinned to the same version.
   local MDBOOK_VERSION=0.5.4
   # Test-only: geckodriver drives Firefox ESR for the wasm tests and the Firefox smoke test.
@@ -109,6 +109,13 @@ _ell_setup() {
     (cd "$ELL_TOOLS" && npm install --no-audit --no-fund --save-exact "binaryen@$BINARYEN_VERSION")
   fi
   echo "setup: wasm-opt $("$wasm_opt" --version | awk '{print $3}') ok"
+
+  # --- esbuild: minifies a release build's scripts and stylesheet (scripts/minify.mjs) ---
+  local esbuild="$ELL_TOOLS/node_modules/.bin/esbuild"
+  if [[ "$("$esbuild" --version 2>/dev/null)" != "$ESBUILD_VERSION" ]]; then
+    (cd "$ELL_TOOLS" && npm install --no-audit --no-fund --save-exact "esbuild@$ESBUILD_VERSION")
+  fi
+  echo "setup: esbuild $("$esbuild" --version) ok"
 
   # --- mdBook (the book; its preprocessor is built from this workspace by book.sh) -------
   if ((want_book)); then
