@@ -406,3 +406,29 @@ async fn the_in_page_simulator_builds_the_same_bytes_as_the_service_worker() {
         Err(LabError::Status { status: 500, .. })
     ));
 }
+
+/// `window.eventLoopLab.run({...})`'s config read as the URL's pairs: a number as JS
+/// writes it ("800", never "800.0": `fail: 2` must stay a document number), a list
+/// joined with commas, a string as it is.
+#[wasm_bindgen_test]
+fn a_js_config_reads_as_the_urls_pairs() {
+    use event_loop_lab::browser::api::config_pairs;
+    let config = js_sys::JSON::parse(
+        r#"{"docs": 6, "latency": 800.0, "fail": 2, "forget": [1, 3], "query": "rust", "blocking": true}"#,
+    )
+    .unwrap();
+    let pairs: Vec<(String, String)> = config_pairs(&config);
+    let want = [
+        ("docs", "6"),
+        ("latency", "800"),
+        ("fail", "2"),
+        ("forget", "1,3"),
+        ("query", "rust"),
+        ("blocking", "true"),
+    ];
+    assert_eq!(
+        pairs,
+        want.map(|(k, v)| (k.to_string(), v.to_string())).to_vec()
+    );
+    assert!(config_pairs(&JsValue::from_f64(3.0)).is_empty());
+}

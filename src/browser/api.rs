@@ -152,9 +152,13 @@ pub fn config_pairs(config: &JsValue) -> Vec<(String, String)> {
             } else {
                 value
             };
+            // A number as JS writes it (`String(800)` is "800"), as in the lists above.
             let value = value
                 .as_string()
-                .or_else(|| value.as_f64().map(|n| n.to_string()))
+                .or_else(|| {
+                    let n = value.dyn_ref::<js_sys::Number>()?;
+                    n.to_string_with_radix(10).ok().map(String::from)
+                })
                 .or_else(|| value.as_bool().map(|b| b.to_string()))
                 .unwrap_or_default();
             Some((key, value))

@@ -8,6 +8,7 @@ use super::clock::with_timeout;
 use super::fetch::{fetch_document, read_blob, Body};
 use super::page_simulator::{simulated_document, SimulatedDoc};
 use crate::lab::error::LabError;
+use crate::lab::num::Num;
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
 
 /// A fetched body, as the thread that will work on it needs it.
@@ -65,7 +66,7 @@ fn run_key(run: u32) -> String {
     let origin = web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.time_origin());
-    format!("{origin:.0}-{run}")
+    format!("{:.0}-{run}", Num(origin))
 }
 
 /// The service worker's URL for document `doc` of run `run` of `scenario`.

@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::activity::{activity_at, segments, Activity};
 use super::report::{Report, MAIN_THREAD};
 use super::sort::sort_dedup_ms;
+use crate::lab::num::Num;
 
 /// One document at the instant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -185,7 +186,7 @@ impl Instant {
             .join("; ");
         format!(
             "At {:.0} ms: main thread {main}. {docs}.",
-            self.t_ms - started_ms
+            Num(self.t_ms - started_ms)
         )
     }
 }

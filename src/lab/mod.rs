@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 pub mod instant;
 pub mod lesson;
+pub mod num;
 pub mod page;
 pub mod report;
 pub mod run_event;

@@ -23,6 +23,7 @@ use super::activity::{segments, Activity};
 use super::report::{DocRecord, Report, MAIN_THREAD};
 use super::scenario::{Scenario, WaitKind};
 use super::sort::sort_by;
+use crate::lab::num::Num;
 
 /// The one process of the trace.
 const PID: u32 = 1;
@@ -281,7 +282,7 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
             dropped_frames: hidden.then_some(0),
         };
         events.push(span(
-            format!("{what} {:.0} ms", gap.duration_ms),
+            format!("{what} {:.0} ms", Num(gap.duration_ms)),
             "frames",
             MAIN_FRAMES,
             gap.start_ms,
@@ -291,7 +292,7 @@ pub fn trace_events(report: &Report) -> Vec<TraceEvent> {
     }
     for input in &main.inputs {
         events.push(instant(
-            format!("input, waited {:.0} ms", input.delay_ms),
+            format!("input, waited {:.0} ms", Num(input.delay_ms)),
             "input",
             MAIN_WORK,
             input.at_ms,

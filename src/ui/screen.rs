@@ -10,6 +10,7 @@
 use yew::prelude::*;
 
 use crate::lab::lesson;
+use crate::lab::num::Num;
 use crate::lab::report::RunOutcome;
 use crate::lab::scenario::Scenario;
 use crate::lab::sort::sort_by;
@@ -106,7 +107,8 @@ fn announcement(state: &State) -> String {
             // Not measured is said as such, never as 0 (see MainThreadReport).
             let tasks = match (main.longest_task_ms, &main.long_tasks) {
                 (Some(longest), Some(tasks)) => format!(
-                    "longest main-thread task {longest:.0} ms, {} long tasks",
+                    "longest main-thread task {:.0} ms, {} long tasks",
+                    Num(longest),
                     tasks.len()
                 ),
                 _ => "long tasks not measured in this browser".to_string(),
@@ -114,7 +116,7 @@ fn announcement(state: &State) -> String {
             format!(
                 "Run {} finished in {:.0} ms: {tasks}, {} frames dropped, {errors} errors.",
                 run.run_id,
-                run.elapsed_ms(run.started_ms),
+                Num(run.elapsed_ms(run.started_ms)),
                 main.dropped_frames
             )
         }

@@ -2,13 +2,14 @@
 //! the run's record and the main thread's measurements, never from expectations.
 
 use crate::lab::activity::{segments, time_in, Activity, Segment};
+use crate::lab::num::Num;
 use crate::lab::report::{DocRecord, RunLog, RunOutcome};
 use crate::lab::scenario::{FetchStrategy, ParseStrategy, WaitKind, YieldKind};
 use crate::lab::timeline::{MainThreadReport, LAB_DRAWING, LONG_TASK_MS};
 
 /// `1234 ms`: a measured time as the verdicts write it.
 fn ms(v: f64) -> String {
-    format!("{v:.0} ms")
+    format!("{:.0} ms", Num(v))
 }
 
 /// The longest task in words, that there was none, or that this browser cannot tell
@@ -22,7 +23,7 @@ fn tasks_phrase(main: &MainThreadReport) -> String {
         .filter(|t| t.duration_ms >= LONG_TASK_MS)
         .count();
     let phrase = match long {
-        0 => return format!("no task of {LONG_TASK_MS:.0} ms or more"),
+        0 => return format!("no task of {} or more", ms(LONG_TASK_MS)),
         1 => format!("1 long task of {}", ms(longest)),
         n => format!("{n} long tasks, the longest {}", ms(longest)),
     };
@@ -51,8 +52,9 @@ fn own_cost(run: &RunLog, main: &MainThreadReport) -> String {
         0.0
     };
     format!(
-        " The lab itself (its drawing and bookkeeping) used {} of the main thread ({share:.1} %).",
-        ms(own)
+        " The lab itself (its drawing and bookkeeping) used {} of the main thread ({:.1} %).",
+        ms(own),
+        Num(share)
     )
 }
 
@@ -125,7 +127,7 @@ fn fetch_verdict(run: &RunLog) -> String {
                 0.0
             };
             let pace = if ratio >= 1.05 {
-                format!("{ratio:.1} × faster")
+                format!("{:.1} × faster", Num(ratio))
             } else {
                 "no faster: the work, not the waiting, set the pace".to_string()
             };
@@ -217,9 +219,10 @@ fn loop_waits(run: &RunLog, d: &DocRecord) -> impl Iterator<Item = Segment> {
 fn blocking_verdict(run: &RunLog, main: &MainThreadReport) -> String {
     let gap = main.max_frame_gap_ms;
     let mut out = format!(
-        "The dot stopped for {}, {:.1} × the {LONG_TASK_MS:.0} ms budget: {}.",
+        "The dot stopped for {}, {:.1} × the {} budget: {}.",
         ms(gap),
-        gap / LONG_TASK_MS,
+        Num(gap / LONG_TASK_MS),
+        ms(LONG_TASK_MS),
         tasks_phrase(main)
     );
     if let Some((doc, answered, taken)) = most_delayed(run).filter(|(_, a, t)| t - a >= 20.0) {
@@ -283,7 +286,7 @@ pub fn sliced_verdict(kind: YieldKind, run: &RunLog, main: &MainThreadReport) ->
     let tasks = tasks_phrase(main);
     let one_at_a_time = "One document is worked on at a time; the others wait their turn (grey).";
     match kind {
-        YieldKind::Frame => format!("Parsing ran on the main thread in slices that fill each frame up to a few ms before the next one is due, then wait for it (the next animation frame, then a new task): {frames}, {tasks}. The work still had {share:.0} % of the run. {one_at_a_time}"),
+        YieldKind::Frame => format!("Parsing ran on the main thread in slices that fill each frame up to a few ms before the next one is due, then wait for it (the next animation frame, then a new task): {frames}, {tasks}. The work still had {share:.0} % of the run. {one_at_a_time}", share = Num(share)),
         YieldKind::Timeout => format!("Parsing ran on the main thread in slices of about 8 ms with setTimeout(0) between them: a new task each time, so frames got through — but whenever the browser found room, not when a frame was due: {frames}, {tasks}. {one_at_a_time}"),
         YieldKind::Scheduler => format!("Parsing ran in slices of about 8 ms with scheduler.yield() between them. Its continuation is queued ahead of other tasks, so the work resumed before the browser could draw, and a frame got through only now and then: {frames}, {tasks}. {one_at_a_time}"),
         YieldKind::Microtask => format!("Parsing ran in slices of about 8 ms with .await on a resolved promise between them. It looks like a yield, but it continues in a microtask, and the browser runs every microtask before it draws a frame or handles input: each document was one long task, as in blocking — {tasks}; {frames}."),

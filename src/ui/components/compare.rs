@@ -5,6 +5,7 @@
 
 use yew::prelude::*;
 
+use crate::lab::num::Num;
 use crate::ui::components::document_row::DocumentRow;
 use crate::ui::components::document_rows::{axis, main_lane, nice_ceil};
 use crate::ui::components::scrub::use_scrub;
@@ -26,7 +27,7 @@ pub struct CompareProps {
 fn heading(run: &PastRun) -> String {
     let tasks = match (run.long_tasks(), run.main.longest_task_ms) {
         (Some(0), _) => "no long task".to_string(),
-        (Some(n), Some(longest)) => format!("{n} long tasks, longest {longest:.0} ms"),
+        (Some(n), Some(longest)) => format!("{n} long tasks, longest {:.0} ms", Num(longest)),
         _ => "long tasks not measured".to_string(),
     };
     format!(
@@ -35,7 +36,7 @@ fn heading(run: &PastRun) -> String {
         run.parse_words(),
         run.log.scenario.docs,
         run.log.scenario.latency_ms,
-        run.total_ms(),
+        Num(run.total_ms()),
         run.main.dropped_frames
     )
 }

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::lab::activity::{activity_at, segments, Activity, Segment};
+use crate::lab::num::Num;
 use crate::lab::report::{DocRecord, DocState, MAIN_THREAD};
 use crate::lab::scenario::WaitKind;
 
@@ -30,8 +31,8 @@ fn bar(segment: &Segment, now: f64, t0: f64, scale: f64) -> Html {
         _ => "",
     };
     html! {
-        <rect class={classes!("bar", class)} x={format!("{x:.3}%")} y="1"
-            width={format!("{width:.3}%")} height="12" rx="3" />
+        <rect class={classes!("bar", class)} x={format!("{:.3}%", Num(x))} y="1"
+            width={format!("{:.3}%", Num(width))} height="12" rx="3" />
     }
 }
 
@@ -53,7 +54,7 @@ fn lane_words(d: &DocRecord, segments: &[Segment]) -> String {
                 .as_deref()
                 .map(|t| format!(" on {t}"))
                 .unwrap_or_default();
-            Some(format!("{}{on} {ms:.0} ms", s.activity.label()))
+            Some(format!("{}{on} {:.0} ms", s.activity.label(), Num(ms)))
         })
         .collect();
     format!("doc {}: {}", d.id, parts.join(", "))
@@ -71,7 +72,7 @@ fn thread_label(segment: &Segment, t0: f64, scale: f64) -> Html {
         return html! {};
     }
     html! {
-        <text class="bar-label" x={format!("{:.3}%", (segment.start_ms - t0) / scale * 100.0 + 0.4)} y="11">{ short }</text>
+        <text class="bar-label" x={format!("{:.3}%", Num((segment.start_ms - t0) / scale * 100.0 + 0.4))} y="11">{ short }</text>
     }
 }
 
@@ -80,7 +81,7 @@ pub fn cursor_line(cursor_ms: Option<f64>, t0: f64, scale: f64, height: u32) -> 
     let Some(t) = cursor_ms else {
         return html! {};
     };
-    let x = format!("{:.3}%", ((t - t0) / scale * 100.0).clamp(0.0, 100.0));
+    let x = format!("{:.3}%", Num(((t - t0) / scale * 100.0).clamp(0.0, 100.0)));
     html! { <line class="cursor" x1={x.clone()} x2={x} y1="0" y2={height.to_string()} /> }
 }
 
@@ -140,7 +141,7 @@ pub fn DocumentRow(props: &DocumentRowProps) -> Html {
         .iter()
         .filter_map(Segment::closed_ms)
         .filter(|ms| *ms >= 0.5)
-        .map(|v| format!("{v:.0}"))
+        .map(|v| format!("{:.0}", Num(v)))
         .collect();
     let times = if times.is_empty() {
         String::new()

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::lab::activity::Activity;
+use crate::lab::num::Num;
 use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::scenario::WaitKind;
 use crate::lab::timeline::Support;
@@ -34,8 +35,8 @@ pub fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option
     let w = |d: f64| (d / scale * 100.0).max(0.3);
     let gaps = main.frame_gaps.iter().map(|g| {
         html! {
-            <rect class="frame-gap" x={format!("{:.3}%", x(g.start_ms))} y="0" width={format!("{:.3}%", w(g.duration_ms))} height="10">
-                <title>{ format!("no frame for {:.0} ms", g.duration_ms) }</title>
+            <rect class="frame-gap" x={format!("{:.3}%", Num(x(g.start_ms)))} y="0" width={format!("{:.3}%", Num(w(g.duration_ms)))} height="10">
+                <title>{ format!("no frame for {:.0} ms", Num(g.duration_ms)) }</title>
             </rect>
         }
     });
@@ -43,35 +44,35 @@ pub fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option
     // not counted as dropped.
     let hidden = main.hidden.iter().map(|h| {
         html! {
-            <rect class="page-hidden" data-testid="page-hidden" x={format!("{:.3}%", x(h.start_ms))} y="0" width={format!("{:.3}%", w(h.duration_ms))} height="10">
-                <title>{ format!("page hidden for {:.0} ms: no frames drawn, none counted as dropped", h.duration_ms) }</title>
+            <rect class="page-hidden" data-testid="page-hidden" x={format!("{:.3}%", Num(x(h.start_ms)))} y="0" width={format!("{:.3}%", Num(w(h.duration_ms)))} height="10">
+                <title>{ format!("page hidden for {:.0} ms: no frames drawn, none counted as dropped", Num(h.duration_ms)) }</title>
             </rect>
         }
     });
     let tasks = main.long_tasks.iter().flatten().filter(|t| t.duration_ms >= LONG_TASK_MS).map(|t| {
-        let full = format!("{:.0} ms · {}", t.duration_ms, t.cause);
+        let full = format!("{:.0} ms · {}", Num(t.duration_ms), t.cause);
         // As much label as fits (at ~6 px a character on a lane of 270-500 px: a
         // phone's to a desktop's); the tooltip always has all of it.
         let width = w(t.duration_ms);
         let label = if width > 26.0 {
             full.clone()
         } else if width > 14.0 {
-            format!("{:.0} ms", t.duration_ms)
+            format!("{:.0} ms", Num(t.duration_ms))
         } else if width > 7.0 {
-            format!("{:.0}", t.duration_ms)
+            format!("{:.0}", Num(t.duration_ms))
         } else {
             String::new()
         };
         html! {
-            <g data-testid="long-task" data-duration={format!("{:.0}", t.duration_ms)} data-cause={t.cause.clone()}>
-                <rect class={classes!("long-task", (t.cause == LAB_DRAWING).then_some("lab-drawing"))} x={format!("{:.3}%", x(t.start_ms))} y="13" width={format!("{:.3}%", w(t.duration_ms))} height="16">
+            <g data-testid="long-task" data-duration={format!("{:.0}", Num(t.duration_ms))} data-cause={t.cause.clone()}>
+                <rect class={classes!("long-task", (t.cause == LAB_DRAWING).then_some("lab-drawing"))} x={format!("{:.3}%", Num(x(t.start_ms)))} y="13" width={format!("{:.3}%", Num(w(t.duration_ms)))} height="16">
                     <title>{ format!("long task: {full}") }</title>
                 </rect>
                 // In a box of the block's own size: a nested <svg> clips what it holds,
                 // so on a narrow lane a label is cut short instead of running over the
                 // next block (seen at 360 px: "454 m420 m427 m").
                 if !label.is_empty() {
-                    <svg x={format!("{:.3}%", x(t.start_ms))} y="13" width={format!("{:.3}%", width)} height="16">
+                    <svg x={format!("{:.3}%", Num(x(t.start_ms)))} y="13" width={format!("{:.3}%", Num(width))} height="16">
                         <text class="long-task-label" x="3" y="12">{ label }</text>
                     </svg>
                 }
@@ -81,10 +82,10 @@ pub fn main_lane(main: &MainThreadReport, t0: f64, scale: f64, cursor_ms: Option
     let inputs = main.inputs.iter().map(|i| {
         html! {
             <g class="input">
-                <rect class="input-delay" x={format!("{:.3}%", x(i.at_ms))} y="33" width={format!("{:.3}%", w(i.delay_ms))} height="5">
-                    <title>{ format!("input waited {:.0} ms", i.delay_ms) }</title>
+                <rect class="input-delay" x={format!("{:.3}%", Num(x(i.at_ms)))} y="33" width={format!("{:.3}%", Num(w(i.delay_ms)))} height="5">
+                    <title>{ format!("input waited {:.0} ms", Num(i.delay_ms)) }</title>
                 </rect>
-                <circle class="input-dot" cx={format!("{:.3}%", x(i.at_ms))} cy="35.5" r="2.5" />
+                <circle class="input-dot" cx={format!("{:.3}%", Num(x(i.at_ms)))} cy="35.5" r="2.5" />
             </g>
         }
     });
@@ -175,7 +176,7 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
                 <span class="doc-name">{ "main" }</span>
                 <span class="lane tall">{ main_lane(&main, run.started_ms, scale, cursor) }</span>
                 <span class="times">{ match main.longest_task_ms {
-                    Some(longest) => format!("longest {longest:.0} ms"),
+                    Some(longest) => format!("longest {:.0} ms", Num(longest)),
                     None if measured => "tasks not measured".to_string(),
                     None => String::new(),
                 } }</span>
@@ -271,7 +272,7 @@ pub fn axis(scale: f64) -> Html {
                 // as "2000 ms2500 ms" on a 310 px lane).
                 { for ticks.iter().map(|t| (t, t / scale * 100.0)).filter(|(_, x)| *x <= 88.0).map(|(t, x)| {
                     let anchor = if *t == 0.0 { "start" } else { "middle" };
-                    html! { <text class="tick" x={format!("{x:.3}%")} y="12" text-anchor={anchor}>{ format!("{t:.0} ms") }</text> }
+                    html! { <text class="tick" x={format!("{:.3}%", Num(x))} y="12" text-anchor={anchor}>{ format!("{:.0} ms", Num(*t)) }</text> }
                 }) }
             </svg>
         </span>

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::browser::clock::now_ms;
+use crate::lab::num::Num;
 use crate::lab::timeline::MainThreadReport;
 use crate::ui::hooks::{use_heartbeat, HeartbeatRefs};
 
@@ -46,13 +47,13 @@ pub fn Heartbeat(props: &HeartbeatProps) -> Html {
     let main = props.main.clone().unwrap_or_default();
     let p95 = main
         .input_delay_p95_ms
-        .map_or("–".to_string(), |v| format!("{v:.0} ms"));
+        .map_or("–".to_string(), |v| format!("{:.0} ms", Num(v)));
     html! {
         <section class="heartbeat" aria-label="Heartbeat">
             <div class="track" aria-hidden="true"><canvas class="dot" ref={refs.dot.clone()}></canvas></div>
             <p class="beat-numbers">
                 { "frames " }<output class="frames" data-testid="frames" ref={refs.frames.clone()}>{ "0" }</output>
-                { " · longest gap this run " }<output data-testid="longest-gap">{ format!("{:.0} ms", main.max_frame_gap_ms) }</output>
+                { " · longest gap this run " }<output data-testid="longest-gap">{ format!("{:.0} ms", Num(main.max_frame_gap_ms)) }</output>
                 { " · dropped " }<output data-testid="dropped-frames">{ main.dropped_frames }</output>
             </p>
             <p class="hint reduced-motion-note">{ "Reduced motion is on: instead of a moving dot, watch the frame counter — it stops whenever the main thread is blocked." }</p>

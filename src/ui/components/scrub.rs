@@ -10,6 +10,7 @@
 use yew::prelude::*;
 
 use crate::lab::instant;
+use crate::lab::num::Num;
 use crate::lab::report::Report;
 use crate::ui::components::document_row::cursor_line;
 
@@ -128,9 +129,9 @@ pub fn use_scrub(reports: Vec<Report>, scale: f64, on_scrub: Callback<String>) -
             <span class="doc-name">{ "time" }</span>
             <span class="lane scrub-track" ref={track_ref} tabindex="0" role="slider" data-testid="scrub"
                 aria-label="Scrub the run: arrow keys step from one event to the next, Home and End go to its ends"
-                aria-valuemin="0" aria-valuemax={format!("{length:.0}")}
-                aria-valuenow={format!("{:.0}", cursor.unwrap_or(0.0))}
-                data-cursor-ms={cursor.unwrap_or(0.0).to_string()}
+                aria-valuemin="0" aria-valuemax={format!("{:.0}", Num(length))}
+                aria-valuenow={format!("{:.0}", Num(cursor.unwrap_or(0.0)))}
+                data-cursor-ms={Num(cursor.unwrap_or(0.0)).to_string()}
                 aria-valuetext={said.as_ref().map_or_else(|| "at the start of the run".to_string(), |w| w.join(" "))}
                 onkeydown={on_key} onpointerdown={on_pointer.clone()} onpointermove={on_pointer.clone()}>
                 <svg class="lane-svg" height="16" aria-hidden="true">

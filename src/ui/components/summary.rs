@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::lab::num::Num;
 use crate::lab::report::{RunLog, RunOutcome};
 use crate::lab::timeline::MainThreadReport;
 use crate::ui::state::PastRun;
@@ -34,7 +35,7 @@ pub struct HistoryProps {
 }
 
 fn ms(v: f64) -> String {
-    format!("{v:.0} ms")
+    format!("{:.0} ms", Num(v))
 }
 
 /// What the screen shows instead of a task figure in a browser without Long Tasks and
@@ -61,7 +62,7 @@ fn own_cost(own_ms: Option<f64>, total_ms: f64) -> String {
         Some(own) if total_ms > 0.0 => format!(
             "the lab itself used {} of the main thread ({:.1} %)",
             ms(own),
-            100.0 * own / total_ms
+            Num(100.0 * own / total_ms)
         ),
         _ => "the lab's own main-thread time: not measured".to_string(),
     }

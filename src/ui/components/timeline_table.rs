@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use crate::lab::activity::{segments, time_in, Activity};
+use crate::lab::num::Num;
 use crate::lab::report::{DocState, RunLog};
 use crate::lab::timeline::MainThreadReport;
 
@@ -13,7 +14,7 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
     let t0 = run.started_ms;
     // A column for the wait for a connection, where the run had a connection ceiling.
     let ceiling = run.scenario.connections.is_some();
-    let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{v:.0}"));
+    let cell = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.0}", Num(v)));
     let rows = run.docs.iter().map(|d| {
         let segments = segments(d, run.scenario.wait);
         let time = |activity| time_in(&segments, activity);
@@ -43,8 +44,8 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
     let tasks = main.long_tasks.iter().flatten().map(|t| {
         html! {
             <tr>
-                <td>{ format!("{:.0}", t.start_ms - t0) }</td>
-                <td>{ format!("{:.0}", t.duration_ms) }</td>
+                <td>{ format!("{:.0}", Num(t.start_ms - t0)) }</td>
+                <td>{ format!("{:.0}", Num(t.duration_ms)) }</td>
                 <td>{ t.cause.clone() }</td>
             </tr>
         }
@@ -68,7 +69,7 @@ pub fn timeline_table(run: &RunLog, main: &MainThreadReport) -> Html {
             <table data-testid="long-tasks-table">
                 <caption>{ format!("Main thread: {}, {} frames dropped, longest gap between frames {:.0} ms",
                     main.long_tasks.as_ref().map_or_else(|| "long tasks not measured in this browser".to_string(), |t| format!("{} long tasks", t.len())),
-                    main.dropped_frames, main.max_frame_gap_ms) }</caption>
+                    main.dropped_frames, Num(main.max_frame_gap_ms)) }</caption>
                 <thead><tr>
                     <th scope="col">{ "long task at" }</th><th scope="col">{ "lasting" }</th><th scope="col">{ "cause" }</th>
                 </tr></thead>
