@@ -74,12 +74,14 @@ if [[ "${SIZE_TWIGGY:-1}" != 0 ]]; then
     cargo install --locked --quiet twiggy --version "$TWIGGY_VERSION" >&2
   fi
   # The same module as the build's, with its function names: wasm-bindgen as trunk calls
-  # it, then wasm-opt -Oz with -g (keep names). Only when the cargo artifact is there.
+  # it, then wasm-opt -Oz and index.html's own wasm-opt params, with -g (keep names).
+  # Only when the cargo artifact is there.
   artifact="$BENCH_TARGET_DIR/wasm32-unknown-unknown/release/app.wasm"
   if [[ -f "$artifact" ]]; then
     rm -rf "$PROFILE_DIR" && mkdir -p "$PROFILE_DIR/bindgen"
     wasm-bindgen --target=web --no-typescript --out-dir "$PROFILE_DIR/bindgen" --out-name app "$artifact" >&2
-    wasm-opt -Oz -g "$PROFILE_DIR/bindgen/app_bg.wasm" --output="$PROFILE_DIR/app_bg.wasm" >&2
+    read -ra opt_params < <(grep -oE 'data-wasm-opt-params="[^"]*"' index.html | cut -d'"' -f2)
+    wasm-opt -Oz "${opt_params[@]}" -g "$PROFILE_DIR/bindgen/app_bg.wasm" --output="$PROFILE_DIR/app_bg.wasm" >&2
     echo
     top="${SIZE_TOP:-15}"
     shipped=$(wc -c <"$dist/app_bg.wasm")
