@@ -334,7 +334,8 @@ pub struct Report {
 impl Report {
     /// The report as JSON text.
     pub fn to_json(&self) -> String {
-        // Plain structs of numbers and strings cannot fail to serialize.
-        serde_json::to_string(self).expect("a Report always serializes")
+        // Plain structs of numbers and strings cannot fail to serialize. (Not `expect`:
+        // it would keep serde_json's error messages, for reading JSON too, in the module.)
+        serde_json::to_string(self).unwrap_or_else(|_| unreachable!("a Report always serializes"))
     }
 }
