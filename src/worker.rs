@@ -9,7 +9,6 @@
 //! instead of rendering; [`start`] posts `Ready`, and the pool holds jobs until then.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use futures::channel::oneshot;
 use wasm_bindgen::closure::Closure;
@@ -23,6 +22,7 @@ use crate::browser::measures::{measure, Colour};
 use crate::browser::slices::analyze_in_slices;
 use crate::lab::body::decode_document;
 use crate::lab::error::LabError;
+use crate::lab::small_map::SmallMap;
 use crate::protocol::{JobId, WorkerReply, WorkerRequest, BODY_KEY, REQUEST_KEY};
 
 /// Work done between two looks at the message queue, ms.
@@ -47,7 +47,7 @@ thread_local! {
     /// The page's message handler, kept for the worker's whole life.
     static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
     /// The jobs running here, and whether the page cancelled each.
-    static JOBS: RefCell<HashMap<JobId, bool>> = RefCell::new(HashMap::new());
+    static JOBS: RefCell<SmallMap<JobId, bool>> = const { RefCell::new(SmallMap::new()) };
     static YIELDER: Option<Yielder> = yielder();
 }
 

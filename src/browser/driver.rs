@@ -12,7 +12,6 @@
 mod outcomes;
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
@@ -33,6 +32,7 @@ use crate::lab::engine::{Command, Engine, JobId};
 use crate::lab::error::LabError;
 use crate::lab::report::{DocState, RunEvent, RunLog};
 use crate::lab::scenario::{FailKind, ParseStrategy, Scenario};
+use crate::lab::small_map::SmallMap;
 use crate::lab::work::WorkSummary;
 
 /// What an operation in flight reports back.
@@ -66,9 +66,9 @@ pub struct ActiveRun {
     simulator: Simulator,
     pool: Rc<WorkerPool>,
     /// Each document's own abort controller, while its request is in flight.
-    aborts: RefCell<HashMap<u32, AbortController>>,
+    aborts: RefCell<SmallMap<u32, AbortController>>,
     /// Fetched bodies waiting for a thread.
-    bodies: RefCell<HashMap<u32, Payload>>,
+    bodies: RefCell<SmallMap<u32, Payload>>,
     /// Wakes the driving task when the run is cancelled from outside.
     wake: RefCell<Option<oneshot::Sender<()>>>,
     on_event: Box<dyn Fn(RunEvent)>,

@@ -11,7 +11,7 @@
 //! worker shows.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
@@ -29,6 +29,7 @@ use crate::lab::body::{check_content_type, check_length, HUGE_STREAM_BYTES, MAX_
 use crate::lab::corpus::{body_inner, build_doc, hostile_doc, not_utf8_doc};
 use crate::lab::error::LabError;
 use crate::lab::scenario::FailKind;
+use crate::lab::small_map::SmallMap;
 
 /// A document for the in-page simulator to build.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +57,7 @@ struct Connections {
 }
 
 thread_local! {
-    static POOLS: RefCell<HashMap<String, Connections>> = RefCell::new(HashMap::new());
+    static POOLS: RefCell<SmallMap<String, Connections>> = const { RefCell::new(SmallMap::new()) };
 }
 
 /// A connection of run `key`'s pool, held until dropped: then the next request that
@@ -89,7 +90,7 @@ impl Drop for Connection {
 async fn connection(key: &str, limit: u32) -> Connection {
     let wait = POOLS.with(|pools| {
         let mut pools = pools.borrow_mut();
-        let pool = pools.entry(key.to_string()).or_default();
+        let pool = pools.get_or_insert_with(key.to_string(), Connections::default);
         if pool.busy < limit {
             pool.busy += 1;
             return None;

@@ -15,6 +15,7 @@ pub mod page;
 pub mod report;
 pub mod run_event;
 pub mod scenario;
+pub mod small_map;
 pub mod sort;
 pub mod timeline;
 pub mod trace;
