@@ -5,10 +5,11 @@
 //! the URL interface described in [`scenario`](super), which re-exports
 //! everything public here.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Serialize, Serializer};
+
+use crate::lab::sort::sort_by;
 
 use super::DOCS;
 
@@ -127,18 +128,17 @@ pub(crate) fn parse_fail_list(value: &str) -> Option<Vec<Failure>> {
     if value.is_empty() {
         return Some(Vec::new());
     }
-    // A map keyed by document: sorted, and a later item for the same document wins.
-    let mut by_doc = BTreeMap::new();
+    // One item per document, a later item for the same document winning; then sorted.
+    let mut list: Vec<Failure> = Vec::new();
     for item in value.split(',') {
-        let Failure { doc, kind } = fail_item(item)?;
-        by_doc.insert(doc, kind);
+        let failure = fail_item(item)?;
+        match list.iter_mut().find(|f| f.doc == failure.doc) {
+            Some(earlier) => *earlier = failure,
+            None => list.push(failure),
+        }
     }
-    Some(
-        by_doc
-            .into_iter()
-            .map(|(doc, kind)| Failure { doc, kind })
-            .collect(),
-    )
+    sort_by(&mut list, |a, b| a.doc < b.doc);
+    Some(list)
 }
 
 /// One `N` or `N:KIND` item; a bare `N` is a 500, the meaning `fail=` always had.
