@@ -8,6 +8,7 @@ use crate::browser::clock::next_task;
 use crate::browser::embed::{apply_theme, ParentResizer, ThemeFollower};
 use crate::browser::in_view::InView;
 use crate::browser::location::show_lesson_in_url;
+use crate::browser::pool::{WorkerPool, WORKER_SCRIPT};
 use crate::lab::lesson;
 use crate::lab::page::PageOptions;
 use crate::lab::scenario::{parse_query, ParamNotice, Scenario};
@@ -83,19 +84,34 @@ fn read_url() -> Startup {
 /// `parse=sliced` adds the yield choice) or gives a bad value (a notice appears) is
 /// drawn anew, beside the first screen, which goes in the same task.
 pub fn start() {
-    // NOTE: in a task of its own, not the one that compiled and started the module: the
+    // NOTE: in tasks of their own, not the one that compiled and started the module: the
     // two together were one task of 100-150 ms at CPU 4× (Chrome trace, fresh page).
     wasm_bindgen_futures::spawn_local(async {
         next_task().await;
-        mount();
+        // Read once, here: it decides which workers start and how the app mounts, and
+        // the app starts from it.
+        let startup = std::rc::Rc::new(read_url());
+        // NOTE: the pool's workers start first, before the app draws: each loads
+        // boot.js and app.js again (two round trips, revalidated), which then overlap
+        // the first render, the rehearsal and the simulator's registration. Throttled
+        // (1.6 Mbit/s, CPU 4×), a fresh page was ready ~0.3 s sooner than when they
+        // started after the simulator. An embed starts its workers when it is read, not
+        // on load: a docs page with seven embeds would keep seven pools for a reader
+        // who only scrolls past.
+        let pool = std::rc::Rc::new(WorkerPool::new(WORKER_SCRIPT, wasm_bindgen::module()));
+        if !startup.page.embed {
+            // A failure shows on the rows of the first worker run.
+            let _ = pool.resize(startup.scenario.workers as usize);
+        }
+        next_task().await;
+        mount(startup, pool);
     });
 }
 
-fn mount() {
-    // Read once, here: it decides how the app mounts, and the app starts from it.
-    let startup = std::rc::Rc::new(read_url());
+fn mount(startup: std::rc::Rc<Startup>, pool: std::rc::Rc<WorkerPool>) {
     let props = AppProps {
         startup: std::rc::Rc::clone(&startup),
+        pool,
     };
     let document = web_sys::window().and_then(|w| w.document());
     let root = document
@@ -132,11 +148,14 @@ fn mount() {
 #[derive(Properties)]
 pub struct AppProps {
     startup: std::rc::Rc<Startup>,
+    /// The parse workers, started before the app drew (see `start`).
+    pool: std::rc::Rc<WorkerPool>,
 }
 
 impl PartialEq for AppProps {
     fn eq(&self, other: &Self) -> bool {
         std::rc::Rc::ptr_eq(&self.startup, &other.startup)
+            && std::rc::Rc::ptr_eq(&self.pool, &other.pool)
     }
 }
 
@@ -155,9 +174,7 @@ pub fn App(props: &AppProps) -> Html {
         startup.defaults.clone(),
         startup.scenario.clone(),
         startup.page.simulator,
-        // An embed starts its workers when it is read, not on load: a docs page with
-        // seven embeds would keep seven pools for a reader who only scrolls past.
-        !startup.page.embed,
+        std::rc::Rc::clone(&props.pool),
     );
     {
         let theme = startup.page.theme;

@@ -19,7 +19,7 @@ use super::documents::Simulator;
 use super::download::download_text;
 use super::driver::ActiveRun;
 use super::monitor::Monitor;
-use super::pool::{WorkerPool, WORKER_SCRIPT};
+use super::pool::WorkerPool;
 use super::service_worker;
 use crate::lab::events::LabEvent;
 use crate::lab::page::SimulatorChoice;
@@ -140,13 +140,14 @@ impl PartialEq for Controller {
 }
 
 impl Controller {
-    /// Creates the controller and starts the latency simulator. `on_event` runs for
-    /// every change, on the page's event loop.
+    /// Creates the controller and starts the latency simulator; `pool` holds the
+    /// workers already started (none for an embed, see `ui::app::start`). `on_event`
+    /// runs for every change, on the page's event loop.
     pub fn new(
         defaults: Scenario,
         scenario: Scenario,
         choice: SimulatorChoice,
-        workers_at_start: bool,
+        pool: Rc<WorkerPool>,
         on_event: Rc<dyn Fn(LabEvent)>,
     ) -> Self {
         let simulator: SimulatorReady = async move {
@@ -164,7 +165,7 @@ impl Controller {
             defaults,
             scenario: RefCell::new(scenario),
             simulator: simulator.clone(),
-            pool: Rc::new(WorkerPool::new(WORKER_SCRIPT, wasm_bindgen::module())),
+            pool,
             next_run_id: Cell::new(1),
             current: RefCell::new(None),
             last_report: RefCell::new(None),
@@ -188,14 +189,11 @@ impl Controller {
             // same task, made it one of 100-150 ms at CPU 4× (Chrome trace, fresh page).
             next_task().await;
             let simulator = simulator.await;
-            // Start the pool now, not on the first worker run: a worker takes tens of
-            // ms to start, a wait before that run's clock starts. A failure here shows
-            // on the rows of the first worker run. An embed starts its workers only
-            // when it is read ([`Controller::warm_workers`]).
-            let k = warm.scenario.borrow().workers as usize;
-            if workers_at_start && warm.pool.resize(k).is_ok() {
-                warm.pool.ready(WORKER_START_TIMEOUT_MS).await;
-            }
+            // The pool's workers started with the page, not on the first worker run: a
+            // worker takes tens of ms to start, a wait before that run's clock starts.
+            // (An empty pool, an embed's, is ready at once; an embed starts its workers
+            // when it is read, [`Controller::warm_workers`].)
+            warm.pool.ready(WORKER_START_TIMEOUT_MS).await;
             on_event(LabEvent::SimulatorReady {
                 in_page: match simulator {
                     Simulator::ServiceWorker => None,

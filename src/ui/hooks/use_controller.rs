@@ -1,10 +1,13 @@
 //! Creates the run controller once, installs `window.eventLoopLab` for it, and
 //! removes it when the app unmounts.
 
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::browser::api::JsApi;
 use crate::browser::controller::Controller;
+use crate::browser::pool::WorkerPool;
 use crate::lab::page::SimulatorChoice;
 use crate::lab::scenario::Scenario;
 use crate::ui::state::{Action, State};
@@ -16,17 +19,11 @@ pub fn use_controller(
     defaults: Scenario,
     initial: Scenario,
     simulator: SimulatorChoice,
-    workers_at_start: bool,
+    pool: Rc<WorkerPool>,
 ) -> Controller {
     let controller = use_memo((), move |_| {
         let on_event = move |event| dispatcher.dispatch(Action::Lab(event));
-        Controller::new(
-            defaults,
-            initial,
-            simulator,
-            workers_at_start,
-            std::rc::Rc::new(on_event),
-        )
+        Controller::new(defaults, initial, simulator, pool, Rc::new(on_event))
     });
     use_effect_with(controller.clone(), |controller| {
         let api = JsApi::install(controller);
