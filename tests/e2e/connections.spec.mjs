@@ -1,6 +1,7 @@
 // Issue "read a run after the fact", parts 4 and 5: connections=6 makes either latency
 // simulator serve at most six answers of a run at once, as a browser's per-origin pool
 // over HTTP/1.1 does; and a page served by the simulator of another deploy notices it.
+import { readFileSync } from 'node:fs';
 import { test, expect } from './fixtures.mjs';
 import { LabPage } from './lab.page.mjs';
 import { HOST, PLAIN_BASE, startServer } from './server.mjs';
@@ -41,7 +42,15 @@ test('a page served by the simulator of another deploy says so and runs right wi
   let old = true;
   const server = await startServer({
     port: 0, // any free port
-    rewrite: (file, bytes) => (old && file === 'sw.js' ? Buffer.from(bytes.toString().replace('const PROTOCOL = 2;', 'const PROTOCOL = 1;')) : null),
+    // The older deploy's sw.js is the source with its protocol set back: the built one
+    // is minified, and its minifier writes the constant's value where it is used.
+    rewrite: (file) => {
+      if (!old || file !== 'sw.js') return null;
+      const source = readFileSync(new URL('../../static/sw.js', import.meta.url), 'utf8');
+      const older = source.replace('const PROTOCOL = 2;', 'const PROTOCOL = 1;');
+      if (older === source) throw new Error('static/sw.js no longer declares `const PROTOCOL = 2;`: update this test');
+      return Buffer.from(older);
+    },
   });
   try {
     const origin = `http://${HOST}:${server.address().port}`;
