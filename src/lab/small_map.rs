@@ -60,16 +60,6 @@ impl<K: PartialEq, V> SmallMap<K, V> {
         };
         &mut self.0[at].1
     }
-
-    /// How many keys it holds.
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Whether it holds none.
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 #[cfg(test)]
@@ -82,17 +72,15 @@ mod tests {
         assert_eq!(m.insert(3, "a"), None);
         assert_eq!(m.insert(5, "b"), None);
         assert_eq!(m.insert(3, "c"), Some("a"));
-        assert_eq!(m.len(), 2);
         assert_eq!(m.get(&3), Some(&"c"));
         *m.get_or_insert_with(7, || "d") = "e";
         assert_eq!(m.get_or_insert_with(7, || "never"), &"e");
         assert_eq!(m.remove(&3), Some("c"));
         assert_eq!(m.remove(&3), None);
-        assert_eq!((m.get(&5), m.get(&7), m.len()), (Some(&"b"), Some(&"e"), 2));
+        assert_eq!((m.get(&5), m.get(&7)), (Some(&"b"), Some(&"e")));
         if let Some(v) = m.get_mut(&5) {
             *v = "f";
         }
         assert_eq!(m.get(&5), Some(&"f"));
-        assert!(!m.is_empty());
     }
 }
