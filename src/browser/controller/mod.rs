@@ -185,8 +185,8 @@ impl Controller {
         let warm = Rc::clone(&inner);
         spawn_local(async move {
             // NOTE: a task after the one that made the controller, which is the app's
-            // first render: the simulator's registration and the workers' start, in the
-            // same task, made it one of 100-150 ms at CPU 4× (Chrome trace, fresh page).
+            // first render: the simulator's registration (and the workers' start, then
+            // here too) in that task made it one of 100-150 ms at CPU 4× (Chrome trace).
             next_task().await;
             let simulator = simulator.await;
             // The pool's workers started with the page, not on the first worker run: a
