@@ -33,8 +33,10 @@ for (const name of readdirSync(stage)) {
   if (!loader) continue;
   const path = join(stage, name);
   const before = readFileSync(path, 'utf8');
-  // No target: esbuild keeps the syntax as written (ES modules stay modules, sw.js and
-  // first-screen.js stay classic scripts), and only drops spaces, comments and names.
+  // No target: esbuild keeps the language level as written (ES modules stay modules,
+  // sw.js and first-screen.js classic scripts). Besides spaces, comments and local
+  // names, it rewrites syntax: a constant's value is written where it is used (so a
+  // test that edits the built sw.js's PROTOCOL would change nothing: connections.spec).
   const { code } = esbuild.transformSync(before, { loader, minify: true, legalComments: 'none' });
   writeFileSync(path, code);
   console.error(`minify.mjs: ${name} ${before.length} -> ${code.length} bytes`);

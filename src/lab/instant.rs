@@ -6,9 +6,9 @@
 use serde::Serialize;
 
 use super::activity::{activity_at, segments, Activity};
+use super::num::Num;
 use super::report::{Report, MAIN_THREAD};
 use super::sort::sort_dedup_ms;
-use crate::lab::num::Num;
 
 /// One document at the instant.
 #[derive(Debug, Clone, PartialEq, Serialize)]

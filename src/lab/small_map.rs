@@ -6,7 +6,7 @@
 //! worker's jobs, or the few connection pools of a page: a linear search over so few is
 //! as fast as hashing.
 
-/// Entries in the order they came; a key at most once.
+/// Entries with a key at most once, in no particular order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmallMap<K, V>(Vec<(K, V)>);
 
@@ -59,6 +59,15 @@ impl<K: PartialEq, V> SmallMap<K, V> {
             }
         };
         &mut self.0[at].1
+    }
+}
+
+impl<K, V> IntoIterator for SmallMap<K, V> {
+    type Item = (K, V);
+    type IntoIter = std::vec::IntoIter<(K, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
     }
 }
 

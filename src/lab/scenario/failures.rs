@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+use crate::lab::small_map::SmallMap;
 use crate::lab::sort::sort_by;
 
 use super::DOCS;
@@ -128,15 +129,16 @@ pub(crate) fn parse_fail_list(value: &str) -> Option<Vec<Failure>> {
     if value.is_empty() {
         return Some(Vec::new());
     }
-    // One item per document, a later item for the same document winning; then sorted.
-    let mut list: Vec<Failure> = Vec::new();
+    // Keyed by document, so that a later item for the same document wins; then sorted.
+    let mut by_doc = SmallMap::new();
     for item in value.split(',') {
-        let failure = fail_item(item)?;
-        match list.iter_mut().find(|f| f.doc == failure.doc) {
-            Some(earlier) => *earlier = failure,
-            None => list.push(failure),
-        }
+        let Failure { doc, kind } = fail_item(item)?;
+        by_doc.insert(doc, kind);
     }
+    let mut list: Vec<Failure> = by_doc
+        .into_iter()
+        .map(|(doc, kind)| Failure { doc, kind })
+        .collect();
     sort_by(&mut list, |a, b| a.doc < b.doc);
     Some(list)
 }
