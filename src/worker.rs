@@ -10,13 +10,12 @@
 
 use std::cell::RefCell;
 
-use futures::channel::oneshot;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{DedicatedWorkerGlobalScope, MessageChannel, MessageEvent};
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::browser::clock::{epoch_ms, hold_thread, now_ms};
+use crate::browser::clock::{epoch_ms, hold_thread, next_message_task, now_ms};
 use crate::browser::fetch::read_blob;
 use crate::browser::measures::{measure, Colour};
 use crate::browser::slices::analyze_in_slices;
@@ -35,58 +34,11 @@ const WORKER_SLICE_MS: f64 = 20.0;
 
 type MessageHandler = Closure<dyn FnMut(MessageEvent)>;
 
-/// A way to yield to this worker's event loop without `setTimeout`'s 4 ms clamp: a
-/// message to itself through a `MessageChannel` is a new task at once.
-struct Yielder {
-    channel: MessageChannel,
-    waiting: std::rc::Rc<RefCell<Option<oneshot::Sender<()>>>>,
-    _on_message: MessageHandler,
-}
-
 thread_local! {
     /// The page's message handler, kept for the worker's whole life.
     static ON_MESSAGE: RefCell<Option<MessageHandler>> = const { RefCell::new(None) };
     /// The jobs running here, and whether the page cancelled each.
     static JOBS: RefCell<SmallMap<JobId, bool>> = const { RefCell::new(SmallMap::new()) };
-    static YIELDER: Option<Yielder> = yielder();
-}
-
-fn yielder() -> Option<Yielder> {
-    let channel = MessageChannel::new().ok()?;
-    let waiting = std::rc::Rc::new(RefCell::new(None::<oneshot::Sender<()>>));
-    let wake = std::rc::Rc::clone(&waiting);
-    let on_message = MessageHandler::new(move |_| {
-        if let Some(tx) = wake.borrow_mut().take() {
-            let _ = tx.send(());
-        }
-    });
-    channel
-        .port1()
-        .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Some(Yielder {
-        channel,
-        waiting,
-        _on_message: on_message,
-    })
-}
-
-/// Lets this worker's event loop deliver its messages (a `Cancel`) before the work
-/// goes on: a `MessageChannel` round trip, which, unlike a `setTimeout(0)`, is not
-/// clamped to 4 ms after a few nested calls.
-async fn read_messages() {
-    let rx = YIELDER.with(|y| {
-        let y = y.as_ref()?;
-        let (tx, rx) = oneshot::channel();
-        *y.waiting.borrow_mut() = Some(tx);
-        y.channel.port2().post_message(&JsValue::NULL).ok()?;
-        Some(rx)
-    });
-    match rx {
-        Some(rx) => {
-            let _ = rx.await;
-        }
-        None => crate::browser::clock::next_task().await,
-    }
 }
 
 /// Whether this code runs in a dedicated worker (and not on a page).
@@ -227,7 +179,7 @@ async fn run_job(
         let yield_first = !std::mem::replace(&mut first, false);
         async move {
             if yield_first {
-                read_messages().await;
+                next_message_task().await;
                 if cancelled(job) {
                     return None;
                 }

@@ -57,12 +57,7 @@ pub async fn read_blob(blob: &web_sys::Blob) -> Result<js_sys::ArrayBuffer, LabE
 }
 
 fn network_error(e: JsValue) -> LabError {
-    let text = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "the request failed".into());
-    LabError::Network(text)
+    LabError::Network(super::error_text(&e, "the request failed"))
 }
 
 /// A GET of `url` that succeeded with a 2xx status; other statuses are errors.

@@ -20,3 +20,17 @@ pub mod page_simulator;
 pub mod pool;
 pub mod service_worker;
 pub mod slices;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// What a thrown JS value says: an `Error`'s (or `DOMException`'s) message, or the
+/// value itself if it is a string; otherwise `otherwise`.
+///
+/// NOTE: never `{:?}` of a `JsValue`: that brings wasm-bindgen's debug printer into the
+/// download (about 1 KB), for values that are always errors here.
+pub fn error_text(e: &JsValue, otherwise: &str) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| otherwise.into())
+}

@@ -247,20 +247,15 @@ fn send(
     events: &mpsc::UnboundedSender<JobEvent>,
 ) -> Result<(), LabError> {
     let before = now_ms();
-    worker
-        .post_message(&job.message)
-        .map_err(|e| LabError::Worker(format!("postMessage failed: {}", js_text(&e))))?;
+    worker.post_message(&job.message).map_err(|e| {
+        LabError::Worker(format!(
+            "postMessage failed: {}",
+            super::error_text(&e, "unknown error")
+        ))
+    })?;
     let cost_ms = now_ms() - before;
     let _ = events.unbounded_send(JobEvent::HandedOff { cost_ms });
     Ok(())
-}
-
-fn js_text(value: &JsValue) -> String {
-    value
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| value.as_string())
-        .unwrap_or_else(|| format!("{value:?}"))
 }
 
 fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
@@ -286,7 +281,7 @@ fn spawn(script_url: &str, module: &JsValue) -> Result<Slot, LabError> {
     let worker = Worker::new_with_options(script_url, &options).map_err(|e| {
         LabError::Worker(format!(
             "the browser refused to start a worker: {}",
-            js_text(&e)
+            super::error_text(&e, "unknown error")
         ))
     })?;
     let state = Rc::new(RefCell::new(SlotState::default()));

@@ -11,7 +11,7 @@
 //! a simulator that would silently ignore part of the scenario.
 
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::clock::with_timeout;
@@ -25,13 +25,6 @@ const UPDATE_TIMEOUT_MS: u32 = 5_000;
 /// The header in which the simulator names its protocol version.
 const PROTOCOL_HEADER: &str = "x-lab-simulator";
 
-fn js_error(e: JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
-
 /// Registers the simulator and resolves once it controls this page.
 pub async fn start() -> Result<(), LabError> {
     let unavailable = |why: &str| LabError::Simulator(why.to_string());
@@ -41,7 +34,7 @@ pub async fn start() -> Result<(), LabError> {
     // reading it throws in a sandboxed frame without allow-same-origin: read it through
     // Reflect, which turns the exception into an error instead of a crash.
     let container = js_sys::Reflect::get(&navigator, &"serviceWorker".into())
-        .map_err(|e| unavailable(&js_error(e)))?
+        .map_err(|e| unavailable(&super::error_text(&e, "unknown error")))?
         .dyn_into::<web_sys::ServiceWorkerContainer>()
         .map_err(|_| {
             unavailable("this page cannot use service workers (not a secure context, or disabled)")
@@ -49,7 +42,12 @@ pub async fn start() -> Result<(), LabError> {
     let registration: web_sys::ServiceWorkerRegistration =
         JsFuture::from(container.register("./sw.js"))
             .await
-            .map_err(|e| unavailable(&format!("registering sw.js failed: {}", js_error(e))))?
+            .map_err(|e| {
+                unavailable(&format!(
+                    "registering sw.js failed: {}",
+                    super::error_text(&e, "unknown error")
+                ))
+            })?
             .unchecked_into();
     // A first visit: sw.js calls clients.claim() on activate (controllerchange).
     controller_change(&container, true, READY_TIMEOUT_MS).await?;
