@@ -24,7 +24,7 @@
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::browser::clock::{next_task, now_ms};
+use crate::browser::clock::{next_message_task, now_ms};
 use crate::browser::measures::{measure, Colour};
 use crate::lab::error::LabError;
 #[cfg(test)]
@@ -54,9 +54,17 @@ pub struct RehearsalProps {
 /// through a portal into a hidden element (class `rehearsal`): laid out, never seen,
 /// painted or announced, and removed with the component. Step 0 draws nothing (the
 /// app's first render stays as light as it was); steps 1 to `REHEARSAL_DRAWS` (12)
-/// draw it with the clock moved on, one task apart, the first three adding one of
-/// its three runs each. Shows as "first-use rehearsal" on the app's track in a
-/// DevTools recording.
+/// draw one run view, one task apart, as a run goes: just started, then in progress
+/// with a document in every state and the clock moved on at each step, then finished. Shows as "first-use rehearsal" on the app's track in a DevTools
+/// recording.
+///
+/// NOTE: one view, updated as a real run's view is: its rows are created once, then
+/// their bars grow. Three views side by side, created one per step, took the first
+/// three steps 310 ms of the main thread at CPU 4× (Chrome trace, fresh page, 1.6
+/// Mbit/s: 30-40 ms of script and 35-65 ms of layout each), and "ready" waited for
+/// them. Nor does the view change its moment at every step: each change redraws most
+/// of it, and twelve such steps cost 25 ms each at CPU 4× where a moved clock costs
+/// under 8.
 #[component]
 pub fn Rehearsal(props: &RehearsalProps) -> Html {
     let host = use_memo((), |_| {
@@ -78,7 +86,7 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
         });
     }
     let views = use_memo(props.scenario.clone(), |scenario| {
-        let runs = vec![
+        let runs = [
             just_started(scenario),
             every_state(scenario),
             finished(scenario),
@@ -92,7 +100,7 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
         let last = if host.is_some() { REHEARSAL_DRAWS } else { 0 };
         use_effect_with(*step, move |&n| {
             spawn_local(async move {
-                next_task().await;
+                next_message_task().await;
                 if n < last {
                     step.set(n + 1);
                 } else {
@@ -116,25 +124,25 @@ pub fn Rehearsal(props: &RehearsalProps) -> Html {
     }
     let moved_ms = f64::from(*step) * 16.0;
     let (runs, history) = &*views;
-    // One more run view each step until all are drawn: creating the three at once was
-    // one task of 90-125 ms of script and ~50 ms of layout at CPU 4× (Chrome trace, fresh
-    // page, before ready); one at a time, the longest step took 50-65 ms there.
-    let drawn: Html = runs
-        .iter()
-        .take(*step as usize)
-        .map(|(run, main)| {
-            let now_ms = run.ended_ms.unwrap_or(run.started_ms + 1_000.0 + moved_ms);
-            html! {
-                <>
-                <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} on_scrub={Callback::noop()} />
-                <Summary run={Some(run.clone())} {now_ms} main={Some(main.clone())} on_export={Callback::noop()} />
-                <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
-                <History history={history.clone()} compare={Vec::new()} on_compare_toggle={Callback::noop()} on_compare_last={Callback::noop()} />
-                </>
-            }
-        })
-        .collect();
-    create_portal(drawn, host)
+    // Just started, then in progress with its bars growing, then finished.
+    let moment = match *step {
+        1 => 0,
+        n if n < REHEARSAL_DRAWS => 1,
+        _ => 2,
+    };
+    let (run, main) = &runs[moment];
+    let now_ms = run.ended_ms.unwrap_or(run.started_ms + 1_000.0 + moved_ms);
+    create_portal(
+        html! {
+            <>
+            <DocumentRows run={run.clone()} {now_ms} main={Some(main.clone())} support={None} on_scrub={Callback::noop()} />
+            <Summary run={Some(run.clone())} {now_ms} main={Some(main.clone())} on_export={Callback::noop()} />
+            <Lesson run={Some(run.clone())} main={Some(main.clone())} step={None} />
+            <History history={history.clone()} compare={Vec::new()} on_compare_toggle={Callback::noop()} on_compare_last={Callback::noop()} />
+            </>
+        },
+        host,
+    )
 }
 
 /// A run as its first frame shows it: every document fetching.
