@@ -228,6 +228,23 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
     }
 }
 
+/// The largest power of ten not above `x`: `10^floor(log10 x)`, for a finite `x > 0`
+/// (0 gives 0, what is left stays as it is). Found by stepping: `powf` and `log10`
+/// brought libm's `pow` and `log10` into the module (1.8 KB before gzip) for this alone.
+fn decade(x: f64) -> f64 {
+    if !x.is_finite() || x <= 0.0 {
+        return if x == 0.0 { 0.0 } else { x };
+    }
+    let mut d = 1.0;
+    while d * 10.0 <= x {
+        d *= 10.0;
+    }
+    while d > x {
+        d /= 10.0;
+    }
+    d
+}
+
 /// The axis length for `ms` while a run goes: the next of 1, 2, 5 × 10^k.
 ///
 /// NOTE: a new axis length redraws every bar of every row, finished ones too. In the
@@ -235,7 +252,7 @@ pub fn DocumentRows(props: &DocumentRowsProps) -> Html {
 /// each of those frames was a long task with 32 rows. In these coarse steps it changes
 /// twice; the finished run is drawn once more, on the fine steps, to fill the lane.
 fn live_scale(ms: f64) -> f64 {
-    let magnitude = 10f64.powf(ms.log10().floor());
+    let magnitude = decade(ms);
     [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
@@ -250,7 +267,7 @@ fn live_scale(ms: f64) -> f64 {
 /// enough to tip a worker run over the 50 ms long-task mark). In steps, a finished
 /// bar keeps its attributes, so only the rows that changed are laid out again.
 pub fn nice_ceil(ms: f64) -> f64 {
-    let magnitude = 10f64.powf(ms.log10().floor());
+    let magnitude = decade(ms);
     [1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
@@ -283,7 +300,7 @@ pub fn axis(scale: f64) -> Html {
 /// Round tick positions (ms) for an axis `scale` ms long: 4–8 ticks.
 fn axis_ticks(scale: f64) -> Vec<f64> {
     let raw = scale / 5.0;
-    let magnitude = 10f64.powf(raw.log10().floor());
+    let magnitude = decade(raw);
     let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|m| m * magnitude)
@@ -293,4 +310,28 @@ fn axis_ticks(scale: f64) -> Vec<f64> {
         .map(|i| f64::from(i) * step)
         .take_while(|t| *t <= scale)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decade_is_the_power_of_ten_below() {
+        for x in [
+            1.0, 9.99, 10.0, 10.5, 99.0, 100.0, 200.0, 999.9, 1_000.0, 4_321.0, 1e6, 7.5e9,
+        ] {
+            assert_eq!(decade(x), 10f64.powf(x.log10().floor()), "{x}");
+        }
+        assert_eq!(decade(0.5), 0.1);
+        assert_eq!(decade(0.0), 0.0);
+        assert!(decade(f64::NAN).is_nan());
+        assert_eq!(decade(f64::INFINITY), f64::INFINITY);
+        assert_eq!(nice_ceil(1_100.0), 1_250.0);
+        assert_eq!(live_scale(1_100.0), 2_000.0);
+        assert_eq!(
+            axis_ticks(2_000.0),
+            vec![0.0, 500.0, 1_000.0, 1_500.0, 2_000.0]
+        );
+    }
 }
