@@ -1,6 +1,7 @@
 //! The page's own URL: which lesson step is open, kept in the address bar so that a
 //! reload or a shared link opens the same step.
 
+use crate::lab::query::join;
 use crate::lab::scenario::parse_query;
 
 /// Page options that describe how the app is shown, not what it runs: they survive a
@@ -16,16 +17,14 @@ pub fn show_lesson_in_url(lesson: Option<u32>) {
     };
     let location = window.location();
     let search = location.search().unwrap_or_default();
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (key, value) in parse_query(&search) {
-        if KEPT.contains(&key.as_str()) {
-            query.append_pair(&key, &value);
-        }
-    }
+    let mut pairs: Vec<(String, String)> = parse_query(&search)
+        .into_iter()
+        .filter(|(key, _)| KEPT.contains(&key.as_str()))
+        .collect();
     if let Some(step) = lesson {
-        query.append_pair("lesson", &step.to_string());
+        pairs.push(("lesson".into(), step.to_string()));
     }
-    let query = query.finish();
+    let query = join(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let path = location.pathname().unwrap_or_default();
     let url = if query.is_empty() {
         path

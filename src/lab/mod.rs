@@ -12,6 +12,7 @@ pub mod instant;
 pub mod lesson;
 pub mod num;
 pub mod page;
+pub mod query;
 pub mod report;
 pub mod run_event;
 pub mod scenario;

@@ -39,7 +39,7 @@ impl Scenario {
             out.push_str(&join_docs(&self.forget));
         }
         out.push_str("&query=");
-        out.extend(form_urlencoded::byte_serialize(self.query.as_bytes()));
+        out.push_str(&crate::lab::query::encode(&self.query));
         out
     }
 

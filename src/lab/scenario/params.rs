@@ -302,7 +302,5 @@ pub(super) fn query(value: &str, current: &str) -> Parsed<String> {
 /// Splits `a=1&b=two` into decoded pairs (`+` is a space, `%XX` escapes decoded; bad
 /// escapes are kept literally and bad UTF-8 replaced, so any input gives some pairs).
 pub fn parse_query(query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+    crate::lab::query::parse(query.trim_start_matches('?'))
 }
