@@ -55,8 +55,8 @@ pub struct RehearsalProps {
 /// painted or announced, and removed with the component. Step 0 draws nothing (the
 /// app's first render stays as light as it was); steps 1 to `REHEARSAL_DRAWS` (12)
 /// draw one run view, one task apart, as a run goes: just started, then in progress
-/// with a document in every state and the clock moved on at each step, then finished. Shows as "first-use rehearsal" on the app's track in a DevTools
-/// recording.
+/// with a document in every state and the clock moved on at each step, then finished.
+/// Shows as "first-use rehearsal" on the app's track in a DevTools recording.
 ///
 /// NOTE: one view, updated as a real run's view is: its rows are created once, then
 /// their bars grow. Three views side by side, created one per step, took the first
