@@ -24,7 +24,7 @@ pub fn show_lesson_in_url(lesson: Option<u32>) {
     if let Some(step) = lesson {
         pairs.push(("lesson".into(), step.to_string()));
     }
-    let query = join(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let query = join(&pairs);
     let path = location.pathname().unwrap_or_default();
     let url = if query.is_empty() {
         path

@@ -163,7 +163,7 @@ pub fn check_params(pairs: &[(String, String)]) -> Vec<EmbedParamError> {
                 .join(", "),
         })
         .collect();
-    let query = crate::lab::query::join(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let query = crate::lab::query::join(pairs);
     let (_, page_notices) = PageOptions::from_query(&query);
     let defaults = Scenario::with_cores(2);
     let (_, scenario_notices) = Scenario::from_query(&query, &defaults);

@@ -25,9 +25,12 @@ fn decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let byte = bytes[i];
-        let escaped = (byte == b'%')
-            .then(|| Some(hex_value(*bytes.get(i + 1)?)? * 16 + hex_value(*bytes.get(i + 2)?)?))
-            .flatten();
+        let escaped = match bytes.get(i..i + 3) {
+            Some(&[b'%', high, low]) => {
+                hex_value(high).zip(hex_value(low)).map(|(h, l)| h * 16 + l)
+            }
+            _ => None,
+        };
         match (byte, escaped) {
             (_, Some(value)) => {
                 out.push(value);
@@ -73,7 +76,7 @@ pub fn encode(text: &str) -> String {
 }
 
 /// `key=value` pairs, each encoded, joined by `&`.
-pub fn join<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn join(pairs: &[(String, String)]) -> String {
     let mut out = String::new();
     for (key, value) in pairs {
         if !out.is_empty() {
@@ -137,12 +140,14 @@ mod tests {
         let expected = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
-        assert_eq!(join(pairs), expected);
+        let owned: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(join(&owned), expected);
         // Every byte, through encode and back.
         let all: String = (1..=0x7f_u8).map(char::from).chain("éß✓".chars()).collect();
-        assert_eq!(
-            parse(&join([("k", all.as_str())])),
-            vec![("k".to_string(), all)]
-        );
+        let pair = vec![("k".to_string(), all)];
+        assert_eq!(parse(&join(&pair)), pair);
     }
 }
